@@ -1,0 +1,213 @@
+package io.inferencegraph.model;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A causal-LM ONNX graph and what its inputs say about how to drive it: with a KV cache
+ * ({@code past_key_values.*}), merged (with {@code use_cache_branch}), or full recompute.
+ */
+final class DecoderGraph implements AutoCloseable {
+  enum Kind { WITH_PAST, MERGED, NO_PAST }
+
+  /** Default file names, in order of preference: cached decoders first. */
+  static final List<String> FILES = List.of("model", "decoder_model_merged", "decoder_with_past_model", "decoder_model");
+
+  private static final String INPUT_IDS = "input_ids";
+  private static final String ATTENTION_MASK = "attention_mask";
+  private static final String POSITION_IDS = "position_ids";
+  private static final String USE_CACHE_BRANCH = "use_cache_branch";
+  private static final String LOGITS = "logits";
+
+  final OrtSession session;
+  final Path file;
+  final Kind kind;
+  final boolean hasPositionIds;
+  final List<String> pastNames = new ArrayList<>();
+  final List<String> presentNames = new ArrayList<>();
+  final long[] pastHeads;
+  final long[] pastHeadDims;
+  final int vocab;
+
+  private DecoderGraph(ModelDirectory dir, Path file, OrtSession session, DecoderConfig config) throws OrtException {
+    this.session = session;
+    this.file = file;
+    Map<String, NodeInfo> inputs = session.getInputInfo();
+    Map<String, NodeInfo> outputs = session.getOutputInfo();
+    for (String required : List.of(INPUT_IDS, ATTENTION_MASK)) {
+      if (!inputs.containsKey(required)) {
+        throw dir.fail(name(dir) + " has no input '" + required + "'; inputs are " + inputs.keySet());
+      }
+    }
+    if (!outputs.containsKey(LOGITS)) {
+      throw dir.fail(name(dir) + " has no output 'logits'; outputs are " + outputs.keySet());
+    }
+    hasPositionIds = inputs.containsKey(POSITION_IDS);
+    for (int layer = 0; inputs.containsKey("past_key_values." + layer + ".key"); layer++) {
+      for (String part : List.of(".key", ".value")) {
+        pastNames.add("past_key_values." + layer + part);
+        presentNames.add("present." + layer + part);
+      }
+    }
+    Set<String> known = new LinkedHashSet<>(List.of(INPUT_IDS, ATTENTION_MASK, POSITION_IDS, USE_CACHE_BRANCH));
+    known.addAll(pastNames);
+    for (String input : inputs.keySet()) {
+      if (!known.contains(input)) {
+        throw dir.fail(name(dir) + " has an unexpected input '" + input + "' for a GPT-2-style decoder");
+      }
+    }
+    boolean merged = inputs.containsKey(USE_CACHE_BRANCH);
+    kind = pastNames.isEmpty() ? Kind.NO_PAST : merged ? Kind.MERGED : Kind.WITH_PAST;
+    if (kind != Kind.NO_PAST && pastNames.size() != 2 * config.layers()) {
+      throw dir.fail(name(dir) + " has past inputs for " + pastNames.size() / 2 + " layers but config.json says "
+          + config.layers());
+    }
+    for (String present : presentNames) {
+      if (!outputs.containsKey(present)) {
+        throw dir.fail(name(dir) + " has past inputs but no output '" + present + "'");
+      }
+    }
+    pastHeads = new long[pastNames.size()];
+    pastHeadDims = new long[pastNames.size()];
+    for (int i = 0; i < pastNames.size(); i++) {
+      long[] shape = ((TensorInfo) inputs.get(pastNames.get(i)).getInfo()).getShape();
+      pastHeads[i] = shape.length == 4 && shape[1] > 0 ? shape[1] : config.heads();
+      pastHeadDims[i] = shape.length == 4 && shape[3] > 0 ? shape[3] : config.headDim();
+    }
+    long[] logitsShape = ((TensorInfo) outputs.get(LOGITS).getInfo()).getShape();
+    long lastDim = logitsShape[logitsShape.length - 1];
+    if (lastDim > 0 && lastDim != config.vocabSize()) {
+      throw dir.fail(name(dir) + " has logits over " + lastDim + " tokens but config.json vocab_size is "
+          + config.vocabSize());
+    }
+    vocab = config.vocabSize();
+  }
+
+  static DecoderGraph open(ModelDirectory dir, DecoderConfig config, ModelOptions options) {
+    Path file = options.onnxFile() != null
+        ? dir.onnxFile(options.onnxFile())
+        : dir.onnxFile(FILES, options.variant());
+    OrtSession session = OnnxSessions.open(dir, file, options.intraOpThreads());
+    try {
+      return new DecoderGraph(dir, file, session, config);
+    } catch (OrtException | RuntimeException e) {
+      closeQuietly(session);
+      throw e instanceof ModelLoadException m ? m : dir.fail("cannot inspect " + file.getFileName() + ": " + e, e);
+    }
+  }
+
+  /** Inputs of one forward pass over {@code rows} rows of {@code length} new tokens each. */
+  record Step(int rows, int length, long[] inputIds, long[] attentionMask, long[] positionIds, KvCache past) {}
+
+  /** Last-position logits of each row ([rows * vocab]) and the present KV cache (null without past). */
+  record Output(FloatBuffer lastLogits, KvCache present) {}
+
+  /**
+   * Runs one forward pass. Logits are written into {@code scratch}, a reusable direct buffer, so
+   * that a long prefill does not copy [rows, length, vocab] floats onto the heap.
+   */
+  Output run(Step step, Scratch scratch) throws OrtException {
+    OrtEnvironment env = OnnxSessions.environment();
+    int rows = step.rows();
+    int length = step.length();
+    int pastLength = step.past() == null ? 0 : step.past().length;
+    List<OnnxTensor> created = new ArrayList<>();
+    Map<String, OnnxTensor> inputs = new HashMap<>();
+    try {
+      inputs.put(INPUT_IDS, track(created, longs(env, step.inputIds(), rows, length)));
+      inputs.put(ATTENTION_MASK, track(created, longs(env, step.attentionMask(), rows, pastLength + length)));
+      if (hasPositionIds) {
+        inputs.put(POSITION_IDS, track(created, longs(env, step.positionIds(), rows, length)));
+      }
+      if (kind == Kind.MERGED) {
+        inputs.put(USE_CACHE_BRANCH, track(created, OnnxTensor.createTensor(env, new boolean[] {pastLength > 0})));
+      }
+      for (int i = 0; i < pastNames.size(); i++) {
+        inputs.put(pastNames.get(i), step.past().tensors[i]);
+      }
+      FloatBuffer logits = scratch.floats(rows * length * vocab);
+      OnnxTensor pinned = track(created, OnnxTensor.createTensor(env, logits, new long[] {rows, length, vocab}));
+      OrtSession.Result result = session.run(inputs, new LinkedHashSet<>(presentNames), Map.of(LOGITS, pinned));
+      FloatBuffer last = lastPositions(logits, rows, length);
+      if (kind == Kind.NO_PAST) {
+        result.close();
+        return new Output(last, null);
+      }
+      OnnxTensor[] present = new OnnxTensor[presentNames.size()];
+      for (int i = 0; i < present.length; i++) {
+        OnnxValue value = result.get(presentNames.get(i)).orElseThrow();
+        present[i] = (OnnxTensor) value;
+      }
+      return new Output(last, new KvCache(present, rows, pastLength + length, result));
+    } finally {
+      created.forEach(OnnxTensor::close);
+    }
+  }
+
+  private FloatBuffer lastPositions(FloatBuffer logits, int rows, int length) {
+    if (length == 1) {
+      return logits;
+    }
+    FloatBuffer last = FloatBuffer.allocate(rows * vocab);
+    for (int r = 0; r < rows; r++) {
+      last.put(r * vocab, logits, ((r * length) + length - 1) * vocab, vocab);
+    }
+    return last;
+  }
+
+  private static OnnxTensor longs(OrtEnvironment env, long[] values, int rows, int columns) throws OrtException {
+    return OnnxTensor.createTensor(env, LongBuffer.wrap(values), new long[] {rows, columns});
+  }
+
+  private static OnnxTensor track(List<OnnxTensor> created, OnnxTensor tensor) {
+    created.add(tensor);
+    return tensor;
+  }
+
+  private String name(ModelDirectory dir) {
+    return dir.root().relativize(file).toString();
+  }
+
+  private static void closeQuietly(OrtSession session) {
+    try {
+      session.close();
+    } catch (OrtException ignored) {
+      // already failing; the load error is what matters
+    }
+  }
+
+  @Override
+  public void close() throws OrtException {
+    session.close();
+  }
+
+  /** A direct float buffer that grows when needed and is reused between steps of one batch. */
+  static final class Scratch {
+    private ByteBuffer bytes = ByteBuffer.allocateDirect(0);
+
+    FloatBuffer floats(int count) {
+      if (bytes.capacity() < count * Float.BYTES) {
+        bytes = ByteBuffer.allocateDirect(Math.max(count, bytes.capacity() / Float.BYTES * 3 / 2) * Float.BYTES)
+            .order(ByteOrder.nativeOrder());
+      }
+      return bytes.duplicate().order(ByteOrder.nativeOrder()).limit(count * Float.BYTES).slice()
+          .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+  }
+}

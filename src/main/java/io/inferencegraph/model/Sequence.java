@@ -1,0 +1,66 @@
+package io.inferencegraph.model;
+
+import java.util.Arrays;
+import java.util.Set;
+
+/** One sequence being generated: its tokens so far, its sampler and when it must stop. */
+final class Sequence {
+  final int promptLength;
+  final int droppedPromptTokens;
+  final int maxNewTokens;
+  private final long[] tokens;
+  private final Sampler sampler;
+  private final Set<Long> eos;
+  private int length;
+  private String finishReason;
+
+  Sequence(long[] prompt, int droppedPromptTokens, int maxNewTokens, Sampler sampler, Set<Long> eos) {
+    this.promptLength = prompt.length;
+    this.droppedPromptTokens = droppedPromptTokens;
+    this.maxNewTokens = maxNewTokens;
+    this.tokens = Arrays.copyOf(prompt, prompt.length + maxNewTokens);
+    this.length = prompt.length;
+    this.sampler = sampler;
+    this.eos = eos;
+  }
+
+  int length() {
+    return length;
+  }
+
+  long token(int index) {
+    return tokens[index];
+  }
+
+  long lastToken() {
+    return tokens[length - 1];
+  }
+
+  boolean finished() {
+    return finishReason != null;
+  }
+
+  String finishReason() {
+    return finishReason;
+  }
+
+  /** Draws the next token from this sequence's row of logits and records whether it ends here. */
+  void advance(java.nio.FloatBuffer logits, int offset, int candidates) {
+    long token = sampler.next(logits, offset, candidates);
+    tokens[length++] = token;
+    if (eos.contains(token)) {
+      finishReason = "eos";
+    } else if (length - promptLength >= maxNewTokens) {
+      finishReason = "length";
+    }
+  }
+
+  long[] promptIds() {
+    return Arrays.copyOf(tokens, promptLength);
+  }
+
+  /** The generated ids, the eos token included if it was produced. */
+  long[] newIds() {
+    return Arrays.copyOfRange(tokens, promptLength, length);
+  }
+}

@@ -1,0 +1,162 @@
+package io.inferencegraph.model;
+
+import ai.onnxruntime.OrtException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A GPT-2-family causal language model from a Hugging Face ONNX export. One ONNX Runtime session,
+ * shared by every thread that calls {@link #generate}; each call decodes its prompts as one batch
+ * with a KV cache when the graph has one.
+ */
+public final class TextGenerator implements AutoCloseable {
+  /** Defaults of Hugging Face's GenerationConfig, under the model's own. */
+  private static final GenerationParams LIBRARY_DEFAULTS =
+      new GenerationParams(20, null, false, 1.0, 50, 1.0, null, 1);
+
+  private final String name;
+  private final DecoderConfig config;
+  private final DecoderGraph graph;
+  private final TextTokenizer tokenizer;
+  private final int candidates;
+
+  private TextGenerator(String name, DecoderConfig config, DecoderGraph graph, TextTokenizer tokenizer, int candidates) {
+    this.name = name;
+    this.config = config;
+    this.graph = graph;
+    this.tokenizer = tokenizer;
+    this.candidates = candidates;
+  }
+
+  public static TextGenerator load(Path path, ModelOptions options) {
+    ModelDirectory dir = new ModelDirectory(path);
+    DecoderConfig config = DecoderConfig.read(dir);
+    long tokenizerSize = dir.tokenizerMaxId() + 1;
+    if (tokenizerSize > config.vocabSize()) {
+      throw dir.fail("tokenizer.json has " + tokenizerSize + " tokens but config.json vocab_size is "
+          + config.vocabSize());
+    }
+    TextTokenizer tokenizer = TextTokenizer.forDecoder(dir);
+    try {
+      DecoderGraph graph = DecoderGraph.open(dir, config, options);
+      return new TextGenerator(dir.root().getFileName().toString(), config, graph, tokenizer, (int) tokenizerSize);
+    } catch (RuntimeException e) {
+      tokenizer.close();
+      throw e;
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** What was loaded, for logs, health and metrics. */
+  public String describe() {
+    return String.format("%s (%s, %d layers, %d heads, %d wide, vocab %d, context %d, %s, %s)", name,
+        config.modelType(), config.layers(), config.heads(), config.hiddenSize(), config.vocabSize(),
+        config.maxPositions(), graph.file.getFileName(), graph.kind.name().toLowerCase());
+  }
+
+  public int contextLength() {
+    return config.maxPositions();
+  }
+
+  /** The model's own defaults: generation_config.json, then task_specific_params["text-generation"]. */
+  public GenerationParams defaults() {
+    return LIBRARY_DEFAULTS.overriddenBy(config.defaults());
+  }
+
+  /**
+   * Generates for each prompt {@code num_return_sequences} sequences, all decoded together.
+   * Parameters not set in {@code request} come from the model's defaults.
+   */
+  public List<List<Generation>> generate(List<String> prompts, GenerationParams request) {
+    List<List<Sequence>> sequences = new ArrayList<>();
+    for (String prompt : prompts) {
+      sequences.add(prepare(prompt, request));
+    }
+    try (DecodeBatch batch = newBatch()) {
+      batch.admit(sequences.stream().flatMap(List::stream).toList());
+      batch.evictFinished();
+      while (batch.size() > 0) {
+        batch.step();
+        batch.evictFinished();
+      }
+    } catch (OrtException e) {
+      throw new IllegalStateException(name + ": ONNX Runtime failed: " + e.getMessage(), e);
+    }
+    List<List<Generation>> results = new ArrayList<>();
+    for (int i = 0; i < prompts.size(); i++) {
+      String prompt = prompts.get(i);
+      results.add(sequences.get(i).stream().map(s -> finish(prompt, s)).toList());
+    }
+    return results;
+  }
+
+  DecodeBatch newBatch() {
+    return new DecodeBatch(graph, config.padTokenId(), candidates);
+  }
+
+  /** Tokenizes, resolves parameters and cuts an over-long prompt from the left. */
+  List<Sequence> prepare(String prompt, GenerationParams request) {
+    request.validate();
+    GenerationParams p = defaults().overriddenBy(request);
+    if (!p.doSample() && p.numReturnSequences() > 1) {
+      throw new InvalidParameterException("num_return_sequences",
+          "greedy decoding would return identical sequences; set do_sample to true");
+    }
+    long[] ids = tokenizer.encode(prompt);
+    if (ids.length == 0) {
+      ids = new long[] {config.bosTokenId()}; // as Hugging Face does for an empty prompt
+    }
+    int context = config.maxPositions();
+    int maxNew;
+    if (p.maxNewTokens() != null) {
+      maxNew = p.maxNewTokens();
+      if (maxNew >= context) {
+        throw new InvalidParameterException("max_new_tokens",
+            "must be below the model's context of " + context + " tokens, got " + maxNew);
+      }
+    } else {
+      maxNew = Math.max(1, Math.min(p.maxLength(), context) - ids.length);
+    }
+    int keep = Math.min(ids.length, context - maxNew);
+    int dropped = ids.length - keep;
+    long[] kept = Arrays.copyOfRange(ids, dropped, ids.length);
+    long seed = p.seed() != null ? p.seed() : ThreadLocalRandom.current().nextLong();
+    List<Sequence> sequences = new ArrayList<>();
+    for (int j = 0; j < p.numReturnSequences(); j++) {
+      Sampler sampler = new Sampler(p.doSample(), p.temperature(), p.topK(), p.topP(), seed + j);
+      sequences.add(new Sequence(kept, dropped, maxNew, sampler, config.eosTokenIds()));
+    }
+    return sequences;
+  }
+
+  /** The prompt followed by the decoded continuation, special tokens skipped. */
+  Generation finish(String prompt, Sequence sequence) {
+    long[] promptIds = sequence.promptIds();
+    long[] newIds = sequence.newIds();
+    long[] all = Arrays.copyOf(promptIds, promptIds.length + newIds.length);
+    System.arraycopy(newIds, 0, all, promptIds.length, newIds.length);
+    // Decoding prompt and continuation together keeps characters split across the boundary whole.
+    String full = tokenizer.decode(all);
+    String head = tokenizer.decode(promptIds);
+    String continuation = full.startsWith(head) ? full.substring(head.length()) : tokenizer.decode(newIds);
+    return new Generation(prompt + continuation, promptIds.length, sequence.droppedPromptTokens,
+        Arrays.stream(newIds).boxed().toList(), sequence.finishReason());
+  }
+
+  @Override
+  public void close() {
+    try {
+      graph.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException(name + ": cannot close the ONNX Runtime session", e);
+    } finally {
+      tokenizer.close();
+    }
+  }
+}
