@@ -16,14 +16,16 @@ final class DecodeBatch implements AutoCloseable {
   private static final long PREFILL_LOGITS_BUDGET = 1L << 25;
 
   private final DecoderGraph graph;
+  private final boolean useCache;
   private final long padId;
   private final int candidates;
   private final DecoderGraph.Scratch scratch = new DecoderGraph.Scratch();
   private final List<Sequence> rows = new ArrayList<>();
   private KvCache cache;
 
-  DecodeBatch(DecoderGraph graph, long padId, int candidates) {
+  DecodeBatch(DecoderGraph graph, boolean useCache, long padId, int candidates) {
     this.graph = graph;
+    this.useCache = useCache && graph.kind != DecoderGraph.Kind.NO_PAST;
     this.padId = padId;
     this.candidates = candidates;
   }
@@ -41,10 +43,10 @@ final class DecodeBatch implements AutoCloseable {
     for (List<Sequence> group : groups(joining)) {
       DecoderGraph.Output output = runFull(group);
       advance(group, output.lastLogits());
-      if (output.present() == null) {
-        rows.addAll(group);
-      } else {
+      if (useCache) {
         merge(group, output.present());
+      } else {
+        rows.addAll(group);
       }
     }
   }
@@ -54,7 +56,7 @@ final class DecodeBatch implements AutoCloseable {
     if (rows.isEmpty()) {
       return;
     }
-    if (graph.kind == DecoderGraph.Kind.NO_PAST) {
+    if (!useCache) {
       for (List<Sequence> group : groups(rows)) {
         advance(group, runFull(group).lastLogits());
       }
@@ -128,7 +130,11 @@ final class DecodeBatch implements AutoCloseable {
   private DecoderGraph.Output runFull(List<Sequence> group) throws OrtException {
     DecoderGraph.Step step = fullStep(group);
     try {
-      return graph.run(step, scratch);
+      DecoderGraph.Output output = graph.run(step, scratch);
+      if (!useCache && output.present() != null) {
+        output.present().close(); // recomputing: the cache is not kept
+      }
+      return output;
     } finally {
       if (step.past() != null) {
         step.past().close();

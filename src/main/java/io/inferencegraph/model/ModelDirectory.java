@@ -43,7 +43,10 @@ public final class ModelDirectory {
 
   /** The largest token id the tokenizer can produce, from its vocabulary and added tokens. */
   public long tokenizerMaxId() {
-    JsonObject tokenizer = readJson("tokenizer.json").orElseThrow();
+    JsonObject tokenizer = readJson(tokenizerFile().getFileName().toString()).orElseThrow();
+    if (!tokenizer.has("model") || !tokenizer.get("model").isJsonObject()) {
+      throw fail("tokenizer.json has no 'model' object");
+    }
     long max = -1;
     JsonElement vocab = tokenizer.getAsJsonObject("model").get("vocab");
     if (vocab != null && vocab.isJsonObject()) {

@@ -22,8 +22,11 @@ public final class TextGenerator implements AutoCloseable {
   private final DecoderGraph graph;
   private final TextTokenizer tokenizer;
   private final int candidates;
+  private final boolean useCache;
 
-  private TextGenerator(String name, DecoderConfig config, DecoderGraph graph, TextTokenizer tokenizer, int candidates) {
+  private TextGenerator(String name, DecoderConfig config, DecoderGraph graph, TextTokenizer tokenizer, int candidates,
+      boolean useCache) {
+    this.useCache = useCache;
     this.name = name;
     this.config = config;
     this.graph = graph;
@@ -42,7 +45,8 @@ public final class TextGenerator implements AutoCloseable {
     TextTokenizer tokenizer = TextTokenizer.forDecoder(dir);
     try {
       DecoderGraph graph = DecoderGraph.open(dir, config, options);
-      return new TextGenerator(dir.root().getFileName().toString(), config, graph, tokenizer, (int) tokenizerSize);
+      return new TextGenerator(dir.root().getFileName().toString(), config, graph, tokenizer, (int) tokenizerSize,
+          options.useCache());
     } catch (RuntimeException e) {
       tokenizer.close();
       throw e;
@@ -97,7 +101,7 @@ public final class TextGenerator implements AutoCloseable {
   }
 
   DecodeBatch newBatch() {
-    return new DecodeBatch(graph, config.padTokenId(), candidates);
+    return new DecodeBatch(graph, useCache, config.padTokenId(), candidates);
   }
 
   /** Tokenizes, resolves parameters and cuts an over-long prompt from the left. */

@@ -1,0 +1,101 @@
+package io.inferencegraph;
+
+import io.inferencegraph.bus.Addresses;
+import io.inferencegraph.config.GraphConfig;
+import io.inferencegraph.config.ModelConfig;
+import io.inferencegraph.http.HttpVerticle;
+import io.inferencegraph.model.TextClassifier;
+import io.inferencegraph.model.TextGenerator;
+import io.inferencegraph.worker.ClassifierVerticle;
+import io.inferencegraph.worker.GeneratorVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Deployable;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Loads every model once, deploys a worker verticle per model (instances sharing the model), then
+ * the HTTP verticle. Undeploying it drains HTTP first, then releases the models.
+ */
+public final class MainVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
+
+  private final GraphConfig config;
+  private final List<AutoCloseable> models = new ArrayList<>();
+  private HttpVerticle http;
+  private String httpDeployment;
+
+  public MainVerticle(GraphConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    List<Future<?>> workers = new ArrayList<>();
+    for (ModelConfig model : config.generators()) {
+      workers.add(vertx.executeBlocking(() -> track(TextGenerator.load(model.path(), model.options())))
+          .compose(generator -> serve(model, generator.describe(), () -> new GeneratorVerticle(model.name(), generator))));
+    }
+    ModelConfig classifierModel = config.classifier();
+    workers.add(vertx.executeBlocking(() -> track(TextClassifier.load(classifierModel.path(), classifierModel.options())))
+        .compose(classifier -> serve(classifierModel, classifier.describe(),
+            () -> new ClassifierVerticle(classifierModel.name(), classifier))));
+    return Future.all(workers).compose(done -> {
+      http = new HttpVerticle(config);
+      return vertx.deployVerticle(http);
+    }).onSuccess(id -> {
+      httpDeployment = id;
+      LOG.info("inference graph listening on {}:{}", config.http().host(), http.port());
+    });
+  }
+
+  /** The HTTP port actually bound. */
+  public int httpPort() {
+    return http.port();
+  }
+
+  /** Stops the HTTP edge gracefully: no new requests, in-flight ones finish. */
+  public Future<Void> drain() {
+    return httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
+  }
+
+  @Override
+  public Future<?> stop() {
+    // Children (HTTP, then the workers) are undeployed before this runs, so no inference is in flight.
+    for (AutoCloseable model : models) {
+      try {
+        model.close();
+      } catch (Exception e) {
+        LOG.warn("closing a model failed", e);
+      }
+    }
+    return Future.succeededFuture();
+  }
+
+  private Future<String> serve(ModelConfig model, String description, Supplier<? extends Deployable> worker) {
+    DeploymentOptions options = new DeploymentOptions()
+        .setThreadingModel(ThreadingModel.WORKER)
+        .setInstances(model.instances())
+        .setWorkerPoolName("model-" + model.name())
+        .setWorkerPoolSize(model.instances());
+    JsonObject info = new JsonObject().put("model", description).put("instances", model.instances())
+        .put("intra_op_threads", model.intraOpThreads());
+    return vertx.deployVerticle(worker, options)
+        .compose(id -> vertx.eventBus().consumer(Addresses.health(model.name()), message -> message.reply(info))
+            .completion().map(id))
+        .onSuccess(id -> LOG.info("serving {} with {} instance(s) x {} ONNX Runtime thread(s)", description,
+            model.instances(), model.intraOpThreads()));
+  }
+
+  private synchronized <T extends AutoCloseable> T track(T model) {
+    models.add(model);
+    return model;
+  }
+}

@@ -1,0 +1,2 @@
+/** Event-bus addresses, the JSON messages on them and the failure codes their consumers reply with. */
+package io.inferencegraph.bus;

@@ -1,0 +1,183 @@
+package io.inferencegraph.config;
+
+import io.inferencegraph.model.GenerationParams;
+import io.inferencegraph.model.InvalidParameterException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Reads the configuration once: the JSON file, then environment variables ({@code GRAPH_HTTP__PORT}
+ * sets {@code http.port}: double underscores separate levels), then system properties
+ * ({@code -Dgraph.http.port=...}); later sources win. Parsing checks every value and names the key
+ * at fault.
+ */
+public final class ConfigLoader {
+  public static final String DEFAULT_FILE = "conf/config.json";
+  private static final String ENV_PREFIX = "GRAPH_";
+  private static final String PROPERTY_PREFIX = "graph.";
+
+  private ConfigLoader() {}
+
+  /** The raw merged JSON; {@code file} null means conf/config.json, or the copy inside the jar. */
+  public static JsonObject load(Path file, Map<String, String> env, Properties properties) {
+    JsonObject json = file != null ? readFile(file) : readDefault();
+    env.forEach((name, value) -> {
+      if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
+        put(json, name.substring(ENV_PREFIX.length()).toLowerCase().split("__"), value);
+      }
+    });
+    properties.stringPropertyNames().stream().filter(n -> n.startsWith(PROPERTY_PREFIX)).forEach(name ->
+        put(json, name.substring(PROPERTY_PREFIX.length()).split("\\."), properties.getProperty(name)));
+    return json;
+  }
+
+  /** Checks and types the merged JSON; "auto" sizes come from the core count. */
+  public static GraphConfig parse(JsonObject json, int cores) {
+    Path modelsDir = Path.of(json.getString("models_dir", "models"));
+    JsonArray generators = json.getJsonArray("generators");
+    if (generators == null || generators.isEmpty()) {
+      throw new ConfigException("generators", "must list at least one text-generation model");
+    }
+    JsonObject classifier = json.getJsonObject("classifier");
+    if (classifier == null) {
+      throw new ConfigException("classifier", "is missing");
+    }
+    int modelCount = generators.size() + 1;
+    List<ModelConfig> models = new ArrayList<>();
+    for (int i = 0; i < generators.size(); i++) {
+      models.add(model("generators[" + i + "]", generators.getJsonObject(i), modelsDir, cores, modelCount));
+    }
+    if (models.stream().map(ModelConfig::name).distinct().count() != models.size()) {
+      throw new ConfigException("generators", "model names must be unique");
+    }
+    JsonObject http = json.getJsonObject("http", new JsonObject());
+    HttpConfig httpConfig = new HttpConfig(
+        http.getString("host", "0.0.0.0"),
+        intIn(http, "http.port", "port", 3000, 0, 65535),
+        intIn(http, "http.max_body_bytes", "max_body_bytes", 65536, 1, Integer.MAX_VALUE),
+        intIn(http, "http.max_in_flight", "max_in_flight", 64, 1, 1_000_000),
+        intIn(http, "http.request_timeout_ms", "request_timeout_ms", 120_000, 1, Integer.MAX_VALUE),
+        intIn(http, "http.max_new_tokens_limit", "max_new_tokens_limit", 512, 1, 1_000_000));
+    JsonObject bus = json.getJsonObject("event_bus", new JsonObject());
+    long busTimeout = intIn(bus, "event_bus.timeout_ms", "timeout_ms", 60_000, 1, Integer.MAX_VALUE);
+    if (busTimeout >= httpConfig.requestTimeoutMs()) {
+      throw new ConfigException("event_bus.timeout_ms", "must be below http.request_timeout_ms ("
+          + httpConfig.requestTimeoutMs() + ") so that a model timeout is reported before the HTTP one");
+    }
+    return new GraphConfig(httpConfig, List.copyOf(models),
+        model("classifier", classifier, modelsDir, cores, modelCount),
+        generation(json.getJsonObject("generation", new JsonObject())), busTimeout);
+  }
+
+  private static ModelConfig model(String key, JsonObject json, Path modelsDir, int cores, int modelCount) {
+    if (json == null) {
+      throw new ConfigException(key, "must be an object");
+    }
+    String name = json.getString("name");
+    if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
+      throw new ConfigException(key + ".name", "must be letters, digits, '.', '_' or '-', got " + name);
+    }
+    String path = json.getString("path", name);
+    int instances = auto(json, key + ".instances", "instances", Math.max(1, cores / modelCount));
+    int threads = auto(json, key + ".intra_op_threads", "intra_op_threads", 1);
+    return new ModelConfig(name, modelsDir.resolve(path), instances, threads, json.getString("variant"),
+        json.getString("onnx_file"));
+  }
+
+  private static GenerationParams generation(JsonObject json) {
+    try {
+      return GenerationParams.fromMap(json.getMap(), true);
+    } catch (InvalidParameterException e) {
+      throw new ConfigException("generation." + e.field(), e.getMessage());
+    }
+  }
+
+  private static int auto(JsonObject json, String key, String field, int autoValue) {
+    Object value = json.getValue(field, "auto");
+    if ("auto".equals(value)) {
+      return autoValue;
+    }
+    return intIn(json, key, field, autoValue, 1, 1024);
+  }
+
+  private static int intIn(JsonObject json, String key, String field, int fallback, int min, int max) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    long number;
+    if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())) {
+      number = n.longValue();
+    } else if (value instanceof String s && s.matches("-?\\d+")) {
+      number = Long.parseLong(s);
+    } else {
+      throw new ConfigException(key, "must be an integer, got " + value);
+    }
+    if (number < min || number > max) {
+      throw new ConfigException(key, "must be in [" + min + ", " + max + "], got " + number);
+    }
+    return (int) number;
+  }
+
+  private static void put(JsonObject json, String[] path, String raw) {
+    JsonObject target = json;
+    for (int i = 0; i < path.length - 1; i++) {
+      JsonObject next = target.getJsonObject(path[i]);
+      if (next == null) {
+        next = new JsonObject();
+        target.put(path[i], next);
+      }
+      target = next;
+    }
+    target.put(path[path.length - 1], scalar(raw));
+  }
+
+  /** "8080" is a number, "true" a boolean, anything else a string. */
+  private static Object scalar(String raw) {
+    if (raw.matches("-?\\d+")) {
+      return Long.parseLong(raw);
+    }
+    if (raw.matches("-?\\d*\\.\\d+")) {
+      return Double.parseDouble(raw);
+    }
+    if (raw.equals("true") || raw.equals("false")) {
+      return Boolean.parseBoolean(raw);
+    }
+    return raw;
+  }
+
+  private static JsonObject readFile(Path file) {
+    try {
+      return new JsonObject(Files.readString(file));
+    } catch (IOException e) {
+      throw new ConfigException("file", "cannot read " + file + ": " + e.getMessage());
+    } catch (DecodeException e) {
+      throw new ConfigException("file", file + " is not valid JSON: " + e.getMessage());
+    }
+  }
+
+  private static JsonObject readDefault() {
+    Path file = Path.of(DEFAULT_FILE);
+    if (Files.isRegularFile(file)) {
+      return readFile(file);
+    }
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("/" + DEFAULT_FILE)) {
+      if (in == null) {
+        throw new ConfigException("file", DEFAULT_FILE + " is missing and the jar has no default");
+      }
+      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new ConfigException("file", "cannot read the built-in " + DEFAULT_FILE + ": " + e.getMessage());
+    }
+  }
+}

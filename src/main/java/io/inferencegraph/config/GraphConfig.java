@@ -1,0 +1,20 @@
+package io.inferencegraph.config;
+
+import io.inferencegraph.model.GenerationParams;
+import java.util.List;
+
+/**
+ * The whole service: the generators fanned out to (in answer order), the classifier, default
+ * generation parameters, the HTTP edge and the event-bus timeout (kept below the HTTP timeout).
+ */
+public record GraphConfig(
+    HttpConfig http,
+    List<ModelConfig> generators,
+    ModelConfig classifier,
+    GenerationParams generation,
+    long busTimeoutMs) {
+
+  public List<String> generatorNames() {
+    return generators.stream().map(ModelConfig::name).toList();
+  }
+}

@@ -1,0 +1,42 @@
+package io.inferencegraph.http;
+
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.PlatformHandler;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * Admits a request only while fewer than the cap are in flight and the server is not draining;
+ * otherwise answers at once, before the body is read. A platform handler so that it runs before
+ * the body handler.
+ */
+final class AdmissionHandler implements PlatformHandler {
+  private final int maxInFlight;
+  private final BooleanSupplier draining;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  AdmissionHandler(int maxInFlight, BooleanSupplier draining) {
+    this.maxInFlight = maxInFlight;
+    this.draining = draining;
+  }
+
+  int inFlight() {
+    return inFlight.get();
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    if (draining.getAsBoolean()) {
+      ErrorMapper.send(ctx.response(), new ApiException(503, "shutting_down", "the server is shutting down"));
+      return;
+    }
+    if (inFlight.incrementAndGet() > maxInFlight) {
+      inFlight.decrementAndGet();
+      ErrorMapper.send(ctx.response(), new ApiException(429, "too_many_requests",
+          "more than " + maxInFlight + " requests in flight; retry later"));
+      return;
+    }
+    ctx.addEndHandler(done -> inFlight.decrementAndGet());
+    ctx.next();
+  }
+}

@@ -1,0 +1,77 @@
+package io.inferencegraph.http;
+
+import io.inferencegraph.model.GenerationParams;
+import io.inferencegraph.model.InvalidParameterException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * A validated graph request: the prompt and the generation parameters (configured defaults under
+ * the request's own). Accepts the seed's {@code text/plain} body, or {@code application/json}
+ * {@code {"text": ..., "parameters": {...}}}.
+ */
+public record GraphRequest(String text, GenerationParams params) {
+
+  public static GraphRequest parse(RoutingContext ctx, GenerationParams defaults, int maxNewTokensLimit) {
+    String type = mediaType(ctx.request().getHeader("Content-Type"));
+    String body = ctx.body().asString("UTF-8");
+    GraphRequest request = switch (type) {
+      case "", "text/plain" -> new GraphRequest(body == null ? "" : body, defaults);
+      case "application/json" -> fromJson(body, defaults);
+      default -> throw new ApiException(415, "unsupported_media_type",
+          "Content-Type " + type + " is not supported; send text/plain or application/json");
+    };
+    if (request.text().isBlank()) {
+      throw new ApiException(400, "empty_prompt", "the prompt text is empty");
+    }
+    request.checkLimits(maxNewTokensLimit);
+    return request;
+  }
+
+  private static GraphRequest fromJson(String body, GenerationParams defaults) {
+    JsonObject json;
+    try {
+      json = new JsonObject(body == null ? "" : body);
+    } catch (DecodeException | ClassCastException e) {
+      throw new ApiException(400, "invalid_json", "the body is not a JSON object: " + e.getMessage());
+    }
+    Object text = json.getValue("text");
+    if (!(text instanceof String)) {
+      throw new ApiException(400, "invalid_parameter", "text: must be a string");
+    }
+    Object parameters = json.getValue("parameters");
+    if (parameters != null && !(parameters instanceof JsonObject)) {
+      throw new ApiException(400, "invalid_parameter", "parameters: must be an object");
+    }
+    for (String key : json.fieldNames()) {
+      if (!key.equals("text") && !key.equals("parameters")) {
+        throw new ApiException(400, "invalid_parameter", key + ": unknown field; known: text, parameters");
+      }
+    }
+    try {
+      GenerationParams given = parameters == null ? GenerationParams.none()
+          : GenerationParams.fromMap(((JsonObject) parameters).getMap(), true);
+      return new GraphRequest((String) text, defaults.overriddenBy(given));
+    } catch (InvalidParameterException e) {
+      throw new ApiException(400, "invalid_parameter", e.getMessage());
+    }
+  }
+
+  private void checkLimits(int limit) {
+    if (params.maxNewTokens() != null && params.maxNewTokens() > limit) {
+      throw new ApiException(400, "invalid_parameter", "max_new_tokens: must be at most " + limit);
+    }
+    if (params.maxLength() != null && params.maxLength() > limit) {
+      throw new ApiException(400, "invalid_parameter", "max_length: must be at most " + limit);
+    }
+  }
+
+  private static String mediaType(String header) {
+    if (header == null) {
+      return "";
+    }
+    int semicolon = header.indexOf(';');
+    return (semicolon < 0 ? header : header.substring(0, semicolon)).trim().toLowerCase();
+  }
+}

@@ -1,0 +1,112 @@
+package io.inferencegraph.http;
+
+import io.inferencegraph.config.GraphConfig;
+import io.inferencegraph.graph.InferenceGraph;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.TimeoutHandler;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP edge: {@code POST /classify_generated_texts} runs the graph; health endpoints report on
+ * the process and on every model's availability. Refuses work beyond the in-flight cap at once.
+ */
+public final class HttpVerticle extends VerticleBase {
+  private static final long DRAIN_TIMEOUT_SECONDS = 60;
+
+  private final GraphConfig config;
+  private InferenceGraph graph;
+  private Readiness readiness;
+  private HttpServer server;
+  private volatile boolean draining;
+
+  public HttpVerticle(GraphConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    graph = new InferenceGraph(vertx.eventBus(), config.generatorNames(), config.classifier().name(),
+        config.busTimeoutMs());
+    List<String> models = new ArrayList<>(config.generatorNames());
+    models.add(config.classifier().name());
+    readiness = new Readiness(vertx.eventBus(), models);
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()))
+        .requestHandler(router());
+    return server.listen(config.http().port());
+  }
+
+  /** The port actually bound (useful with port 0 in tests). */
+  public int port() {
+    return server.actualPort();
+  }
+
+  /** Stops taking requests, lets the ones in flight finish, then closes the server. */
+  @Override
+  public Future<?> stop() {
+    draining = true;
+    return server.shutdown(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    router.post("/classify_generated_texts")
+        .handler(TimeoutHandler.create(config.http().requestTimeoutMs(), 504))
+        .handler(new AdmissionHandler(config.http().maxInFlight(), () -> draining))
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(this::classifyGeneratedTexts);
+    router.get("/livez").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
+    router.get("/readyz").handler(this::ready);
+    router.get("/healthz").handler(this::ready);
+    router.route().failureHandler(ctx -> ErrorMapper.send(ctx.response(),
+        ErrorMapper.forStatus(ctx.statusCode(), ctx.failure())));
+    for (int status : new int[] {404, 405}) {
+      router.errorHandler(status, ctx -> ErrorMapper.send(ctx.response(), ErrorMapper.forStatus(status, null)));
+    }
+    return router;
+  }
+
+  private void classifyGeneratedTexts(RoutingContext ctx) {
+    GraphRequest request;
+    try {
+      request = GraphRequest.parse(ctx, config.generation(), config.http().maxNewTokensLimit());
+    } catch (ApiException e) {
+      ErrorMapper.send(ctx.response(), e);
+      return;
+    }
+    graph.run(request.text(), request.params()).onComplete(result -> {
+      if (result.succeeded()) {
+        if (!ctx.response().ended()) {
+          ctx.response().putHeader("Content-Type", "application/json").end(result.result().encode());
+        }
+      } else {
+        ErrorMapper.send(ctx.response(), ErrorMapper.map(result.cause()));
+      }
+    });
+  }
+
+  private void ready(RoutingContext ctx) {
+    readiness.check().onSuccess(status -> {
+      boolean ready = status.getBoolean("ready") && !draining;
+      status.put("status", ready ? "ready" : draining ? "shutting_down" : "not_ready");
+      if (!ready) {
+        status.put("error", draining ? "the server is shutting down"
+            : "no node serves " + status.getJsonArray("missing").encode());
+        status.put("error_type", "not_ready");
+      }
+      json(ctx, ready ? 200 : 503, status);
+    });
+  }
+
+  private static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}

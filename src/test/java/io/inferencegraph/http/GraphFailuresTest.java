@@ -1,0 +1,147 @@
+package io.inferencegraph.http;
+
+import static io.inferencegraph.http.GraphErrorsTest.assertError;
+import static io.inferencegraph.http.GraphErrorsTest.postText;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inferencegraph.TestGraphs;
+import io.inferencegraph.config.GraphConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@DisplayName("When a part of the graph fails, the request fails fast with a typed error and nothing hangs")
+class GraphFailuresTest {
+
+  @Test
+  @DisplayName("a model that throws gives 500, and the same worker serves the next request")
+  void modelThrows(Vertx vertx, VertxTestContext ctx, @TempDir Path temp) throws IOException {
+    // A config.json that claims more positions than the graph has: ONNX Runtime fails on long prompts.
+    Path broken = copyWithLongerContext(temp);
+    JsonArray generators = TestGraphs.config(new JsonObject()).generators().stream()
+        .map(m -> new JsonObject().put("name", m.name()).put("path", m.path().toAbsolutePath().toString()))
+        .collect(JsonArray::new, JsonArray::add, JsonArray::addAll);
+    generators.getJsonObject(1).put("path", broken.toString());
+    WebClient client = WebClient.create(vertx);
+    GraphErrorsTest.deploy(vertx, new JsonObject().put("generators", generators))
+        .compose(main -> postText(client, main.httpPort(), "word ".repeat(600))
+            .compose(failed -> postText(client, main.httpPort(), "short prompt").map(ok -> List.of(failed, ok))))
+        .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
+          assertError(responses.get(0), 500, "model_error");
+          assertThat(responses.get(0).bodyAsJsonObject().getString("error")).contains("distilgpt2");
+          assertThat(responses.get(1).statusCode()).isEqualTo(200);
+          ctx.completeNow();
+        })));
+  }
+
+  private static Path copyWithLongerContext(Path temp) throws IOException {
+    Path source = Path.of("models/distilgpt2-tiny");
+    Path target = temp.resolve("distilgpt2-broken");
+    try (var files = Files.walk(source)) {
+      for (Path file : files.toList()) {
+        Path to = target.resolve(source.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(file, to);
+        }
+      }
+    }
+    Path config = target.resolve("config.json");
+    Files.writeString(config, Files.readString(config)
+        .replaceAll("\"n_positions\": *\\d+", "\"n_positions\": 4096")
+        .replaceAll("\"n_ctx\": *\\d+", "\"n_ctx\": 4096"));
+    return target;
+  }
+
+  @Test
+  @DisplayName("no consumer for the models gives 503 at once, and /readyz names what is missing")
+  void noConsumer(Vertx vertx, VertxTestContext ctx) {
+    GraphConfig config = TestGraphs.config(new JsonObject());
+    HttpVerticle http = new HttpVerticle(config);
+    WebClient client = WebClient.create(vertx);
+    vertx.deployVerticle(http)
+        .compose(id -> postText(client, http.port(), "hello"))
+        .compose(response -> client.get(http.port(), "localhost", "/readyz").send().map(ready -> List.of(response, ready)))
+        .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
+          assertError(responses.get(0), 503, "model_unavailable");
+          assertThat(responses.get(0).getHeader("Retry-After")).isNotNull();
+          HttpResponse<Buffer> ready = responses.get(1);
+          assertError(ready, 503, "not_ready");
+          assertThat(ready.bodyAsJsonObject().getJsonArray("missing").getList())
+              .containsExactlyInAnyOrder("gpt2", "distilgpt2", "gpt2-medium", "bert-base-uncased");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a model slower than the event-bus timeout gives 504")
+  void timeout(Vertx vertx, VertxTestContext ctx) {
+    WebClient client = WebClient.create(vertx);
+    GraphErrorsTest.deploy(vertx, new JsonObject().put("event_bus", new JsonObject().put("timeout_ms", 1)))
+        .compose(main -> postText(client, main.httpPort(), "I have an idea!"))
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertError(response, 504, "timeout");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("requests over the in-flight cap are refused at once with 429 and Retry-After")
+  void inFlightCap(Vertx vertx, VertxTestContext ctx) {
+    WebClient client = WebClient.create(vertx);
+    GraphErrorsTest.deploy(vertx, new JsonObject().put("http", new JsonObject().put("max_in_flight", 1)))
+        .compose(main -> {
+          List<Future<HttpResponse<Buffer>>> responses = new ArrayList<>();
+          for (int i = 0; i < 6; i++) {
+            responses.add(postText(client, main.httpPort(), "I have an idea!"));
+          }
+          return Future.all(responses).map(all -> responses.stream().map(Future::result).toList());
+        })
+        .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
+          List<HttpResponse<Buffer>> refused = responses.stream().filter(r -> r.statusCode() == 429).toList();
+          assertThat(responses).anyMatch(r -> r.statusCode() == 200);
+          assertThat(refused).isNotEmpty();
+          assertError(refused.get(0), 429, "too_many_requests");
+          assertThat(refused.get(0).getHeader("Retry-After")).isEqualTo("1");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("draining lets the request in flight finish before the server closes")
+  void drain(Vertx vertx, VertxTestContext ctx) {
+    WebClient client = WebClient.create(vertx);
+    String body = new JsonObject().put("text", "I have an idea!")
+        .put("parameters", new JsonObject().put("max_new_tokens", 200).put("do_sample", false)).encode();
+    GraphErrorsTest.deploy(vertx, new JsonObject()).onComplete(ctx.succeeding(main -> {
+      Future<HttpResponse<Buffer>> inFlight = client.post(main.httpPort(), "localhost", "/classify_generated_texts")
+          .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body));
+      vertx.setTimer(30, t -> main.drain().onComplete(ctx.succeeding(drained -> inFlight.onComplete(
+          ctx.succeeding(response -> ctx.verify(() -> {
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.bodyAsJsonArray()).hasSize(3);
+            ctx.completeNow();
+          }))))));
+    }));
+  }
+}

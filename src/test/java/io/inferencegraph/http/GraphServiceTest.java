@@ -1,0 +1,175 @@
+package io.inferencegraph.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inferencegraph.MainVerticle;
+import io.inferencegraph.TestGraphs;
+import io.inferencegraph.config.GraphConfig;
+import io.inferencegraph.config.ModelConfig;
+import io.inferencegraph.model.Classification;
+import io.inferencegraph.model.Generation;
+import io.inferencegraph.model.GenerationParams;
+import io.inferencegraph.model.ModelOptions;
+import io.inferencegraph.model.TextClassifier;
+import io.inferencegraph.model.TextGenerator;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 120, unit = TimeUnit.SECONDS)
+@DisplayName("The graph service answers the seed's request over real HTTP and a real event bus")
+class GraphServiceTest {
+  private static final String PROMPT = "I have an idea!";
+  private static GraphConfig config;
+  private static WebClient client;
+  private static int port;
+
+  @BeforeAll
+  static void start(Vertx vertx, VertxTestContext ctx) {
+    config = TestGraphs.config(new JsonObject());
+    client = WebClient.create(vertx, new WebClientOptions(), new PoolOptions().setHttp1MaxSize(64));
+    TestGraphs.deploy(vertx, config).onComplete(ctx.succeeding(main -> {
+      port = main.httpPort();
+      ctx.completeNow();
+    }));
+  }
+
+  @AfterAll
+  static void stop() {
+    client.close();
+  }
+
+  static Future<HttpResponse<Buffer>> post(String contentType, String body) {
+    return client.post(port, "localhost", "/classify_generated_texts")
+        .putHeader("Content-Type", contentType).sendBuffer(Buffer.buffer(body));
+  }
+
+  @Test
+  @DisplayName("the seed's curl gets one entry per generator, in order, each starting with the prompt")
+  void contract(VertxTestContext ctx) {
+    post("text/plain", PROMPT).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.getHeader("Content-Type")).startsWith("application/json");
+      JsonArray answer = response.bodyAsJsonArray();
+      assertThat(answer).hasSize(3);
+      List<String> models = new ArrayList<>();
+      for (Object item : answer) {
+        JsonObject entry = (JsonObject) item;
+        assertThat(entry.getString("generated")).startsWith(PROMPT);
+        assertThat(entry.getDouble("score")).isBetween(0.0, 1.0);
+        models.add(entry.getString("model"));
+      }
+      assertThat(models).containsExactly("gpt2", "distilgpt2", "gpt2-medium");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("the answer equals calling the model layer directly with the same seed")
+  void sameAsModelLayer(Vertx vertx, VertxTestContext ctx) {
+    GenerationParams params = new GenerationParams(null, 24, true, 0.8, 40, 0.9, 1234L, 1);
+    String body = new JsonObject().put("text", PROMPT).put("parameters", new JsonObject(params.toMap())).encode();
+    post("application/json", body).onComplete(ctx.succeeding(response -> {
+      vertx.executeBlocking(() -> direct(params)).onComplete(ctx.succeeding(expected -> ctx.verify(() -> {
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonArray answer = response.bodyAsJsonArray();
+        for (int i = 0; i < expected.size(); i++) {
+          assertThat(answer.getJsonObject(i).getString("generated")).isEqualTo(expected.get(i).getString("generated"));
+          assertThat(answer.getJsonObject(i).getDouble("score")).isEqualTo(expected.get(i).getDouble("score"));
+        }
+        ctx.completeNow();
+      })));
+    }));
+  }
+
+  private static List<JsonObject> direct(GenerationParams params) {
+    List<JsonObject> expected = new ArrayList<>();
+    ModelConfig classifierModel = config.classifier();
+    try (TextClassifier classifier = TextClassifier.load(classifierModel.path(), ModelOptions.defaults())) {
+      for (ModelConfig model : config.generators()) {
+        try (TextGenerator generator = TextGenerator.load(model.path(), ModelOptions.defaults())) {
+          Generation g = generator.generate(List.of(PROMPT), config.generation().overriddenBy(params)).get(0).get(0);
+          Classification c = classifier.classify(List.of(g.generatedText())).get(0);
+          expected.add(new JsonObject().put("generated", g.generatedText()).put("score", c.score()));
+        }
+      }
+    }
+    return expected;
+  }
+
+  @Test
+  @DisplayName("the generators run at the same time, the classifier calls one after another after them")
+  void parallelThenSequential(VertxTestContext ctx) {
+    post("text/plain", PROMPT).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+      JsonArray answer = response.bodyAsJsonArray();
+      List<JsonObject> timings = answer.stream().map(e -> ((JsonObject) e).getJsonObject("timing")).toList();
+      long lastGeneratorStart = timings.stream().mapToLong(t -> t.getLong("generate_started_us")).max().orElseThrow();
+      long firstGeneratorEnd = timings.stream().mapToLong(t -> t.getLong("generate_ended_us")).min().orElseThrow();
+      long lastGeneratorEnd = timings.stream().mapToLong(t -> t.getLong("generate_ended_us")).max().orElseThrow();
+      assertThat(lastGeneratorStart).as("every generator started before the first one finished")
+          .isLessThan(firstGeneratorEnd);
+      assertThat(timings.get(0).getLong("classify_started_us")).isGreaterThanOrEqualTo(lastGeneratorEnd);
+      for (int i = 1; i < timings.size(); i++) {
+        assertThat(timings.get(i).getLong("classify_started_us"))
+            .as("classification %d starts after %d ends", i, i - 1)
+            .isGreaterThanOrEqualTo(timings.get(i - 1).getLong("classify_ended_us"));
+      }
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("32 concurrent requests are all answered correctly")
+  void concurrentRequests(VertxTestContext ctx) {
+    List<Future<HttpResponse<Buffer>>> responses = new ArrayList<>();
+    for (int i = 0; i < 32; i++) {
+      responses.add(post("text/plain", "Request number " + i + " says"));
+    }
+    Future.all(responses).onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+      for (int i = 0; i < 32; i++) {
+        HttpResponse<Buffer> response = responses.get(i).result();
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonArray answer = response.bodyAsJsonArray();
+        assertThat(answer).hasSize(3);
+        for (Object entry : answer) {
+          assertThat(((JsonObject) entry).getString("generated")).startsWith("Request number " + i + " says");
+        }
+      }
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
+  @DisplayName("/livez and /readyz report a healthy graph")
+  void health(VertxTestContext ctx) {
+    client.get(port, "localhost", "/livez").send()
+        .compose(live -> client.get(port, "localhost", "/readyz").send().map(ready -> List.of(live, ready)))
+        .onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+          assertThat(both.get(0).statusCode()).isEqualTo(200);
+          assertThat(both.get(1).statusCode()).isEqualTo(200);
+          JsonObject ready = both.get(1).bodyAsJsonObject();
+          assertThat(ready.getString("status")).isEqualTo("ready");
+          assertThat(ready.getJsonObject("models").fieldNames())
+              .containsExactlyInAnyOrder("gpt2", "distilgpt2", "gpt2-medium", "bert-base-uncased");
+          ctx.completeNow();
+        })));
+  }
+}

@@ -1,0 +1,86 @@
+package io.inferencegraph.model;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The small models under models/ (made by tools/make_models.py) and their torch reference outputs. */
+final class Fixtures {
+  static final Path MODELS = Path.of("models");
+  static final List<String> DECODERS = List.of("distilgpt2-tiny", "gpt2-tiny", "gpt2-medium-tiny");
+  static final Path CLASSIFIER = MODELS.resolve("bert-tiny-classifier");
+
+  private Fixtures() {}
+
+  record Prompt(String text, List<Long> inputIds, List<Long> outputIds) {}
+
+  static Path decoder(String name) {
+    return MODELS.resolve(name);
+  }
+
+  static JsonObject reference(Path model) {
+    try {
+      return JsonParser.parseString(Files.readString(model.resolve("reference.json"))).getAsJsonObject();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static List<Prompt> prompts(Path model) {
+    JsonObject reference = reference(model);
+    List<Prompt> prompts = new ArrayList<>();
+    for (var element : reference.getAsJsonArray("prompts")) {
+      JsonObject prompt = element.getAsJsonObject();
+      prompts.add(new Prompt(prompt.get("text").getAsString(), longs(prompt.getAsJsonArray("input_ids")),
+          longs(prompt.getAsJsonArray("output_ids"))));
+    }
+    return prompts;
+  }
+
+  static int referenceMaxNewTokens(Path model) {
+    return reference(model).get("max_new_tokens").getAsInt();
+  }
+
+  static List<Long> longs(JsonArray array) {
+    List<Long> values = new ArrayList<>();
+    array.forEach(e -> values.add(e.getAsLong()));
+    return values;
+  }
+
+  static List<Double> doubles(JsonArray array) {
+    List<Double> values = new ArrayList<>();
+    array.forEach(e -> values.add(e.getAsDouble()));
+    return values;
+  }
+
+  static GenerationParams greedy(int maxNewTokens) {
+    return new GenerationParams(null, maxNewTokens, false, null, null, null, null, 1);
+  }
+
+  static GenerationParams sampled(int maxNewTokens, long seed, int sequences) {
+    return new GenerationParams(null, maxNewTokens, true, 0.9, 40, 0.95, seed, sequences);
+  }
+
+  /** A copy of a model directory that a test may break. */
+  static Path copy(Path model, Path target) {
+    try (var files = Files.walk(model)) {
+      for (Path file : files.toList()) {
+        Path to = target.resolve(model.relativize(file).toString());
+        if (Files.isDirectory(file)) {
+          Files.createDirectories(to);
+        } else {
+          Files.copy(file, to);
+        }
+      }
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package io.inferencegraph.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.FloatBuffer;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Generation follows the Hugging Face pipeline's semantics")
+class GenerationSemanticsTest {
+  private static TextGenerator generator;
+
+  @BeforeAll
+  static void load() {
+    generator = TextGenerator.load(Fixtures.decoder("gpt2-tiny"), ModelOptions.defaults());
+  }
+
+  @AfterAll
+  static void close() {
+    generator.close();
+  }
+
+  private static Generation one(String prompt, GenerationParams params) {
+    return generator.generate(List.of(prompt), params).get(0).get(0);
+  }
+
+  @Test
+  @DisplayName("defaults come from generation_config.json, then task_specific_params, like gpt2's")
+  void modelDefaults() {
+    GenerationParams defaults = generator.defaults();
+    assertThat(defaults.doSample()).isTrue();
+    assertThat(defaults.maxLength()).isEqualTo(50);
+    assertThat(defaults.topK()).isEqualTo(50);
+  }
+
+  @Test
+  @DisplayName("max_length counts the prompt plus the new tokens")
+  void maxLengthIncludesPrompt() {
+    Generation g = one("The quick brown fox", new GenerationParams(12, null, false, null, null, null, null, 1));
+    assertThat(g.finishReason().equals("eos") ? g.promptTokens() + g.newTokens() <= 12
+        : g.promptTokens() + g.newTokens() == 12).isTrue();
+  }
+
+  @Test
+  @DisplayName("max_new_tokens wins over max_length")
+  void maxNewTokensWins() {
+    Generation g = one("The quick brown fox", new GenerationParams(6, 9, false, null, null, null, null, 1));
+    assertThat(g.newTokens()).isLessThanOrEqualTo(9);
+    if (!g.finishReason().equals("eos")) {
+      assertThat(g.newTokens()).isEqualTo(9);
+    }
+  }
+
+  @Test
+  @DisplayName("a seed makes sampling reproducible, and different seeds differ")
+  void seededSampling() {
+    Generation a = one("I have an idea!", Fixtures.sampled(30, 42, 1));
+    Generation b = one("I have an idea!", Fixtures.sampled(30, 42, 1));
+    assertThat(a).isEqualTo(b);
+    boolean anyDifferent = false;
+    for (long seed = 1; seed <= 5 && !anyDifferent; seed++) {
+      anyDifferent = !one("I have an idea!", Fixtures.sampled(30, seed, 1)).tokenIds().equals(a.tokenIds());
+    }
+    assertThat(anyDifferent).as("some other seed samples other tokens").isTrue();
+  }
+
+  @Test
+  @DisplayName("num_return_sequences gives that many sequences, each reproducible")
+  void numReturnSequences() {
+    List<Generation> first = generator.generate(List.of("I have an idea!"), Fixtures.sampled(20, 7, 3)).get(0);
+    List<Generation> again = generator.generate(List.of("I have an idea!"), Fixtures.sampled(20, 7, 3)).get(0);
+    assertThat(first).hasSize(3).isEqualTo(again);
+    assertThat(first.stream().map(Generation::tokenIds).distinct().count()).isGreaterThan(1);
+  }
+
+  @Test
+  @DisplayName("a sampled sequence is the same alone and inside a batch with other prompts")
+  void samplingIndependentOfBatch() {
+    GenerationParams params = Fixtures.sampled(20, 11, 1);
+    Generation alone = one("The quick brown fox", params);
+    List<List<Generation>> batch = generator.generate(
+        List.of("I have an idea!", "The quick brown fox", "Numbers like 1, 2 and 3."), params);
+    assertThat(batch.get(1).get(0)).isEqualTo(alone);
+  }
+
+  @Test
+  @DisplayName("greedy decoding refuses several return sequences, as Hugging Face does")
+  void greedyWithSeveralSequences() {
+    assertThatThrownBy(() -> one("hi", new GenerationParams(null, 5, false, null, null, null, null, 2)))
+        .isInstanceOf(InvalidParameterException.class).hasMessageContaining("num_return_sequences");
+  }
+
+  @Test
+  @DisplayName("a prompt longer than the context is cut from the left and generation still fits")
+  void overlongPrompt() {
+    String prompt = "word ".repeat(400) + "end";
+    Generation g = one(prompt, Fixtures.greedy(16));
+    assertThat(g.promptTruncated()).isTrue();
+    assertThat(g.promptTokens() + 16).isEqualTo(generator.contextLength());
+    assertThat(g.droppedPromptTokens()).isPositive();
+    assertThat(g.generatedText()).startsWith(prompt);
+  }
+
+  @Test
+  @DisplayName("max_new_tokens at or over the context is refused, naming the field")
+  void maxNewTokensOverContext() {
+    assertThatThrownBy(() -> one("hi", Fixtures.greedy(generator.contextLength())))
+        .isInstanceOf(InvalidParameterException.class).hasMessageStartingWith("max_new_tokens");
+  }
+
+  @Test
+  @DisplayName("an empty prompt starts from the bos token")
+  void emptyPrompt() {
+    Generation g = one("", Fixtures.greedy(5));
+    assertThat(g.promptTokens()).isEqualTo(1);
+  }
+
+  @Test
+  @DisplayName("a sequence stops at eos, and eos is counted but not shown in the text")
+  void stopsAtEos() {
+    int vocab = 8;
+    long eos = 5;
+    FloatBuffer logits = FloatBuffer.allocate(vocab);
+    logits.put((int) eos, 10f);
+    Sequence sequence = new Sequence(new long[] {1, 2}, 0, 10, new Sampler(false, 1, 0, 1, 0), Set.of(eos));
+    sequence.advance(logits, 0, vocab);
+    assertThat(sequence.finished()).isTrue();
+    assertThat(sequence.finishReason()).isEqualTo("eos");
+    assertThat(sequence.newIds()).containsExactly(eos);
+  }
+
+  @Test
+  @DisplayName("eos from the model ends the text without the special token")
+  void eosNotInText() {
+    // Sample until some seed meets eos: the model's corpus ends documents with it.
+    for (long seed = 0; seed < 40; seed++) {
+      Generation g = one("The", new GenerationParams(null, 120, true, 1.5, 0, 1.0, seed, 1));
+      if (g.finishReason().equals("eos")) {
+        assertThat(g.tokenIds().get(g.tokenIds().size() - 1)).isEqualTo(Fixtures.reference(Fixtures.decoder("gpt2-tiny")).get("eos_token_id").getAsLong());
+        assertThat(g.generatedText()).doesNotContain("<|endoftext|>");
+        assertThat(g.newTokens()).isLessThan(120);
+        return;
+      }
+    }
+    throw new AssertionError("no seed in 0..39 produced eos within 120 tokens at temperature 1.5");
+  }
+}
