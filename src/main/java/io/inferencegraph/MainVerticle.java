@@ -4,6 +4,7 @@ import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.http.HttpVerticle;
+import io.inferencegraph.model.BatchObserver;
 import io.inferencegraph.model.TextClassifier;
 import io.inferencegraph.model.TextGenerator;
 import io.inferencegraph.worker.ClassifierVerticle;
@@ -41,12 +42,13 @@ public final class MainVerticle extends VerticleBase {
     List<Future<?>> workers = new ArrayList<>();
     for (ModelConfig model : config.generators()) {
       workers.add(vertx.executeBlocking(() -> track(TextGenerator.load(model.path(), model.options())))
-          .compose(generator -> serve(model, generator.describe(), () -> new GeneratorVerticle(model.name(), generator))));
+          .compose(generator -> serve(model, generator.describe(), () -> new GeneratorVerticle(model.name(), generator, model.batching(), BatchObserver.NONE))));
     }
     ModelConfig classifierModel = config.classifier();
     workers.add(vertx.executeBlocking(() -> track(TextClassifier.load(classifierModel.path(), classifierModel.options())))
         .compose(classifier -> serve(classifierModel, classifier.describe(),
-            () -> new ClassifierVerticle(classifierModel.name(), classifier))));
+            () -> new ClassifierVerticle(classifierModel.name(), classifier, classifierModel.batching(),
+                BatchObserver.NONE))));
     return Future.all(workers).compose(done -> {
       http = new HttpVerticle(config);
       return vertx.deployVerticle(http);

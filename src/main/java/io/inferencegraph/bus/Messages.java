@@ -1,6 +1,9 @@
 package io.inferencegraph.bus;
 
+import io.inferencegraph.model.BatchStats;
 import io.inferencegraph.model.Classification;
+import io.inferencegraph.model.ClassifierBatcher;
+import io.inferencegraph.model.ContinuousBatcher;
 import io.inferencegraph.model.Generation;
 import io.inferencegraph.model.GenerationParams;
 import io.vertx.core.json.JsonArray;
@@ -35,9 +38,9 @@ public final class Messages {
     return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 
-  public static JsonObject generateReply(String model, List<Generation> generations, long startedMicros) {
+  public static JsonObject generateReply(String model, ContinuousBatcher.Result result, long startedMicros) {
     JsonArray array = new JsonArray();
-    for (Generation g : generations) {
+    for (Generation g : result.generations()) {
       array.add(new JsonObject()
           .put("generated_text", g.generatedText())
           .put("prompt_tokens", g.promptTokens())
@@ -46,14 +49,15 @@ public final class Messages {
           .put("finish_reason", g.finishReason()));
     }
     return new JsonObject().put("model", model).put("generations", array)
-        .put("started_us", startedMicros).put("ended_us", nowMicros());
+        .put("started_us", startedMicros).put("ended_us", nowMicros()).put("batch", stats(result.stats()));
   }
 
   public static JsonObject classifyRequest(String text) {
     return new JsonObject().put("text", text);
   }
 
-  public static JsonObject classifyReply(String model, Classification c, long startedMicros) {
+  public static JsonObject classifyReply(String model, ClassifierBatcher.Result result, long startedMicros) {
+    Classification c = result.classification();
     return new JsonObject()
         .put("model", model)
         .put("label", c.label())
@@ -62,6 +66,14 @@ public final class Messages {
         .put("tokens", c.tokens())
         .put("truncated", c.truncated())
         .put("started_us", startedMicros)
-        .put("ended_us", nowMicros());
+        .put("ended_us", nowMicros())
+        .put("batch", stats(result.stats()));
+  }
+
+  private static JsonObject stats(BatchStats stats) {
+    return new JsonObject()
+        .put("queue_ms", stats.queuedNanos() / 1e6)
+        .put("run_ms", stats.runNanos() / 1e6)
+        .put("size", stats.batchSize());
   }
 }

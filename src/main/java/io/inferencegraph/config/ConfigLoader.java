@@ -1,5 +1,6 @@
 package io.inferencegraph.config;
 
+import io.inferencegraph.model.BatchLimits;
 import io.inferencegraph.model.GenerationParams;
 import io.inferencegraph.model.InvalidParameterException;
 import io.vertx.core.json.DecodeException;
@@ -25,6 +26,8 @@ public final class ConfigLoader {
   public static final String DEFAULT_FILE = "conf/config.json";
   private static final String ENV_PREFIX = "GRAPH_";
   private static final String PROPERTY_PREFIX = "graph.";
+  private static final BatchLimits GENERATOR_BATCHING = new BatchLimits(16, 32_768, 256, 0);
+  private static final BatchLimits CLASSIFIER_BATCHING = new BatchLimits(32, Integer.MAX_VALUE, 1024, 0);
 
   private ConfigLoader() {}
 
@@ -55,7 +58,8 @@ public final class ConfigLoader {
     int modelCount = generators.size() + 1;
     List<ModelConfig> models = new ArrayList<>();
     for (int i = 0; i < generators.size(); i++) {
-      models.add(model("generators[" + i + "]", generators.getJsonObject(i), modelsDir, cores, modelCount));
+      models.add(model("generators[" + i + "]", generators.getJsonObject(i), modelsDir, cores, modelCount,
+          GENERATOR_BATCHING));
     }
     if (models.stream().map(ModelConfig::name).distinct().count() != models.size()) {
       throw new ConfigException("generators", "model names must be unique");
@@ -75,11 +79,12 @@ public final class ConfigLoader {
           + httpConfig.requestTimeoutMs() + ") so that a model timeout is reported before the HTTP one");
     }
     return new GraphConfig(httpConfig, List.copyOf(models),
-        model("classifier", classifier, modelsDir, cores, modelCount),
+        model("classifier", classifier, modelsDir, cores, modelCount, CLASSIFIER_BATCHING),
         generation(json.getJsonObject("generation", new JsonObject())), busTimeout);
   }
 
-  private static ModelConfig model(String key, JsonObject json, Path modelsDir, int cores, int modelCount) {
+  private static ModelConfig model(String key, JsonObject json, Path modelsDir, int cores, int modelCount,
+      BatchLimits defaults) {
     if (json == null) {
       throw new ConfigException(key, "must be an object");
     }
@@ -91,7 +96,16 @@ public final class ConfigLoader {
     int instances = auto(json, key + ".instances", "instances", Math.max(1, cores / modelCount));
     int threads = auto(json, key + ".intra_op_threads", "intra_op_threads", 1);
     return new ModelConfig(name, modelsDir.resolve(path), instances, threads, json.getString("variant"),
-        json.getString("onnx_file"));
+        json.getString("onnx_file"), batching(key + ".batching", json.getJsonObject("batching", new JsonObject()), defaults));
+  }
+
+  private static BatchLimits batching(String key, JsonObject json, BatchLimits defaults) {
+    return new BatchLimits(
+        intIn(json, key + ".max_batch_size", "max_batch_size", defaults.maxBatchSize(), 1, 4096),
+        intIn(json, key + ".max_tokens_in_flight", "max_tokens_in_flight", defaults.maxTokensInFlight(), 1,
+            Integer.MAX_VALUE),
+        intIn(json, key + ".max_queue", "max_queue", defaults.maxQueue(), 1, 1_000_000),
+        intIn(json, key + ".max_wait_ms", "max_wait_ms", (int) defaults.maxWaitMillis(), 0, 60_000));
   }
 
   private static GenerationParams generation(JsonObject json) {

@@ -55,6 +55,11 @@ final class Sequence {
     }
   }
 
+  /** Ends the sequence where it stands; the batch drops it at the next eviction. */
+  void abort() {
+    finishReason = "error";
+  }
+
   long[] promptIds() {
     return Arrays.copyOf(tokens, promptLength);
   }

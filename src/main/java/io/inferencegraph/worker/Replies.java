@@ -2,6 +2,8 @@ package io.inferencegraph.worker;
 
 import io.inferencegraph.bus.FailureCode;
 import io.inferencegraph.model.InvalidParameterException;
+import io.inferencegraph.model.OverloadedException;
+import java.util.concurrent.CompletionException;
 import io.vertx.core.eventbus.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,8 +14,11 @@ final class Replies {
 
   private Replies() {}
 
-  static void fail(Message<?> message, String model, Throwable error) {
-    if (error instanceof InvalidParameterException) {
+  static void fail(Message<?> message, String model, Throwable failure) {
+    Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (error instanceof OverloadedException) {
+      message.fail(FailureCode.OVERLOADED.code(), error.getMessage());
+    } else if (error instanceof InvalidParameterException) {
       message.fail(FailureCode.INVALID_PARAMETER.code(), error.getMessage());
     } else if (error instanceof IllegalArgumentException) {
       message.fail(FailureCode.BAD_MESSAGE.code(), model + ": " + error.getMessage());

@@ -128,6 +128,33 @@ class GraphFailuresTest {
   }
 
   @Test
+  @DisplayName("a model whose queue is full refuses at once with 503 overloaded and Retry-After")
+  void modelQueueFull(Vertx vertx, VertxTestContext ctx) {
+    WebClient client = WebClient.create(vertx);
+    JsonObject tight = new JsonObject().put("max_batch_size", 1).put("max_queue", 1);
+    JsonArray generators = TestGraphs.config(new JsonObject()).generators().stream()
+        .map(m -> new JsonObject().put("name", m.name()).put("path", m.path().toAbsolutePath().toString())
+            .put("batching", tight))
+        .collect(JsonArray::new, JsonArray::add, JsonArray::addAll);
+    GraphErrorsTest.deploy(vertx, new JsonObject().put("generators", generators))
+        .compose(main -> {
+          List<Future<HttpResponse<Buffer>>> responses = new ArrayList<>();
+          for (int i = 0; i < 8; i++) {
+            responses.add(postText(client, main.httpPort(), "I have an idea!"));
+          }
+          return Future.all(responses).map(all -> responses.stream().map(Future::result).toList());
+        })
+        .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
+          List<HttpResponse<Buffer>> refused = responses.stream().filter(r -> r.statusCode() == 503).toList();
+          assertThat(responses).anyMatch(r -> r.statusCode() == 200);
+          assertThat(refused).isNotEmpty();
+          assertError(refused.get(0), 503, "overloaded");
+          assertThat(refused.get(0).getHeader("Retry-After")).isEqualTo("1");
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
   @DisplayName("draining lets the request in flight finish before the server closes")
   void drain(Vertx vertx, VertxTestContext ctx) {
     WebClient client = WebClient.create(vertx);

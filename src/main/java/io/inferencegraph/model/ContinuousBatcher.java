@@ -1,0 +1,165 @@
+package io.inferencegraph.model;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Continuous batching for one decoder: waiting requests join the running batch at the next step
+ * boundary, and each request is answered as soon as its own sequences finish. Every sequence keeps
+ * its own parameters and random source, so its output is what it would be alone.
+ */
+public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pending> {
+  /** A request's sequences and how they went through the batch. */
+  public record Result(List<Generation> generations, BatchStats stats) {}
+
+  static final class Pending {
+    final String prompt;
+    final List<Sequence> sequences;
+    final int tokens;
+    final long enqueued = System.nanoTime();
+    final CompletableFuture<Result> future = new CompletableFuture<>();
+    long admitted;
+    int unfinished;
+    int batchSize;
+
+    Pending(String prompt, List<Sequence> sequences) {
+      this.prompt = prompt;
+      this.sequences = sequences;
+      this.unfinished = sequences.size();
+      this.tokens = sequences.stream().mapToInt(s -> s.promptLength + s.maxNewTokens).sum();
+    }
+  }
+
+  private final TextGenerator generator;
+  private final Map<Sequence, Pending> owners = new IdentityHashMap<>();
+  private DecodeBatch batch;
+  private int tokensInFlight;
+
+  public ContinuousBatcher(TextGenerator generator, BatchLimits limits, BatchObserver observer) {
+    super(generator.name(), limits, observer, "batch-" + generator.name());
+    this.generator = generator;
+  }
+
+  /**
+   * Queues a prompt. Bad parameters throw {@link InvalidParameterException} here; a full queue
+   * throws {@link OverloadedException}; the future fails only if ONNX Runtime does.
+   */
+  public CompletableFuture<Result> submit(String prompt, GenerationParams params) {
+    Pending pending = new Pending(prompt, generator.prepare(prompt, params));
+    enqueue(pending);
+    return pending.future;
+  }
+
+  /** Sequences decoding right now. */
+  public int active() {
+    return owners.size();
+  }
+
+  @Override
+  protected boolean busy() {
+    return batch != null && batch.size() > 0;
+  }
+
+  @Override
+  protected void serve(Pending first) throws Exception {
+    if (batch == null) {
+      batch = generator.newBatch();
+    }
+    if (first != null && limits.maxWaitMillis() > 0) {
+      awaitCompany(limits.maxBatchSize() - first.sequences.size());
+    }
+    admit(first);
+    if (batch.size() > 0) {
+      step();
+    }
+  }
+
+  private void admit(Pending first) throws Exception {
+    List<Pending> joining = new ArrayList<>();
+    int rows = batch.size();
+    if (first != null) {
+      joining.add(first);
+      rows += first.sequences.size();
+    }
+    // Only this thread takes from the queue, so the head we peek at is the one we poll.
+    for (Pending next = queue.peek(); next != null && (rows == 0 || fits(rows, next, joining)); next = queue.peek()) {
+      joining.add(queue.poll());
+      rows += next.sequences.size();
+    }
+    if (joining.isEmpty()) {
+      return;
+    }
+    List<Sequence> sequences = new ArrayList<>();
+    long now = System.nanoTime();
+    for (Pending pending : joining) {
+      pending.admitted = now;
+      tokensInFlight += pending.tokens;
+      pending.sequences.forEach(s -> owners.put(s, pending));
+      sequences.addAll(pending.sequences);
+    }
+    try {
+      batch.admit(sequences);
+    } catch (Exception | Error e) {
+      sequences.forEach(Sequence::abort); // a prompt that breaks prefill fails its own requests only
+      joining.forEach(pending -> fail(pending, e));
+    }
+    finishDone();
+  }
+
+  private boolean fits(int rows, Pending next, List<Pending> joining) {
+    int tokens = tokensInFlight + joining.stream().mapToInt(p -> p.tokens).sum() + next.tokens;
+    return rows + next.sequences.size() <= limits.maxBatchSize() && tokens <= limits.maxTokensInFlight();
+  }
+
+  private void step() throws Exception {
+    long start = System.nanoTime();
+    try {
+      batch.step();
+    } catch (Exception | Error e) {
+      new ArrayList<>(owners.values()).forEach(pending -> fail(pending, e));
+      batch.close();
+      batch = generator.newBatch();
+      throw e;
+    }
+    int size = batch.size();
+    observer.onStep(model, size, System.nanoTime() - start, queue.size());
+    for (Sequence sequence : batch.rows()) {
+      Pending pending = owners.get(sequence);
+      pending.batchSize = Math.max(pending.batchSize, size);
+    }
+    finishDone();
+  }
+
+  private void finishDone() throws Exception {
+    for (Sequence sequence : batch.evictFinished()) {
+      Pending pending = owners.remove(sequence);
+      if (pending != null && --pending.unfinished == 0 && !pending.future.isDone()) {
+        tokensInFlight -= pending.tokens;
+        List<Generation> generations = pending.sequences.stream().map(s -> generator.finish(pending.prompt, s)).toList();
+        long now = System.nanoTime();
+        BatchStats stats = new BatchStats(pending.admitted - pending.enqueued, now - pending.admitted,
+            Math.max(1, pending.batchSize));
+        pending.future.complete(new Result(generations, stats));
+      }
+    }
+  }
+
+  private void fail(Pending pending, Throwable error) {
+    if (!pending.future.isDone()) {
+      tokensInFlight -= pending.tokens;
+      pending.future.completeExceptionally(error);
+    }
+    pending.sequences.forEach(owners::remove);
+  }
+
+  @Override
+  public void close() {
+    super.close();
+    if (batch != null) {
+      batch.close();
+    }
+  }
+}
