@@ -68,15 +68,28 @@ class ContinuousBatcherTest {
         new GenerationParams(null, 30, true, 1.0, 50, 0.95, 5L, 1)));
   }
 
+  private static final List<String> PROMPTS = List.of("The quick brown fox", "I have an idea!",
+      "This License applies to any program or other work", "Version 2.0 (January 2004):", "You may copy",
+      "Numbers like 1, 2 and 3.");
+
+  /** A prompt that, alone, runs to its token limit: it keeps the batch busy while others join. */
+  private static String longRunning(GenerationParams params, String... taken) {
+    return PROMPTS.stream().filter(p -> !List.of(taken).contains(p))
+        .filter(p -> alone(p, params).finishReason().equals("length")).findFirst()
+        .orElseThrow(() -> new AssertionError("every prompt meets eos early; the fixture models changed?"));
+  }
+
   private void assertJoinedEqualsAlone(List<GenerationParams> params) throws Exception {
-    List<String> prompts = List.of("The quick brown fox", "I have an idea!", "This License applies to any program or other work");
+    String first = longRunning(params.get(0));
+    String second = longRunning(params.get(1), first);
+    List<String> prompts = List.of(first, second, longRunning(params.get(2), first, second));
     StepCounter counter = new StepCounter();
     List<CompletableFuture<ContinuousBatcher.Result>> futures = new ArrayList<>();
     try (ContinuousBatcher batcher = new ContinuousBatcher(generator, new BatchLimits(16, 100_000, 16, 0), counter)) {
       futures.add(batcher.submit(prompts.get(0), params.get(0)));
       counter.awaitSteps(3);
       futures.add(batcher.submit(prompts.get(1), params.get(1)));
-      counter.awaitSteps(5);
+      counter.awaitSteps(2);
       futures.add(batcher.submit(prompts.get(2), params.get(2)));
       for (int i = 0; i < prompts.size(); i++) {
         ContinuousBatcher.Result result = futures.get(i).get(30, TimeUnit.SECONDS);
@@ -93,7 +106,8 @@ class ContinuousBatcherTest {
   void shortAnsweredFirst() throws Exception {
     StepCounter counter = new StepCounter();
     try (ContinuousBatcher batcher = new ContinuousBatcher(generator, new BatchLimits(16, 100_000, 16, 0), counter)) {
-      CompletableFuture<ContinuousBatcher.Result> longOne = batcher.submit("The quick brown fox", Fixtures.greedy(200));
+      CompletableFuture<ContinuousBatcher.Result> longOne = batcher.submit(longRunning(Fixtures.greedy(200)),
+          Fixtures.greedy(200));
       counter.awaitSteps(2);
       ContinuousBatcher.Result shortOne = batcher.submit("I have an idea!", Fixtures.greedy(4)).get(30, TimeUnit.SECONDS);
       assertThat(longOne).as("the long sequence is still decoding").isNotDone();
@@ -107,7 +121,8 @@ class ContinuousBatcherTest {
   void fullQueueRefused() throws Exception {
     StepCounter counter = new StepCounter();
     try (ContinuousBatcher batcher = new ContinuousBatcher(generator, new BatchLimits(1, 100_000, 1, 0), counter)) {
-      CompletableFuture<ContinuousBatcher.Result> running = batcher.submit("The quick brown fox", Fixtures.greedy(200));
+      CompletableFuture<ContinuousBatcher.Result> running = batcher.submit(longRunning(Fixtures.greedy(200)),
+          Fixtures.greedy(200));
       counter.awaitSteps(1);
       CompletableFuture<ContinuousBatcher.Result> waiting = batcher.submit("I have an idea!", Fixtures.greedy(5));
       long start = System.nanoTime();

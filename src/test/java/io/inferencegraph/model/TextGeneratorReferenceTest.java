@@ -60,6 +60,20 @@ class TextGeneratorReferenceTest {
     assertBatched(Fixtures.decoder("gpt2-tiny"), ModelOptions.defaults().withOnnxFile(file));
   }
 
+  @org.junit.jupiter.api.Test
+  @DisplayName("the quantized variant is chosen by configuration and stays close to the float model")
+  void quantizedVariant() {
+    Path model = Fixtures.decoder("gpt2-tiny");
+    try (TextGenerator generator = TextGenerator.load(model, ModelOptions.defaults().withVariant("quantized"))) {
+      assertThat(generator.describe()).contains("model_quantized.onnx");
+      for (Fixtures.Prompt prompt : Fixtures.prompts(model)) {
+        List<Long> tokens = generator.generate(List.of(prompt.text()), Fixtures.greedy(8)).get(0).get(0).tokenIds();
+        // int8 weights move the logits a little; the first greedy tokens still agree with torch's float model
+        assertThat(tokens.get(0)).as(prompt.text()).isEqualTo(prompt.outputIds().get(0));
+      }
+    }
+  }
+
   static final List<String> LEGACY_FILES = List.of("onnx/decoder_model.onnx", "onnx/decoder_model_merged.onnx");
 
   private static void assertOneByOne(Path model, ModelOptions options) {
