@@ -37,7 +37,7 @@ abstract class BatchQueue<R> implements AutoCloseable {
 
   protected void enqueue(R request) {
     if (!open) {
-      throw new OverloadedException(model + " is shutting down");
+      throw new ModelClosedException(model + " is shutting down");
     }
     if (!queue.offer(request)) {
       observer.onRejected(model);

@@ -16,13 +16,20 @@ public record GenerationParams(
     Integer topK,
     Double topP,
     Long seed,
-    Integer numReturnSequences) {
+    Integer numReturnSequences,
+    Integer minNewTokens) {
+
+  /** Without {@code min_new_tokens}. */
+  public GenerationParams(Integer maxLength, Integer maxNewTokens, Boolean doSample, Double temperature, Integer topK,
+      Double topP, Long seed, Integer numReturnSequences) {
+    this(maxLength, maxNewTokens, doSample, temperature, topK, topP, seed, numReturnSequences, null);
+  }
 
   /** Upper bound on sequences per prompt, so one request cannot occupy a whole batch. */
   public static final int MAX_RETURN_SEQUENCES = 16;
 
   public static final Set<String> KEYS = Set.of("max_length", "max_new_tokens", "do_sample",
-      "temperature", "top_k", "top_p", "seed", "num_return_sequences");
+      "temperature", "top_k", "top_p", "seed", "num_return_sequences", "min_new_tokens");
 
   public static GenerationParams none() {
     return new GenerationParams(null, null, null, null, null, null, null, null);
@@ -38,7 +45,8 @@ public record GenerationParams(
         pick(other.topK, topK),
         pick(other.topP, topP),
         pick(other.seed, seed),
-        pick(other.numReturnSequences, numReturnSequences));
+        pick(other.numReturnSequences, numReturnSequences),
+        pick(other.minNewTokens, minNewTokens));
   }
 
   /**
@@ -61,7 +69,8 @@ public record GenerationParams(
         integer(map, "top_k"),
         number(map, "top_p"),
         longValue(map, "seed"),
-        integer(map, "num_return_sequences"));
+        integer(map, "num_return_sequences"),
+        integer(map, "min_new_tokens"));
     params.validate();
     return params;
   }
@@ -77,6 +86,7 @@ public record GenerationParams(
     put(map, "top_p", topP);
     put(map, "seed", seed);
     put(map, "num_return_sequences", numReturnSequences);
+    put(map, "min_new_tokens", minNewTokens);
     return map;
   }
 
@@ -85,6 +95,7 @@ public record GenerationParams(
     atLeast("max_new_tokens", maxNewTokens, 1);
     atLeast("top_k", topK, 0);
     atLeast("num_return_sequences", numReturnSequences, 1);
+    atLeast("min_new_tokens", minNewTokens, 0);
     if (numReturnSequences != null && numReturnSequences > MAX_RETURN_SEQUENCES) {
       throw new InvalidParameterException("num_return_sequences", "must be at most " + MAX_RETURN_SEQUENCES);
     }

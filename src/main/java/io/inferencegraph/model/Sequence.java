@@ -8,13 +8,15 @@ final class Sequence {
   final int promptLength;
   final int droppedPromptTokens;
   final int maxNewTokens;
+  private final int minNewTokens;
   private final long[] tokens;
   private final Sampler sampler;
   private final Set<Long> eos;
   private int length;
   private String finishReason;
 
-  Sequence(long[] prompt, int droppedPromptTokens, int maxNewTokens, Sampler sampler, Set<Long> eos) {
+  Sequence(long[] prompt, int droppedPromptTokens, int maxNewTokens, int minNewTokens, Sampler sampler, Set<Long> eos) {
+    this.minNewTokens = minNewTokens;
     this.promptLength = prompt.length;
     this.droppedPromptTokens = droppedPromptTokens;
     this.maxNewTokens = maxNewTokens;
@@ -44,8 +46,18 @@ final class Sequence {
     return finishReason;
   }
 
-  /** Draws the next token from this sequence's row of logits and records whether it ends here. */
+  /**
+   * Draws the next token from this sequence's row of logits (a buffer the caller owns; eos is
+   * masked in place until {@code min_new_tokens}) and records whether the sequence ends here.
+   */
   void advance(java.nio.FloatBuffer logits, int offset, int candidates) {
+    if (length - promptLength < minNewTokens) {
+      for (long id : eos) {
+        if (id < candidates) {
+          logits.put(offset + (int) id, Float.NEGATIVE_INFINITY);
+        }
+      }
+    }
     long token = sampler.next(logits, offset, candidates);
     tokens[length++] = token;
     if (eos.contains(token)) {

@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class TextGenerator implements AutoCloseable {
   /** Defaults of Hugging Face's GenerationConfig, under the model's own. */
   private static final GenerationParams LIBRARY_DEFAULTS =
-      new GenerationParams(20, null, false, 1.0, 50, 1.0, null, 1);
+      new GenerationParams(20, null, false, 1.0, 50, 1.0, null, 1, 0);
 
   private final String name;
   private final DecoderConfig config;
@@ -134,7 +134,8 @@ public final class TextGenerator implements AutoCloseable {
     List<Sequence> sequences = new ArrayList<>();
     for (int j = 0; j < p.numReturnSequences(); j++) {
       Sampler sampler = new Sampler(p.doSample(), p.temperature(), p.topK(), p.topP(), seed + j);
-      sequences.add(new Sequence(kept, dropped, maxNew, sampler, config.eosTokenIds()));
+      sequences.add(new Sequence(kept, dropped, maxNew, Math.min(p.minNewTokens(), maxNew), sampler,
+          config.eosTokenIds()));
     }
     return sequences;
   }

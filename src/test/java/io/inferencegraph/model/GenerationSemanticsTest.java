@@ -127,11 +127,23 @@ class GenerationSemanticsTest {
     long eos = 5;
     FloatBuffer logits = FloatBuffer.allocate(vocab);
     logits.put((int) eos, 10f);
-    Sequence sequence = new Sequence(new long[] {1, 2}, 0, 10, new Sampler(false, 1, 0, 1, 0), Set.of(eos));
+    Sequence sequence = new Sequence(new long[] {1, 2}, 0, 10, 0, new Sampler(false, 1, 0, 1, 0), Set.of(eos));
     sequence.advance(logits, 0, vocab);
     assertThat(sequence.finished()).isTrue();
     assertThat(sequence.finishReason()).isEqualTo("eos");
     assertThat(sequence.newIds()).containsExactly(eos);
+  }
+
+  @Test
+  @DisplayName("min_new_tokens holds eos back until that many tokens are out")
+  void minNewTokens() {
+    long eos = Fixtures.reference(Fixtures.decoder("gpt2-tiny")).get("eos_token_id").getAsLong();
+    for (Fixtures.Prompt prompt : Fixtures.prompts(Fixtures.decoder("gpt2-tiny"))) {
+      Generation g = one(prompt.text(), new GenerationParams(null, 30, false, null, null, null, null, 1, 30));
+      assertThat(g.newTokens()).isEqualTo(30);
+      assertThat(g.tokenIds()).doesNotContain(eos);
+      assertThat(g.finishReason()).isEqualTo("length");
+    }
   }
 
   @Test
