@@ -23,7 +23,7 @@ public final class ModelBenchmark {
       "batch-tokens", "prompt-tokens", "threads", "onnx-file", "variant");
   private static final String USAGE = """
       usage: ModelBenchmark [options] [MODEL_DIR...]   (default: the three tiny decoders under models/)
-        --warmup N          untimed calls per case (1)         --reps N          timed rounds per case (5)
+        --warmup N          untimed calls per case (2)         --reps N          timed rounds per case (7)
         --case-seconds S    no new round after S seconds (30)  --tokens LIST     new tokens, KV vs recompute (16,64,128)
         --batch N           prompts in the batched call (8)    --batch-tokens N  new tokens per prompt there (64)
         --prompt-tokens N   prompt length to aim for (30)      --threads N       ONNX Runtime intra-op threads (1)
@@ -36,17 +36,21 @@ public final class ModelBenchmark {
 
   private ModelBenchmark(Args args) {
     this.args = args;
-    this.runs = new Runs(args.integer("warmup", 1, 0), args.integer("reps", 5, 1), args.number("case-seconds", 30));
+    this.runs = new Runs(args.integer("warmup", 2, 0), args.integer("reps", 7, 1), args.number("case-seconds", 30));
   }
 
   public static void main(String[] argv) {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     Args args;
     try {
-      args = new Args(argv, OPTIONS, Set.of());
+      args = new Args(argv, OPTIONS, Set.of("help"));
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage() + "\n" + USAGE);
       System.exit(2);
+      return;
+    }
+    if (args.has("help")) {
+      System.out.println(USAGE);
       return;
     }
     List<Path> dirs = (args.positional.isEmpty() ? DEFAULT_MODELS : args.positional).stream().map(Path::of).toList();
