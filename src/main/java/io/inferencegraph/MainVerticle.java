@@ -4,9 +4,9 @@ import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.http.HttpVerticle;
-import io.inferencegraph.model.BatchObserver;
 import io.inferencegraph.model.TextClassifier;
 import io.inferencegraph.model.TextGenerator;
+import io.inferencegraph.telemetry.Telemetry;
 import io.inferencegraph.worker.ClassifierVerticle;
 import io.inferencegraph.worker.GeneratorVerticle;
 import io.vertx.core.DeploymentOptions;
@@ -22,45 +22,53 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads every model once, deploys a worker verticle per model (instances sharing the model), then
- * the HTTP verticle. Undeploying it drains HTTP first, then releases the models.
+ * Loads every model of this node's roles once, deploys a worker verticle per model (instances
+ * sharing the model), then the HTTP verticle if the node is an edge. Undeploying it drains HTTP
+ * first, then releases the models.
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
 
   private final GraphConfig config;
+  private final Supplier<JsonObject> clusterStatus;
   private final List<AutoCloseable> models = new ArrayList<>();
   private HttpVerticle http;
   private String httpDeployment;
 
   public MainVerticle(GraphConfig config) {
+    this(config, null);
+  }
+
+  /** {@code clusterStatus}: this node's cluster membership, shown on /readyz; null when not clustered. */
+  public MainVerticle(GraphConfig config, Supplier<JsonObject> clusterStatus) {
     this.config = config;
+    this.clusterStatus = clusterStatus;
   }
 
   @Override
   public Future<?> start() {
     List<Future<?>> workers = new ArrayList<>();
     for (ModelConfig model : config.generators()) {
+      if (!config.roles().servesGenerator(model.name())) {
+        continue;
+      }
       workers.add(vertx.executeBlocking(() -> track(TextGenerator.load(model.path(), model.options())))
-          .compose(generator -> serve(model, generator.describe(), () -> new GeneratorVerticle(model.name(), generator, model.batching(), BatchObserver.NONE))));
+          .compose(generator -> serve(model, generator.describe(), () -> new GeneratorVerticle(model.name(), generator, model.batching(),
+              Telemetry.of(vertx).model(model.name()).batchObserver()))));
     }
     ModelConfig classifierModel = config.classifier();
-    workers.add(vertx.executeBlocking(() -> track(TextClassifier.load(classifierModel.path(), classifierModel.options())))
-        .compose(classifier -> serve(classifierModel, classifier.describe(),
-            () -> new ClassifierVerticle(classifierModel.name(), classifier, classifierModel.batching(),
-                BatchObserver.NONE))));
-    return Future.all(workers).compose(done -> {
-      http = new HttpVerticle(config);
-      return vertx.deployVerticle(http);
-    }).onSuccess(id -> {
-      httpDeployment = id;
-      LOG.info("inference graph listening on {}:{}", config.http().host(), http.port());
-    });
+    if (config.roles().classifier()) {
+      workers.add(vertx.executeBlocking(() -> track(TextClassifier.load(classifierModel.path(), classifierModel.options())))
+          .compose(classifier -> serve(classifierModel, classifier.describe(),
+              () -> new ClassifierVerticle(classifierModel.name(), classifier, classifierModel.batching(),
+                  Telemetry.of(vertx).model(classifierModel.name()).batchObserver()))));
+    }
+    return Future.all(workers).compose(done -> config.roles().http() ? deployHttp() : Future.succeededFuture());
   }
 
-  /** The HTTP port actually bound. */
+  /** The HTTP port actually bound; -1 on a node without the http role. */
   public int httpPort() {
-    return http.port();
+    return http == null ? -1 : http.port();
   }
 
   /** Stops the HTTP edge gracefully: no new requests, in-flight ones finish. */
@@ -79,6 +87,14 @@ public final class MainVerticle extends VerticleBase {
       }
     }
     return Future.succeededFuture();
+  }
+
+  private Future<String> deployHttp() {
+    http = new HttpVerticle(config, clusterStatus);
+    return vertx.deployVerticle(http).onSuccess(id -> {
+      httpDeployment = id;
+      LOG.info("inference graph listening on {}:{}", config.http().host(), http.port());
+    });
   }
 
   private Future<String> serve(ModelConfig model, String description, Supplier<? extends Deployable> worker) {

@@ -11,7 +11,9 @@ public enum FailureCode {
   OVERLOADED(2, 503, "overloaded"),
   MODEL_FAILURE(3, 500, "model_error"),
   BAD_MESSAGE(4, 500, "bad_message"),
-  SHUTTING_DOWN(5, 503, "shutting_down");
+  SHUTTING_DOWN(5, 503, "shutting_down"),
+  /** Set by the edge, not by a model: the node handling the request left the cluster. */
+  NODE_LEFT(6, 503, "model_node_left");
 
   private final int code;
   private final int httpStatus;

@@ -55,7 +55,9 @@ public final class ConfigLoader {
     if (classifier == null) {
       throw new ConfigException("classifier", "is missing");
     }
-    int modelCount = generators.size() + 1;
+    Roles roles = Roles.parse(json.getValue(Roles.KEY), names(generators));
+    // "auto" shares this node's cores among the models this node serves, not the whole graph's.
+    int modelCount = Math.max(1, roles.generators().size() + (roles.classifier() ? 1 : 0));
     List<ModelConfig> models = new ArrayList<>();
     for (int i = 0; i < generators.size(); i++) {
       models.add(model("generators[" + i + "]", generators.getJsonObject(i), modelsDir, cores, modelCount,
@@ -80,7 +82,19 @@ public final class ConfigLoader {
     }
     return new GraphConfig(httpConfig, List.copyOf(models),
         model("classifier", classifier, modelsDir, cores, modelCount, CLASSIFIER_BATCHING),
-        generation(json.getJsonObject("generation", new JsonObject())), busTimeout);
+        generation(json.getJsonObject("generation", new JsonObject())), busTimeout, roles,
+        ClusterConfig.parse(json.getJsonObject("cluster", new JsonObject())));
+  }
+
+  private static List<String> names(JsonArray generators) {
+    List<String> names = new ArrayList<>();
+    for (int i = 0; i < generators.size(); i++) {
+      // A generator without a name is reported by model() below, naming its key.
+      if (generators.getValue(i) instanceof JsonObject generator && generator.getString("name") != null) {
+        names.add(generator.getString("name"));
+      }
+    }
+    return names;
   }
 
   private static ModelConfig model(String key, JsonObject json, Path modelsDir, int cores, int modelCount,
@@ -124,7 +138,7 @@ public final class ConfigLoader {
     return intIn(json, key, field, autoValue, 1, 1024);
   }
 
-  private static int intIn(JsonObject json, String key, String field, int fallback, int min, int max) {
+  static int intIn(JsonObject json, String key, String field, int fallback, int min, int max) {
     Object value = json.getValue(field);
     if (value == null) {
       return fallback;

@@ -5,14 +5,17 @@ import java.util.List;
 
 /**
  * The whole service: the generators fanned out to (in answer order), the classifier, default
- * generation parameters, the HTTP edge and the event-bus timeout (kept below the HTTP timeout).
+ * generation parameters, the HTTP edge and the event-bus timeout (kept below the HTTP timeout);
+ * which of it this node runs, and the cluster it joins.
  */
 public record GraphConfig(
     HttpConfig http,
     List<ModelConfig> generators,
     ModelConfig classifier,
     GenerationParams generation,
-    long busTimeoutMs) {
+    long busTimeoutMs,
+    Roles roles,
+    ClusterConfig cluster) {
 
   public List<String> generatorNames() {
     return generators.stream().map(ModelConfig::name).toList();

@@ -2,6 +2,7 @@ package io.inferencegraph.http;
 
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.graph.InferenceGraph;
+import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -14,6 +15,7 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The HTTP edge: {@code POST /classify_generated_texts} runs the graph; health endpoints report on
@@ -23,13 +25,20 @@ public final class HttpVerticle extends VerticleBase {
   private static final long DRAIN_TIMEOUT_SECONDS = 60;
 
   private final GraphConfig config;
+  private final Supplier<JsonObject> clusterStatus;
   private InferenceGraph graph;
   private Readiness readiness;
   private HttpServer server;
   private volatile boolean draining;
 
   public HttpVerticle(GraphConfig config) {
+    this(config, null);
+  }
+
+  /** {@code clusterStatus}: the node's cluster membership for /readyz, null when not clustered. */
+  public HttpVerticle(GraphConfig config, Supplier<JsonObject> clusterStatus) {
     this.config = config;
+    this.clusterStatus = clusterStatus;
   }
 
   @Override
@@ -38,7 +47,7 @@ public final class HttpVerticle extends VerticleBase {
         config.busTimeoutMs());
     List<String> models = new ArrayList<>(config.generatorNames());
     models.add(config.classifier().name());
-    readiness = new Readiness(vertx.eventBus(), models);
+    readiness = new Readiness(vertx.eventBus(), models, clusterStatus);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()))
         .requestHandler(router());
     return server.listen(config.http().port());
@@ -56,16 +65,21 @@ public final class HttpVerticle extends VerticleBase {
     return server.shutdown(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
   }
 
-  private Router router() {
+  /** Package-private so that a test can check /openapi.json against the routes. */
+  Router router() {
     Router router = Router.router(vertx);
+    AdmissionHandler admission = new AdmissionHandler(config.http().maxInFlight(), () -> draining);
+    Telemetry.of(vertx).inFlight(admission::inFlight);
     router.post("/classify_generated_texts")
+        .handler(new TraceHeaders("/classify_generated_texts"))
         .handler(TimeoutHandler.create(config.http().requestTimeoutMs(), 504))
-        .handler(new AdmissionHandler(config.http().maxInFlight(), () -> draining))
+        .handler(admission)
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(this::classifyGeneratedTexts);
     router.get("/livez").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
     router.get("/readyz").handler(this::ready);
     router.get("/healthz").handler(this::ready);
+    ObservabilityRoutes.mount(router, Telemetry.of(vertx));
     router.route().failureHandler(ctx -> ErrorMapper.send(ctx.response(),
         ErrorMapper.forStatus(ctx.statusCode(), ctx.failure())));
     for (int status : new int[] {404, 405}) {
@@ -99,6 +113,7 @@ public final class HttpVerticle extends VerticleBase {
       status.put("status", ready ? "ready" : draining ? "shutting_down" : "not_ready");
       if (!ready) {
         status.put("error", draining ? "the server is shutting down"
+            : status.getJsonArray("missing").isEmpty() ? "this node is not joined to the cluster"
             : "no node serves " + status.getJsonArray("missing").encode());
         status.put("error_type", "not_ready");
       }

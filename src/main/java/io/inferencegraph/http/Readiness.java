@@ -7,20 +7,25 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * Asks every model of the graph, over the event bus, whether some node serves it. Works the same
- * on one node and across a cluster: a model without a consumer answers NO_HANDLERS at once.
+ * on one node and across a cluster: a model without a consumer answers NO_HANDLERS at once. On a
+ * clustered node it also reports the membership, and is not ready until the node has joined.
  */
 final class Readiness {
   private static final long PROBE_TIMEOUT_MS = 2000;
 
   private final EventBus bus;
   private final List<String> models;
+  private final Supplier<JsonObject> cluster;
 
-  Readiness(EventBus bus, List<String> models) {
+  /** {@code cluster} gives {"joined": bool, ...}, or is null on a node that is not clustered. */
+  Readiness(EventBus bus, List<String> models, Supplier<JsonObject> cluster) {
     this.bus = bus;
     this.models = List.copyOf(models);
+    this.cluster = cluster;
   }
 
   /** {"ready": bool, "models": {name: {...}}, "missing": [names]}. */
@@ -42,8 +47,13 @@ final class Readiness {
           status.put(models.get(i), new JsonObject().put("error", probe.cause().getMessage()));
         }
       }
-      return Future.succeededFuture(new JsonObject().put("ready", missing.isEmpty()).put("models", status)
-          .put("missing", missing));
+      JsonObject result = new JsonObject().put("ready", missing.isEmpty()).put("models", status)
+          .put("missing", missing);
+      if (cluster != null) {
+        JsonObject membership = cluster.get();
+        result.put("cluster", membership).put("ready", missing.isEmpty() && membership.getBoolean("joined", false));
+      }
+      return Future.succeededFuture(result);
     });
   }
 }

@@ -1,2 +1,2 @@
-/** The HTTP edge: routes, request validation, the in-flight limit and the one error mapper. */
+/** The HTTP edge: routes, validation, the in-flight limit, the one error mapper; the page, /metrics and /traces. */
 package io.inferencegraph.http;

@@ -2,6 +2,7 @@ package io.inferencegraph.worker;
 
 import io.inferencegraph.bus.FailureCode;
 import io.inferencegraph.model.InvalidParameterException;
+import io.inferencegraph.model.ModelClosedException;
 import io.inferencegraph.model.OverloadedException;
 import java.util.concurrent.CompletionException;
 import io.vertx.core.eventbus.Message;
@@ -16,7 +17,9 @@ final class Replies {
 
   static void fail(Message<?> message, String model, Throwable failure) {
     Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (error instanceof OverloadedException) {
+    if (error instanceof ModelClosedException) {
+      message.fail(FailureCode.SHUTTING_DOWN.code(), error.getMessage());
+    } else if (error instanceof OverloadedException) {
       message.fail(FailureCode.OVERLOADED.code(), error.getMessage());
     } else if (error instanceof InvalidParameterException) {
       message.fail(FailureCode.INVALID_PARAMETER.code(), error.getMessage());

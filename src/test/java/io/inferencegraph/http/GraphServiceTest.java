@@ -118,7 +118,10 @@ class GraphServiceTest {
   @Test
   @DisplayName("the generators run at the same time, the classifier calls one after another after them")
   void parallelThenSequential(VertxTestContext ctx) {
-    post("text/plain", PROMPT).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+    // 100 tokens from every generator (eos held back), so each runs long enough to be seen overlapping
+    String body = new JsonObject().put("text", PROMPT).put("parameters", new JsonObject()
+        .put("max_new_tokens", 100).put("min_new_tokens", 100).put("do_sample", false)).encode();
+    post("application/json", body).onComplete(ctx.succeeding(response -> ctx.verify(() -> {
       JsonArray answer = response.bodyAsJsonArray();
       List<JsonObject> timings = answer.stream().map(e -> ((JsonObject) e).getJsonObject("timing")).toList();
       long lastGeneratorStart = timings.stream().mapToLong(t -> t.getLong("generate_started_us")).max().orElseThrow();

@@ -1,0 +1,70 @@
+package io.inferencegraph.config;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The clustered event bus: whether this node joins a cluster, the Hazelcast file and the network
+ * settings that differ per host (members to join, the address to bind and advertise, the address
+ * seen from the other hosts behind NAT, the Hazelcast and event-bus ports to open).
+ */
+public record ClusterConfig(boolean enabled, String name, String configFile, List<String> members, String host,
+    String publicHost, int port, int eventBusPort) {
+  public static final String DEFAULT_FILE = "conf/cluster.xml";
+
+  public ClusterConfig {
+    members = List.copyOf(members);
+  }
+
+  /** Not clustered: the graph runs on one Vert.x instance. */
+  public static ClusterConfig disabled() {
+    return parse(new JsonObject());
+  }
+
+  static ClusterConfig parse(JsonObject json) {
+    return new ClusterConfig(
+        bool(json.getValue("enabled", false)),
+        json.getString("name", "inference-graph"),
+        json.getString("config_file", DEFAULT_FILE),
+        members(json.getValue("members", "127.0.0.1")),
+        blankToNull(json.getValue("host")),
+        blankToNull(json.getValue("public_host")),
+        ConfigLoader.intIn(json, "cluster.port", "port", 5701, 1, 65535),
+        ConfigLoader.intIn(json, "cluster.event_bus_port", "event_bus_port", 5801, 0, 65535));
+  }
+
+  private static boolean bool(Object value) {
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    if ("true".equals(value) || "false".equals(value)) {
+      return Boolean.parseBoolean((String) value);
+    }
+    throw new ConfigException("cluster.enabled", "must be true or false, got " + value);
+  }
+
+  private static List<String> members(Object value) {
+    List<String> members = new ArrayList<>();
+    if (value instanceof String text) {
+      for (String member : text.split(",")) {
+        if (!member.isBlank()) {
+          members.add(member.trim());
+        }
+      }
+    } else if (value instanceof JsonArray array) {
+      array.forEach(member -> members.add(String.valueOf(member).trim()));
+    } else {
+      throw new ConfigException("cluster.members", "must be a comma-separated string or an array, got " + value);
+    }
+    if (members.isEmpty()) {
+      throw new ConfigException("cluster.members", "must name at least one host (this one will do)");
+    }
+    return members;
+  }
+
+  private static String blankToNull(Object value) {
+    return value == null || String.valueOf(value).isBlank() ? null : String.valueOf(value).trim();
+  }
+}

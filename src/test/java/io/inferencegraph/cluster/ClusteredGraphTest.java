@@ -1,0 +1,210 @@
+package io.inferencegraph.cluster;
+
+import static java.util.stream.Collectors.toSet;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.inferencegraph.cluster.ClusterNodes.Node;
+import io.inferencegraph.config.GraphConfig;
+import io.inferencegraph.config.ModelConfig;
+import io.inferencegraph.model.Classification;
+import io.inferencegraph.model.Generation;
+import io.inferencegraph.model.GenerationParams;
+import io.inferencegraph.model.ModelOptions;
+import io.inferencegraph.model.TextClassifier;
+import io.inferencegraph.model.TextGenerator;
+import io.inferencegraph.telemetry.Telemetry;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.data.SpanData;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+@DisplayName("Two clustered nodes on loopback, the HTTP edge on one and every model on the other, answer as one")
+class ClusteredGraphTest {
+  private static final String PROMPT = "I have an idea!";
+  private static final ClusterNodes NODES = new ClusterNodes();
+  // Each node has its own telemetry and exporter, as two processes would.
+  private static final InMemorySpanExporter EDGE_SPANS = InMemorySpanExporter.create();
+  private static final InMemorySpanExporter MODEL_SPANS = InMemorySpanExporter.create();
+  private static final Telemetry EDGE_TELEMETRY = traced(EDGE_SPANS);
+  private static final Telemetry MODEL_TELEMETRY = traced(MODEL_SPANS);
+  private static Node models;
+  private static Node edge;
+
+  @BeforeAll
+  static void start(VertxTestContext ctx) {
+    NODES.start("generators,classifier", MODEL_TELEMETRY)
+        .compose(started -> {
+          models = started;
+          return NODES.start("http", EDGE_TELEMETRY);
+        })
+        .onComplete(ctx.succeeding(started -> {
+          edge = started;
+          ctx.completeNow();
+        }));
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    Future.join(edge.stop(), models.stop()).toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    EDGE_TELEMETRY.close();
+    MODEL_TELEMETRY.close();
+  }
+
+  private static Telemetry traced(InMemorySpanExporter exporter) {
+    return Telemetry.create(Map.of("otel.traces.sampler", "parentbased_always_on", "otel.traces.exporter", "none"),
+        List.of(exporter));
+  }
+
+  @Test
+  @DisplayName("the seed's request through the edge equals the model layer called directly with the same seed")
+  void answersAcrossNodes(Vertx vertx, VertxTestContext ctx) {
+    GenerationParams params = new GenerationParams(null, 24, true, 0.8, 40, 0.9, 1234L, 1);
+    String body = new JsonObject().put("text", PROMPT).put("parameters", new JsonObject(params.toMap())).encode();
+    WebClient.create(vertx).post(edge.httpPort(), "127.0.0.1", "/classify_generated_texts")
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body))
+        .onComplete(ctx.succeeding(response -> vertx.executeBlocking(() -> direct(edge.config(), params))
+            .onComplete(ctx.succeeding(expected -> ctx.verify(() -> {
+              assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+              JsonArray answer = response.bodyAsJsonArray();
+              assertThat(answer).hasSize(3);
+              for (int i = 0; i < expected.size(); i++) {
+                JsonObject entry = answer.getJsonObject(i);
+                assertThat(entry.getString("model")).isEqualTo(expected.get(i).getString("model"));
+                assertThat(entry.getString("generated")).isEqualTo(expected.get(i).getString("generated"));
+                assertThat(entry.getDouble("score")).isEqualTo(expected.get(i).getDouble("score"));
+              }
+              assertThat(edge.cluster().inFlightRequests()).as("nothing left waiting on the edge").isZero();
+              ctx.completeNow();
+            })))));
+  }
+
+  @Test
+  @DisplayName("/readyz on the edge finds every model on the other node and shows the two-member cluster")
+  void readiness(Vertx vertx, VertxTestContext ctx) {
+    WebClient.create(vertx).get(edge.httpPort(), "127.0.0.1", "/readyz").send()
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+          JsonObject ready = response.bodyAsJsonObject();
+          assertThat(ready.getJsonObject("models").fieldNames())
+              .containsExactlyInAnyOrder("gpt2", "distilgpt2", "gpt2-medium", "bert-base-uncased");
+          JsonObject cluster = ready.getJsonObject("cluster");
+          assertThat(cluster.getBoolean("joined")).isTrue();
+          assertThat(cluster.getInteger("members")).isEqualTo(2);
+          assertThat(cluster.getString("node_id")).isEqualTo(edge.cluster().status().getString("node_id"));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("one request is one trace: the models node's spans continue the edge's trace")
+  void oneTraceAcrossNodes(Vertx vertx, VertxTestContext ctx) {
+    WebClient.create(vertx).post(edge.httpPort(), "127.0.0.1", "/classify_generated_texts")
+        .putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer(PROMPT))
+        .compose(response -> {
+          String traceId = response.getHeader("x-trace-id");
+          // Generation and classification spans (one per model call) are exported on the models node.
+          return waitFor(vertx, () -> spansOf(MODEL_SPANS, traceId).size() >= 4).map(traceId);
+        })
+        .onComplete(ctx.succeeding(traceId -> ctx.verify(() -> {
+          assertThat(traceId).hasSize(32);
+          assertThat(spansOf(EDGE_SPANS, traceId)).anyMatch(span -> !span.getParentSpanContext().isValid());
+          List<SpanData> remote = spansOf(MODEL_SPANS, traceId);
+          assertThat(remote).allMatch(span -> span.getParentSpanContext().isValid());
+          Set<String> edgeSpanIds = spansOf(EDGE_SPANS, traceId).stream().map(SpanData::getSpanId).collect(toSet());
+          assertThat(remote).as("some models-node span has its parent on the edge")
+              .anyMatch(span -> edgeSpanIds.contains(span.getParentSpanId()));
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("a second node serving gpt2 joins without restarting the edge and takes half of gpt2's traffic")
+  void sharedModel(Vertx vertx, VertxTestContext ctx) {
+    AtomicInteger served = new AtomicInteger();
+    AtomicInteger servedByFirst = new AtomicInteger();
+    count(models, servedByFirst);
+    WebClient client = WebClient.create(vertx);
+    NODES.start("generator:gpt2").compose(second -> {
+      count(second, served);
+      Future<List<Integer>> statuses = Future.succeededFuture(new ArrayList<>());
+      for (int i = 0; i < 8; i++) {
+        statuses = statuses.compose(list -> client.post(edge.httpPort(), "127.0.0.1", "/classify_generated_texts")
+            .putHeader("Content-Type", "text/plain").sendBuffer(Buffer.buffer(PROMPT))
+            .map(response -> {
+              list.add(response.statusCode());
+              return list;
+            }));
+      }
+      return statuses.eventually(second::stop);
+    }).onComplete(ctx.succeeding(statuses -> ctx.verify(() -> {
+      assertThat(statuses).containsOnly(200);
+      // Round robin between the two: 4 each, give or take the moment the edge learns of the second.
+      assertThat(served.get() + servedByFirst.get()).isEqualTo(8);
+      assertThat(served.get()).as("gpt2 requests the second node served, of 8").isBetween(2, 6);
+      ctx.completeNow();
+    })));
+  }
+
+  private static void count(Node node, AtomicInteger gpt2Requests) {
+    node.vertx().eventBus().addInboundInterceptor(delivery -> {
+      if (delivery.message().address().equals("graph.generate.gpt2")) {
+        gpt2Requests.incrementAndGet();
+      }
+      delivery.next();
+    });
+  }
+
+  private static List<SpanData> spansOf(InMemorySpanExporter exporter, String traceId) {
+    return exporter.getFinishedSpanItems().stream().filter(span -> span.getTraceId().equals(traceId)).toList();
+  }
+
+  private static Future<Void> waitFor(Vertx vertx, BooleanSupplier condition) {
+    Promise<Void> done = Promise.promise();
+    long deadline = System.currentTimeMillis() + 5000;
+    vertx.setPeriodic(20, timer -> {
+      if (condition.getAsBoolean() || System.currentTimeMillis() > deadline) {
+        vertx.cancelTimer(timer);
+        done.complete();
+      }
+    });
+    return done.future();
+  }
+
+  private static List<JsonObject> direct(GraphConfig config, GenerationParams params) {
+    List<JsonObject> expected = new ArrayList<>();
+    ModelConfig classifierModel = config.classifier();
+    try (TextClassifier classifier = TextClassifier.load(classifierModel.path(), ModelOptions.defaults())) {
+      for (ModelConfig model : config.generators()) {
+        try (TextGenerator generator = TextGenerator.load(model.path(), ModelOptions.defaults())) {
+          Generation g = generator.generate(List.of(PROMPT), config.generation().overriddenBy(params)).get(0).get(0);
+          Classification c = classifier.classify(List.of(g.generatedText())).get(0);
+          expected.add(new JsonObject().put("model", model.name()).put("generated", g.generatedText())
+              .put("score", c.score()));
+        }
+      }
+    }
+    return expected;
+  }
+}

@@ -1,0 +1,79 @@
+package io.inferencegraph.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("Roles and cluster settings come from conf/config.json, the environment or flags, and bad ones fail naming the key")
+class RolesAndClusterConfigTest {
+
+  private static GraphConfig parse(Map<String, String> env) {
+    return ConfigLoader.parse(ConfigLoader.load(Path.of("conf/config.json"), env, new Properties()), 2);
+  }
+
+  @Test
+  @DisplayName("by default one node runs everything and joins no cluster")
+  void defaults() {
+    GraphConfig config = parse(Map.of());
+    assertThat(config.roles()).isEqualTo(new Roles(true, Set.of("gpt2", "distilgpt2", "gpt2-medium"), true));
+    assertThat(config.cluster().enabled()).isFalse();
+    assertThat(config.cluster().members()).containsExactly("127.0.0.1");
+    assertThat(config.cluster().port()).isEqualTo(5701);
+    assertThat(config.cluster().eventBusPort()).isEqualTo(5801);
+    assertThat(config.cluster().host()).isNull();
+  }
+
+  @Test
+  @DisplayName("GRAPH_ROLES and GRAPH_CLUSTER__* pick the node's part of the graph and its network settings")
+  void fromEnvironment() {
+    GraphConfig config = parse(Map.of(
+        "GRAPH_ROLES", "http, generator:gpt2",
+        "GRAPH_CLUSTER__ENABLED", "true",
+        "GRAPH_CLUSTER__MEMBERS", "10.0.0.1,10.0.0.2:5702",
+        "GRAPH_CLUSTER__HOST", "10.0.0.3",
+        "GRAPH_CLUSTER__PUBLIC_HOST", "203.0.113.7",
+        "GRAPH_CLUSTER__EVENT_BUS_PORT", "6000"));
+    assertThat(config.roles()).isEqualTo(new Roles(true, Set.of("gpt2"), false));
+    assertThat(config.roles().servesModels()).isTrue();
+    assertThat(config.cluster()).isEqualTo(new ClusterConfig(true, "inference-graph", ClusterConfig.DEFAULT_FILE,
+        List.of("10.0.0.1", "10.0.0.2:5702"), "10.0.0.3", "203.0.113.7", 5701, 6000));
+  }
+
+  @Test
+  @DisplayName("'generators' names every configured generator; an edge alone serves no model")
+  void roleNames() {
+    assertThat(parse(Map.of("GRAPH_ROLES", "generators")).roles())
+        .isEqualTo(new Roles(false, Set.of("gpt2", "distilgpt2", "gpt2-medium"), false));
+    assertThat(parse(Map.of("GRAPH_ROLES", "http")).roles().servesModels()).isFalse();
+  }
+
+  @Test
+  @DisplayName("\"auto\" instances share the node's cores among the models the node serves")
+  void autoSizingFollowsRoles() {
+    JsonObject json = ConfigLoader.load(Path.of("conf/config.json"), Map.of(), new Properties());
+    assertThat(ConfigLoader.parse(json.copy(), 8).generators().get(0).instances()).isEqualTo(2);
+    GraphConfig gpt2Only = ConfigLoader.parse(json.copy().put("roles", "generator:gpt2"), 8);
+    assertThat(gpt2Only.generators().get(0).instances()).isEqualTo(8);
+  }
+
+  @Test
+  @DisplayName("an unknown role, an unconfigured generator or a bad port fails start-up naming the key")
+  void badValues() {
+    assertThatThrownBy(() -> parse(Map.of("GRAPH_ROLES", "http,gpu")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("config roles:").hasMessageContaining("'gpu'");
+    assertThatThrownBy(() -> parse(Map.of("GRAPH_ROLES", "generator:gpt5")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("config roles:").hasMessageContaining("gpt5");
+    assertThatThrownBy(() -> parse(Map.of("GRAPH_CLUSTER__PORT", "70000")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("config cluster.port:");
+    assertThatThrownBy(() -> parse(Map.of("GRAPH_CLUSTER__ENABLED", "yes")))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("config cluster.enabled:");
+  }
+}

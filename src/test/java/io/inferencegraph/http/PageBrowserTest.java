@@ -1,0 +1,138 @@
+package io.inferencegraph.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.inferencegraph.TracedGraph;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The page in Debian's headless Chromium through Selenium. Skips when Chromium is not installed,
+ * unless {@code REQUIRE_BROWSER=1} (set by .ci/run), so that CI can never skip it silently.
+ */
+@Timeout(value = 180, unit = TimeUnit.SECONDS)
+@DisplayName("The page at / in a real browser: a prompt in, three answers and the graph's waterfall out")
+class PageBrowserTest {
+  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  // Bars are placed by percentages of the trace's duration: allow for sub-pixel rounding and the 1 px minimum width.
+  private static final double PIXEL = 1.5;
+
+  private static final boolean INSTALLED = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+  private static TracedGraph graph;
+
+  @BeforeAll
+  static void start() throws Exception {
+    if (INSTALLED) {
+      graph = new TracedGraph().start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    }
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (graph != null) {
+      graph.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  @DisplayName("submit a prompt: three results; three generator bars side by side, then classifier bars in a row")
+  void promptToWaterfall() throws InterruptedException {
+    if (!INSTALLED && "1".equals(System.getenv("REQUIRE_BROWSER"))) {
+      fail("REQUIRE_BROWSER=1 but " + CHROMIUM + " or " + CHROMEDRIVER
+          + " is missing: apt-get install -y chromium chromium-driver");
+    }
+    assumeTrue(INSTALLED, "browser test skipped: no " + CHROMIUM + " or " + CHROMEDRIVER
+        + " (apt-get install -y chromium chromium-driver; REQUIRE_BROWSER=1 makes this a failure)");
+    WebDriver driver = browser();
+    try {
+      driver.get("http://127.0.0.1:" + graph.port() + "/");
+      WebElement prompt = driver.findElement(By.id("prompt"));
+      prompt.clear();
+      prompt.sendKeys("The graph runs in a browser");
+      driver.findElement(By.id("run")).click();
+      awaitWaterfall(driver);
+
+      List<WebElement> results = driver.findElements(By.cssSelector("#results tr.result"));
+      assertThat(results).hasSize(3);
+      assertThat(results).extracting(row -> row.findElement(By.cssSelector("td")).getText())
+          .containsExactly("gpt2", "distilgpt2", "gpt2-medium");
+      assertThat(driver.findElement(By.id("trace-id")).getText()).matches("trace [0-9a-f]{32}");
+
+      List<double[]> generators = bars(driver, "generate-call");
+      List<double[]> classifiers = bars(driver, "classify-call");
+      assertThat(generators).hasSize(3);
+      assertThat(classifiers).hasSize(3);
+      double lastGeneratorLeft = generators.stream().mapToDouble(bar -> bar[0]).max().orElseThrow();
+      double firstGeneratorRight = generators.stream().mapToDouble(bar -> bar[1]).min().orElseThrow();
+      double lastGeneratorRight = generators.stream().mapToDouble(bar -> bar[1]).max().orElseThrow();
+      assertThat(lastGeneratorLeft).as("the three generator bars overlap").isLessThan(firstGeneratorRight);
+      assertThat(classifiers.get(0)[0]).as("the first classifier bar starts after the last generator bar")
+          .isGreaterThanOrEqualTo(lastGeneratorRight - PIXEL);
+      for (int i = 1; i < classifiers.size(); i++) {
+        assertThat(classifiers.get(i)[0]).as("classifier bar %d starts after bar %d ends", i, i - 1)
+            .isGreaterThanOrEqualTo(classifiers.get(i - 1)[1] - PIXEL);
+      }
+      assertThat(bars(driver, "generate-inference")).hasSize(3);
+      assertThat(bars(driver, "classify-inference")).hasSize(3);
+      saveScreenshot(driver);
+    } finally {
+      driver.quit();
+    }
+  }
+
+  /** What a person would have seen, kept in target/ for a look after the run. */
+  private static void saveScreenshot(WebDriver driver) {
+    try {
+      byte[] png = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
+      java.nio.file.Files.write(Path.of("target/page-browser-test.png"), png);
+    } catch (java.io.IOException | RuntimeException e) {
+      System.err.println("could not save the page screenshot: " + e);
+    }
+  }
+
+  private static WebDriver browser() {
+    ChromeOptions options = new ChromeOptions().setBinary(CHROMIUM.toFile())
+        .addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1400,1000");
+    ChromeDriverService service = new ChromeDriverService.Builder()
+        .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+    return new ChromeDriver(service, options);
+  }
+
+  private static void awaitWaterfall(WebDriver driver) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    WebElement waterfall = driver.findElement(By.id("waterfall"));
+    while (!"drawn".equals(waterfall.getDomAttribute("data-state"))) {
+      if (System.nanoTime() > deadline) {
+        fail("no waterfall after 90 s; status: " + driver.findElement(By.id("status")).getText());
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** [left, right] in CSS pixels of each bar with this role, in the waterfall's (start time) order. */
+  @SuppressWarnings("unchecked")
+  private static List<double[]> bars(WebDriver driver, String role) {
+    List<List<Number>> rects = (List<List<Number>>) ((JavascriptExecutor) driver).executeScript(
+        "return [...document.querySelectorAll('#waterfall .bar[data-role=\"' + arguments[0] + '\"]')]"
+            + ".map(bar => { const r = bar.getBoundingClientRect(); return [r.left, r.right]; });", role);
+    return rects.stream().map(r -> new double[] {r.get(0).doubleValue(), r.get(1).doubleValue()}).toList();
+  }
+}
