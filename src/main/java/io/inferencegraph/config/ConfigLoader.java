@@ -107,8 +107,10 @@ public final class ConfigLoader {
       throw new ConfigException(key + ".name", "must be letters, digits, '.', '_' or '-', got " + name);
     }
     String path = json.getString("path", name);
-    int instances = auto(json, key + ".instances", "instances", Math.max(1, cores / modelCount));
-    int threads = auto(json, key + ".intra_op_threads", "intra_op_threads", 1);
+    // One batch loop per model gathers all its requests into one batch; the cores left go to the
+    // ONNX Runtime threads of each call (README, "Threads").
+    int instances = auto(json, key + ".instances", "instances", 1);
+    int threads = auto(json, key + ".intra_op_threads", "intra_op_threads", Math.max(1, cores / modelCount));
     return new ModelConfig(name, modelsDir.resolve(path), instances, threads, json.getString("variant"),
         json.getString("onnx_file"), batching(key + ".batching", json.getJsonObject("batching", new JsonObject()), defaults));
   }

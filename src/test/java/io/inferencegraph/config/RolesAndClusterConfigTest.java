@@ -56,12 +56,15 @@ class RolesAndClusterConfigTest {
   }
 
   @Test
-  @DisplayName("\"auto\" instances share the node's cores among the models the node serves")
+  @DisplayName("\"auto\" gives one batch loop per model and shares the node's cores among its models' threads")
   void autoSizingFollowsRoles() {
     JsonObject json = ConfigLoader.load(Path.of("conf/config.json"), Map.of(), new Properties());
-    assertThat(ConfigLoader.parse(json.copy(), 8).generators().get(0).instances()).isEqualTo(2);
+    GraphConfig everything = ConfigLoader.parse(json.copy(), 8);
+    assertThat(everything.generators().get(0).instances()).isEqualTo(1);
+    assertThat(everything.generators().get(0).intraOpThreads()).isEqualTo(2);
     GraphConfig gpt2Only = ConfigLoader.parse(json.copy().put("roles", "generator:gpt2"), 8);
-    assertThat(gpt2Only.generators().get(0).instances()).isEqualTo(8);
+    assertThat(gpt2Only.generators().get(0).instances()).isEqualTo(1);
+    assertThat(gpt2Only.generators().get(0).intraOpThreads()).isEqualTo(8);
   }
 
   @Test
