@@ -22,11 +22,17 @@ import org.slf4j.LoggerFactory;
  * died: the reply just never comes and the caller waits for the send timeout. So the edge tracks
  * its model requests by reply address, learns from {@link Receipts} which node took each, and when
  * a node leaves the cluster answers its requests itself with a RECIPIENT_FAILURE (NODE_LEFT).
- * Requests no node has acknowledged (lost on the way to the departed node) get a short grace.
+ * Requests no node has acknowledged (lost on the way to the departed node) get a short grace. The
+ * cluster's subscription map learns of a departure a little after Hazelcast does, so for a while
+ * requests may still be routed to the departed node: those are failed the same way once their
+ * grace is over.
  */
 final class InFlightRequests {
   private static final Logger LOG = LoggerFactory.getLogger(InFlightRequests.class);
   static final long RECEIPT_GRACE_MS = 2000;
+  /** How long after a departure requests may still be routed to the departed node. */
+  static final long ROUTING_LAG_MS = 10_000;
+  private static final long CHECK_EVERY_MS = 250;
 
   private final Vertx vertx;
   private final EventBus bus;
@@ -34,6 +40,7 @@ final class InFlightRequests {
   private final long maxAgeMs;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
   private final Set<String> departed = ConcurrentHashMap.newKeySet();
+  private volatile long lastDeparture = Long.MIN_VALUE / 2;
 
   /** One request: the model address, when it was sent, and the node that acknowledged it, if any. */
   private static final class Pending {
@@ -59,6 +66,7 @@ final class InFlightRequests {
     bus.addInboundInterceptor(this::inbound);
     // Entries whose reply timed out are never answered: drop them once older than any request can be.
     vertx.setPeriodic(Math.max(1000, maxAgeMs / 4), id -> sweep());
+    vertx.setPeriodic(CHECK_EVERY_MS, id -> failUnacknowledged());
     return bus.<JsonObject>consumer(Receipts.address(nodeId), message -> receipt(message.body())).completion();
   }
 
@@ -71,18 +79,31 @@ final class InFlightRequests {
     departed.remove(node);
   }
 
-  /** Fails what the departed node had taken now, what nobody acknowledged after a grace. */
+  /** Fails what the departed node had taken now; what nobody acknowledges is failed after a grace. */
   void nodeLeft(String node) {
     departed.add(node);
-    long departedAt = System.currentTimeMillis();
+    lastDeparture = System.currentTimeMillis();
     int taken = failWhere(request -> node.equals(request.node), node);
-    vertx.setTimer(RECEIPT_GRACE_MS, id -> {
-      int unacknowledged = failWhere(request -> request.node == null && request.sentAt <= departedAt, node);
-      if (taken + unacknowledged > 0) {
-        LOG.warn("node {} left the cluster: failed {} request(s) it had taken and {} no node acknowledged",
-            node, taken, unacknowledged);
-      }
-    });
+    if (taken > 0) {
+      LOG.warn("node {} left the cluster: failed {} request(s) it had taken", node, taken);
+    }
+  }
+
+  /**
+   * Around a departure, a request that no node acknowledged within the grace went to the departed
+   * node (before it was known gone, or while routing still pointed at it): fail it now.
+   */
+  private void failUnacknowledged() {
+    long now = System.currentTimeMillis();
+    long departure = lastDeparture;
+    if (now - departure > ROUTING_LAG_MS + RECEIPT_GRACE_MS) {
+      return;
+    }
+    int failed = failWhere(request -> request.node == null && now - request.sentAt >= RECEIPT_GRACE_MS
+        && request.sentAt <= departure + ROUTING_LAG_MS, "that left the cluster");
+    if (failed > 0) {
+      LOG.warn("failed {} request(s) no node acknowledged after a node left the cluster", failed);
+    }
   }
 
   private int failWhere(Predicate<Pending> condition, String node) {

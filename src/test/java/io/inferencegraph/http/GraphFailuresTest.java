@@ -54,18 +54,7 @@ class GraphFailuresTest {
   }
 
   private static Path copyWithLongerContext(Path temp) throws IOException {
-    Path source = Path.of("models/distilgpt2-tiny");
-    Path target = temp.resolve("distilgpt2-broken");
-    try (var files = Files.walk(source)) {
-      for (Path file : files.toList()) {
-        Path to = target.resolve(source.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(file, to);
-        }
-      }
-    }
+    Path target = TestGraphs.copyModel(Path.of("models/distilgpt2-tiny"), temp.resolve("distilgpt2-broken"));
     Path config = target.resolve("config.json");
     Files.writeString(config, Files.readString(config)
         .replaceAll("\"n_positions\": *\\d+", "\"n_positions\": 4096")

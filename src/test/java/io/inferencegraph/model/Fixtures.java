@@ -1,6 +1,7 @@
 package io.inferencegraph.model;
 
 import com.google.gson.JsonArray;
+import io.inferencegraph.TestGraphs;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -69,18 +70,6 @@ final class Fixtures {
 
   /** A copy of a model directory that a test may break. */
   static Path copy(Path model, Path target) {
-    try (var files = Files.walk(model)) {
-      for (Path file : files.toList()) {
-        Path to = target.resolve(model.relativize(file).toString());
-        if (Files.isDirectory(file)) {
-          Files.createDirectories(to);
-        } else {
-          Files.copy(file, to);
-        }
-      }
-      return target;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    return TestGraphs.copyModel(model, target);
   }
 }
