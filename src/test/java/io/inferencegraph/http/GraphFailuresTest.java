@@ -148,14 +148,15 @@ class GraphFailuresTest {
   void drain(Vertx vertx, VertxTestContext ctx) {
     WebClient client = WebClient.create(vertx);
     String body = new JsonObject().put("text", "I have an idea!")
-        .put("parameters", new JsonObject().put("max_new_tokens", 200).put("do_sample", false)).encode();
+        .put("parameters", new JsonObject().put("max_new_tokens", 200).put("min_new_tokens", 200).put("do_sample", false)).encode();
     GraphErrorsTest.deploy(vertx, new JsonObject()).onComplete(ctx.succeeding(main -> {
       Future<HttpResponse<Buffer>> inFlight = client.post(main.httpPort(), "localhost", "/classify_generated_texts")
           .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body));
       vertx.setTimer(30, t -> main.drain().onComplete(ctx.succeeding(drained -> inFlight.onComplete(
           ctx.succeeding(response -> ctx.verify(() -> {
             assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.bodyAsJsonArray()).hasSize(3);
+            assertThat(response.bodyAsJsonArray()).hasSize(3)
+                .allSatisfy(entry -> assertThat(((JsonObject) entry).getInteger("new_tokens")).isEqualTo(200));
             ctx.completeNow();
           }))))));
     }));
