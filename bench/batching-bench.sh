@@ -8,10 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/bench/build-bench.sh"
 model="$root/build/models-gpt2-sized"
-if [[ ! -f "$model/onnx/model.onnx" ]]; then
-  /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-torch python3-onnx python3-regex; }
-  /usr/bin/python3 "$root/tools/make_models.py" --gpt2-sized "$model"
-fi
+ensure_gpt2_sized "$model"
 bench_build "$root"
 cd "$root"
 exec java -Dai.djl.offline=true -Dorg.slf4j.simpleLogger.log.ai.djl=error -cp "$BENCH_CP" \

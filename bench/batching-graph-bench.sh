@@ -7,11 +7,9 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
+source "$root/bench/build-bench.sh"
 model="$root/build/models-gpt2-sized"
-if [[ ! -f "$model/onnx/model.onnx" ]]; then
-  /usr/bin/python3 -c 'import torch, onnx' 2>/dev/null || { apt-get update -qq && apt-get install -y -qq python3-torch python3-onnx python3-regex; }
-  /usr/bin/python3 "$root/tools/make_models.py" --gpt2-sized "$model"
-fi
+ensure_gpt2_sized "$model"
 args=("$@")
 if [[ ${#args[@]} -eq 0 ]]; then
   args=(--concurrency 1,4,16 --warmup-seconds 10 --seconds 40 --parameters '{"max_new_tokens":32,"do_sample":false}')

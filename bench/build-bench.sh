@@ -30,3 +30,14 @@ bench_build() {
   BENCH_CP="$root/target/bench-classes:$root/target/classes:$deps"
   export OPT_OUT_TRACKING=true
 }
+
+# Makes the gpt2-sized decoder (random weights, real gpt2 dimensions, ~650 MB) at $1 if missing;
+# it stays out of git. Needs Debian's python3-torch, python3-onnx and python3-regex.
+ensure_gpt2_sized() {
+  local model="$1" root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  [[ -f "$model/onnx/model.onnx" ]] && return
+  /usr/bin/python3 -c 'import torch, onnx, regex' 2>/dev/null \
+    || { apt-get update -qq && apt-get install -y -qq python3-torch python3-onnx python3-regex; }
+  /usr/bin/python3 "$root/tools/make_models.py" --gpt2-sized "$model"
+}
