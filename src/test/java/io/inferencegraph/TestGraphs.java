@@ -2,6 +2,13 @@ package io.inferencegraph;
 
 import io.inferencegraph.config.ConfigLoader;
 import io.inferencegraph.config.GraphConfig;
+import io.inferencegraph.config.ModelConfig;
+import io.inferencegraph.model.Classification;
+import io.inferencegraph.model.Generation;
+import io.inferencegraph.model.GenerationParams;
+import io.inferencegraph.model.ModelOptions;
+import io.inferencegraph.model.TextClassifier;
+import io.inferencegraph.model.TextGenerator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +16,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
@@ -22,6 +31,26 @@ public final class TestGraphs {
     json.getJsonObject("http").put("port", 0);
     json.mergeIn(overrides, true);
     return ConfigLoader.parse(json, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * The answer the model layer gives when called directly, one entry per generator in order
+   * ({@code model}, {@code generated}, {@code score}): what the service must answer with the same seed.
+   */
+  public static List<JsonObject> directAnswer(GraphConfig config, String prompt, GenerationParams params) {
+    List<JsonObject> expected = new ArrayList<>();
+    ModelConfig classifierModel = config.classifier();
+    try (TextClassifier classifier = TextClassifier.load(classifierModel.path(), ModelOptions.defaults())) {
+      for (ModelConfig model : config.generators()) {
+        try (TextGenerator generator = TextGenerator.load(model.path(), ModelOptions.defaults())) {
+          Generation g = generator.generate(List.of(prompt), config.generation().overriddenBy(params)).get(0).get(0);
+          Classification c = classifier.classify(List.of(g.generatedText())).get(0);
+          expected.add(new JsonObject().put("model", model.name()).put("generated", g.generatedText())
+              .put("score", c.score()));
+        }
+      }
+    }
+    return expected;
   }
 
   /** A copy of a model directory that a test may break. */

@@ -3,15 +3,9 @@ package io.inferencegraph.cluster;
 import static java.util.stream.Collectors.toSet;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferencegraph.TestGraphs;
 import io.inferencegraph.cluster.ClusterNodes.Node;
-import io.inferencegraph.config.GraphConfig;
-import io.inferencegraph.config.ModelConfig;
-import io.inferencegraph.model.Classification;
-import io.inferencegraph.model.Generation;
 import io.inferencegraph.model.GenerationParams;
-import io.inferencegraph.model.ModelOptions;
-import io.inferencegraph.model.TextClassifier;
-import io.inferencegraph.model.TextGenerator;
 import io.inferencegraph.telemetry.Telemetry;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -84,7 +78,7 @@ class ClusteredGraphTest {
     String body = new JsonObject().put("text", PROMPT).put("parameters", new JsonObject(params.toMap())).encode();
     WebClient.create(vertx).post(edge.httpPort(), "127.0.0.1", "/classify_generated_texts")
         .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body))
-        .onComplete(ctx.succeeding(response -> vertx.executeBlocking(() -> direct(edge.config(), params))
+        .onComplete(ctx.succeeding(response -> vertx.executeBlocking(() -> TestGraphs.directAnswer(edge.config(), PROMPT, params))
             .onComplete(ctx.succeeding(expected -> ctx.verify(() -> {
               assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
               JsonArray answer = response.bodyAsJsonArray();
@@ -192,19 +186,4 @@ class ClusteredGraphTest {
     return done.future();
   }
 
-  private static List<JsonObject> direct(GraphConfig config, GenerationParams params) {
-    List<JsonObject> expected = new ArrayList<>();
-    ModelConfig classifierModel = config.classifier();
-    try (TextClassifier classifier = TextClassifier.load(classifierModel.path(), ModelOptions.defaults())) {
-      for (ModelConfig model : config.generators()) {
-        try (TextGenerator generator = TextGenerator.load(model.path(), ModelOptions.defaults())) {
-          Generation g = generator.generate(List.of(PROMPT), config.generation().overriddenBy(params)).get(0).get(0);
-          Classification c = classifier.classify(List.of(g.generatedText())).get(0);
-          expected.add(new JsonObject().put("model", model.name()).put("generated", g.generatedText())
-              .put("score", c.score()));
-        }
-      }
-    }
-    return expected;
-  }
 }

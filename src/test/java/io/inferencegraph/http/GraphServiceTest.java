@@ -5,13 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.inferencegraph.MainVerticle;
 import io.inferencegraph.TestGraphs;
 import io.inferencegraph.config.GraphConfig;
-import io.inferencegraph.config.ModelConfig;
-import io.inferencegraph.model.Classification;
-import io.inferencegraph.model.Generation;
 import io.inferencegraph.model.GenerationParams;
-import io.inferencegraph.model.ModelOptions;
-import io.inferencegraph.model.TextClassifier;
-import io.inferencegraph.model.TextGenerator;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -88,7 +82,7 @@ class GraphServiceTest {
     GenerationParams params = new GenerationParams(null, 24, true, 0.8, 40, 0.9, 1234L, 1);
     String body = new JsonObject().put("text", PROMPT).put("parameters", new JsonObject(params.toMap())).encode();
     post("application/json", body).onComplete(ctx.succeeding(response -> {
-      vertx.executeBlocking(() -> direct(params)).onComplete(ctx.succeeding(expected -> ctx.verify(() -> {
+      vertx.executeBlocking(() -> TestGraphs.directAnswer(config, PROMPT, params)).onComplete(ctx.succeeding(expected -> ctx.verify(() -> {
         assertThat(response.statusCode()).isEqualTo(200);
         JsonArray answer = response.bodyAsJsonArray();
         for (int i = 0; i < expected.size(); i++) {
@@ -100,20 +94,6 @@ class GraphServiceTest {
     }));
   }
 
-  private static List<JsonObject> direct(GenerationParams params) {
-    List<JsonObject> expected = new ArrayList<>();
-    ModelConfig classifierModel = config.classifier();
-    try (TextClassifier classifier = TextClassifier.load(classifierModel.path(), ModelOptions.defaults())) {
-      for (ModelConfig model : config.generators()) {
-        try (TextGenerator generator = TextGenerator.load(model.path(), ModelOptions.defaults())) {
-          Generation g = generator.generate(List.of(PROMPT), config.generation().overriddenBy(params)).get(0).get(0);
-          Classification c = classifier.classify(List.of(g.generatedText())).get(0);
-          expected.add(new JsonObject().put("generated", g.generatedText()).put("score", c.score()));
-        }
-      }
-    }
-    return expected;
-  }
 
   @Test
   @DisplayName("the generators run at the same time, the classifier calls one after another after them")
