@@ -49,19 +49,12 @@ public final class MainVerticle extends VerticleBase {
   public Future<?> start() {
     List<Future<?>> workers = new ArrayList<>();
     for (ModelConfig model : config.generators()) {
-      if (!config.roles().servesGenerator(model.name())) {
-        continue;
+      if (config.roles().servesGenerator(model.name())) {
+        workers.add(deployGenerator(model));
       }
-      workers.add(vertx.executeBlocking(() -> track(TextGenerator.load(model.path(), model.options())))
-          .compose(generator -> serve(model, generator.describe(), () -> new GeneratorVerticle(model.name(), generator, model.batching(),
-              Telemetry.of(vertx).model(model.name()).batchObserver()))));
     }
-    ModelConfig classifierModel = config.classifier();
     if (config.roles().classifier()) {
-      workers.add(vertx.executeBlocking(() -> track(TextClassifier.load(classifierModel.path(), classifierModel.options())))
-          .compose(classifier -> serve(classifierModel, classifier.describe(),
-              () -> new ClassifierVerticle(classifierModel.name(), classifier, classifierModel.batching(),
-                  Telemetry.of(vertx).model(classifierModel.name()).batchObserver()))));
+      workers.add(deployClassifier(config.classifier()));
     }
     return Future.all(workers).compose(done -> config.roles().http() ? deployHttp() : Future.succeededFuture());
   }
@@ -87,6 +80,18 @@ public final class MainVerticle extends VerticleBase {
       }
     }
     return Future.succeededFuture();
+  }
+
+  private Future<String> deployGenerator(ModelConfig model) {
+    return vertx.executeBlocking(() -> track(TextGenerator.load(model.path(), model.options())))
+        .compose(generator -> serve(model, generator.describe(), () -> new GeneratorVerticle(model.name(), generator,
+            model.batching(), Telemetry.of(vertx).model(model.name()).batchObserver())));
+  }
+
+  private Future<String> deployClassifier(ModelConfig model) {
+    return vertx.executeBlocking(() -> track(TextClassifier.load(model.path(), model.options())))
+        .compose(classifier -> serve(model, classifier.describe(), () -> new ClassifierVerticle(model.name(),
+            classifier, model.batching(), Telemetry.of(vertx).model(model.name()).batchObserver())));
   }
 
   private Future<String> deployHttp() {

@@ -41,11 +41,11 @@ public final class ErrorMapper {
 
   /** For statuses that vert.x-web raises itself (404, 405, 413, ...). */
   public static ApiException forStatus(int status, Throwable failure) {
-    if (failure != null) {
-      ApiException mapped = map(failure);
-      if (failure instanceof ApiException || status == 500) {
-        return mapped;
-      }
+    if (failure instanceof ApiException api) {
+      return api;
+    }
+    if (failure != null && status == 500) {
+      return map(failure);
     }
     return switch (status) {
       case 404 -> new ApiException(404, "not_found", "no such endpoint");

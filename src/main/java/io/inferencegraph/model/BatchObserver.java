@@ -1,12 +1,12 @@
 package io.inferencegraph.model;
 
-/** Hooks for metrics: called on the batching thread, so implementations must be quick. */
+/** One model's hooks for metrics: called on its batching thread, so implementations must be quick. */
 public interface BatchObserver {
   BatchObserver NONE = new BatchObserver() {};
 
   /** One ONNX Runtime call over {@code batchSize} rows took {@code nanos}; {@code queued} requests wait. */
-  default void onStep(String model, int batchSize, long nanos, int queued) {}
+  default void onStep(int batchSize, long nanos, int queued) {}
 
   /** A request was refused because the queue was full. */
-  default void onRejected(String model) {}
+  default void onRejected() {}
 }

@@ -40,7 +40,7 @@ abstract class BatchQueue<R> implements AutoCloseable {
       throw new ModelClosedException(model + " is shutting down");
     }
     if (!queue.offer(request)) {
-      observer.onRejected(model);
+      observer.onRejected();
       throw new OverloadedException(model + ": " + limits.maxQueue() + " requests already waiting; retry later");
     }
   }

@@ -52,7 +52,7 @@ public final class ClassifierBatcher extends BatchQueue<ClassifierBatcher.Pendin
     try {
       List<Classification> results = classifier.classify(batch.stream().map(p -> p.text).toList());
       long now = System.nanoTime();
-      observer.onStep(model, batch.size(), now - start, queue.size());
+      observer.onStep(batch.size(), now - start, queue.size());
       for (int i = 0; i < batch.size(); i++) {
         Pending pending = batch.get(i);
         pending.future.complete(new Result(results.get(i),

@@ -125,7 +125,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
       throw e;
     }
     int size = batch.size();
-    observer.onStep(model, size, System.nanoTime() - start, queue.size());
+    observer.onStep(size, System.nanoTime() - start, queue.size());
     for (Sequence sequence : batch.rows()) {
       Pending pending = owners.get(sequence);
       pending.batchSize = Math.max(pending.batchSize, size);

@@ -87,16 +87,16 @@ public final class ModelTelemetry {
     rejected.increment();
   }
 
-  /** Feeds a batching scheduler's steps and rejections into this model's meters (whatever name it goes by). */
+  /** Feeds a batching scheduler's steps and rejections into this model's meters. */
   public BatchObserver batchObserver() {
     return new BatchObserver() {
       @Override
-      public void onStep(String ignored, int rows, long nanos, int queued) {
+      public void onStep(int rows, long nanos, int queued) {
         recordStep(rows, nanos, queued);
       }
 
       @Override
-      public void onRejected(String ignored) {
+      public void onRejected() {
         recordRejected();
       }
     };

@@ -38,7 +38,7 @@ class ContinuousBatcherTest {
     final List<Integer> sizes = new ArrayList<>();
 
     @Override
-    public synchronized void onStep(String model, int batchSize, long nanos, int queued) {
+    public synchronized void onStep(int batchSize, long nanos, int queued) {
       steps.incrementAndGet();
       sizes.add(batchSize);
       stepped.release();
