@@ -1,0 +1,9 @@
+package io.inferencegraph.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code models pull|list}: the Hugging Face model store. */
+@Command(name = "models", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    description = "Fetch models from the Hugging Face Hub into its standard cache, and list the configured ones.",
+    subcommands = {})
+final class ModelsCommand {}

@@ -1,0 +1,99 @@
+package io.inferencegraph.cli;
+
+import io.inferencegraph.Server;
+import io.inferencegraph.config.GraphConfig;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** The default command: run this node's part of the graph. */
+@Command(name = "inference-graph", mixinStandardHelpOptions = true, versionProvider = Version.class,
+    subcommands = ModelsCommand.class, sortOptions = false,
+    description = "Serves the inference graph: a prompt to the generators in parallel, then each text to the "
+        + "classifier in turn.",
+    footer = {"", "Any config key can also be set by environment (GRAPH_HTTP__MAX_IN_FLIGHT=32) or system property "
+        + "(-Dgraph.http.port=8080); flags win over both."})
+public final class ServeCommand implements Callable<Integer> {
+  @Mixin
+  ConfigFile configFile;
+
+  @Option(names = "--models", paramLabel = "DIR", description = "Directory holding local model directories "
+      + "(models_dir; env GRAPH_MODELS_DIR).")
+  String modelsDir;
+
+  @Option(names = "--port", paramLabel = "N", description = "HTTP port (http.port; env GRAPH_HTTP__PORT).")
+  Integer port;
+
+  @Option(names = "--pull", description = "Download hf:// models missing from the Hugging Face cache before "
+      + "starting (otherwise a missing one stops start-up).")
+  boolean pull;
+
+  @Option(names = "--cluster", description = "Join the clustered event bus (cluster.enabled).")
+  boolean cluster;
+
+  @Option(names = "--role", paramLabel = "ROLES", description = "What this node runs: all (default), or a comma "
+      + "list of http, generators, generator:NAME, classifier (roles; env GRAPH_ROLES).")
+  String roles;
+
+  @Option(names = "--members", paramLabel = "LIST", description = "Cluster members to join, host[:port],... "
+      + "(cluster.members).")
+  String members;
+
+  @Option(names = "--cluster-host", paramLabel = "IP", description = "Address to bind and advertise for "
+      + "Hazelcast and the event bus (cluster.host).")
+  String clusterHost;
+
+  @Option(names = "--public-host", paramLabel = "HOST", description = "Address the other hosts reach this one "
+      + "at, behind NAT (cluster.public_host).")
+  String publicHost;
+
+  /** The command line with its subcommands and one-line error reporting. */
+  public static CommandLine commandLine() {
+    return Errors.install(new CommandLine(new ServeCommand()));
+  }
+
+  @Override
+  public Integer call() {
+    GraphConfig config = configure();
+    Server.start(config);
+    return 0;
+  }
+
+  /** The configuration these flags select: file, then env, then system properties, then flags. */
+  GraphConfig configure() {
+    return configFile.load(flags());
+  }
+
+  private JsonObject flags() {
+    JsonObject flags = new JsonObject();
+    JsonObject clusterFlags = new JsonObject();
+    if (modelsDir != null) {
+      flags.put("models_dir", modelsDir);
+    }
+    if (port != null) {
+      flags.put("http", new JsonObject().put("port", port));
+    }
+    if (roles != null) {
+      flags.put("roles", roles);
+    }
+    if (cluster) {
+      clusterFlags.put("enabled", true);
+    }
+    putIfSet(clusterFlags, "members", members);
+    putIfSet(clusterFlags, "host", clusterHost);
+    putIfSet(clusterFlags, "public_host", publicHost);
+    if (!clusterFlags.isEmpty()) {
+      flags.put("cluster", clusterFlags);
+    }
+    return flags;
+  }
+
+  private static void putIfSet(JsonObject json, String key, String value) {
+    if (value != null) {
+      json.put(key, value);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.inferencegraph.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inferencegraph.config.ConfigException;
+import io.inferencegraph.config.GraphConfig;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+@DisplayName("The command line picks the node's roles and its cluster settings")
+class ServeCommandTest {
+
+  @Test
+  @DisplayName("--cluster takes no value; --role, --members, --cluster-host and --public-host do")
+  void clusterFlags() {
+    GraphConfig config = configure("--cluster", "--role", "generator:gpt2,classifier",
+        "--members", "10.0.0.1,10.0.0.2", "--cluster-host", "10.0.0.2", "--public-host", "gpu-box.example",
+        "--port", "3001");
+    assertThat(config.cluster().enabled()).isTrue();
+    assertThat(config.cluster().members()).isEqualTo(List.of("10.0.0.1", "10.0.0.2"));
+    assertThat(config.cluster().host()).isEqualTo("10.0.0.2");
+    assertThat(config.cluster().publicHost()).isEqualTo("gpu-box.example");
+    assertThat(config.roles().http()).isFalse();
+    assertThat(config.roles().generators()).isEqualTo(Set.of("gpt2"));
+    assertThat(config.roles().classifier()).isTrue();
+    assertThat(config.http().port()).isEqualTo(3001);
+  }
+
+  @Test
+  @DisplayName("a bad role on the command line fails naming the key")
+  void badRole() {
+    assertThatThrownBy(() -> configure("--role", "edge"))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("config roles:");
+  }
+
+  @Test
+  @DisplayName("an unknown option exits 2 with the usage, a config error exits 2 with one line naming the key")
+  void exitCodes() {
+    StringWriter err = new StringWriter();
+    CommandLine cli = ServeCommand.commandLine().setErr(new PrintWriter(err));
+    assertThat(cli.execute("--no-such-flag")).isEqualTo(2);
+    assertThat(err.toString()).contains("Unknown option: '--no-such-flag'").contains("Usage: inference-graph");
+
+    StringWriter err2 = new StringWriter();
+    CommandLine cli2 = ServeCommand.commandLine().setErr(new PrintWriter(err2));
+    assertThat(cli2.execute("--role", "edge")).isEqualTo(2);
+    assertThat(err2.toString().strip()).startsWith("error: config roles:").doesNotContain("\tat ");
+  }
+
+  @Test
+  @DisplayName("--help lists every subcommand and flag; --version names the program")
+  void helpAndVersion() {
+    StringWriter out = new StringWriter();
+    CommandLine cli = ServeCommand.commandLine().setOut(new PrintWriter(out));
+    assertThat(cli.execute("--help")).isZero();
+    assertThat(out.toString()).contains("models", "--config", "--pull", "--role", "--members");
+    StringWriter version = new StringWriter();
+    assertThat(ServeCommand.commandLine().setOut(new PrintWriter(version)).execute("--version")).isZero();
+    assertThat(version.toString()).startsWith("inference-graph ");
+  }
+
+  static GraphConfig configure(String... args) {
+    ServeCommand command = new ServeCommand();
+    new CommandLine(command).parseArgs(args);
+    return command.configure();
+  }
+}
