@@ -1,0 +1,33 @@
+package io.inferencegraph.hub;
+
+import java.net.URI;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The HF_TOKEN bearer header, sent to the Hub endpoint itself and never to another host (the CDN gets signed URLs). */
+record Credentials(URI endpoint, Optional<String> token) {
+  Map<String, String> headersFor(URI target) {
+    if (token.isEmpty() || !sameOrigin(target)) {
+      return Map.of();
+    }
+    return Map.of("Authorization", "Bearer " + token.get());
+  }
+
+  boolean tokenSent() {
+    return token.isPresent();
+  }
+
+  private boolean sameOrigin(URI target) {
+    return endpoint.getScheme().equalsIgnoreCase(target.getScheme())
+        && endpoint.getHost().equalsIgnoreCase(Objects.requireNonNullElse(target.getHost(), ""))
+        && port(endpoint) == port(target);
+  }
+
+  private static int port(URI uri) {
+    if (uri.getPort() >= 0) {
+      return uri.getPort();
+    }
+    return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+  }
+}

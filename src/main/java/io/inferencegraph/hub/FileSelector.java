@@ -1,0 +1,93 @@
+package io.inferencegraph.hub;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Which files of a repo serving needs: config and tokenizer files, one ONNX graph and its external data. */
+public final class FileSelector {
+  private static final List<String> REQUIRED = List.of("config.json", "tokenizer.json");
+  private static final List<String> OPTIONAL =
+      List.of("generation_config.json", "tokenizer_config.json", "special_tokens_map.json");
+
+  private final List<String> graphCandidates;
+  private final String variant;
+  private final String onnxFile;
+
+  private FileSelector(List<String> graphCandidates, String variant, String onnxFile) {
+    this.graphCandidates = List.copyOf(graphCandidates);
+    this.variant = variant == null ? "" : variant.strip();
+    this.onnxFile = onnxFile == null || onnxFile.isBlank() ? null : onnxFile.strip();
+  }
+
+  /**
+   * The ONNX graph is {@code onnxFile} if given (exact repo path), else the first of {@code graphCandidates} (base
+   * names such as "model") plus "_" + {@code variant} if not blank plus ".onnx", looked for in onnx/ then at the root.
+   */
+  public static FileSelector forOnnxModel(List<String> graphCandidates, String variant, String onnxFile) {
+    if ((onnxFile == null || onnxFile.isBlank()) && (graphCandidates == null || graphCandidates.isEmpty())) {
+      throw new IllegalArgumentException("name an ONNX file or at least one graph candidate");
+    }
+    return new FileSelector(graphCandidates == null ? List.of() : graphCandidates, variant, onnxFile);
+  }
+
+  /** The repo paths to fetch, out of a listing of the repo's paths. */
+  public List<String> select(Collection<String> repoPaths) {
+    Set<String> present = new TreeSet<>(repoPaths);
+    List<String> missing = REQUIRED.stream().filter(p -> !present.contains(p)).toList();
+    if (!missing.isEmpty()) {
+      throw new HubException(HubException.Kind.ENTRY_NOT_FOUND,
+          "no " + String.join(" or ", missing) + " at the repo root, so it is not a model export this server can serve");
+    }
+    String graph = graph(present).orElseThrow(() -> new HubException(HubException.Kind.ENTRY_NOT_FOUND,
+        "no " + wanted() + "; the repo's ONNX files are: " + onnxFiles(present)));
+    List<String> selected = new ArrayList<>(REQUIRED);
+    OPTIONAL.stream().filter(present::contains).forEach(selected::add);
+    selected.add(graph);
+    selected.addAll(externalData(graph, present));
+    return List.copyOf(selected);
+  }
+
+  /** What this selector looks for, for messages. */
+  public String wanted() {
+    if (onnxFile != null) {
+      return onnxFile;
+    }
+    return "ONNX graph named " + graphNames() + " in onnx/ or at the root";
+  }
+
+  private Optional<String> graph(Set<String> present) {
+    if (onnxFile != null) {
+      return Optional.of(onnxFile).filter(present::contains);
+    }
+    for (String name : graphNames()) {
+      for (String folder : List.of("onnx/", "")) {
+        if (present.contains(folder + name)) {
+          return Optional.of(folder + name);
+        }
+      }
+    }
+    return Optional.empty();
+  }
+
+  private List<String> graphNames() {
+    String suffix = variant.isEmpty() ? "" : "_" + variant;
+    return graphCandidates.stream().map(name -> name + suffix + ".onnx").toList();
+  }
+
+  /** Weights kept beside a large graph: "model.onnx_data", "model.onnx.data", "model.onnx_data_1", ... */
+  private static List<String> externalData(String graph, Set<String> present) {
+    return present.stream()
+        .filter(path -> path.startsWith(graph + "_data") || path.startsWith(graph + ".data"))
+        .filter(path -> path.lastIndexOf('/') == graph.lastIndexOf('/'))
+        .toList();
+  }
+
+  private static String onnxFiles(Set<String> present) {
+    List<String> onnx = present.stream().filter(path -> path.endsWith(".onnx")).toList();
+    return onnx.isEmpty() ? "none" : String.join(", ", onnx);
+  }
+}

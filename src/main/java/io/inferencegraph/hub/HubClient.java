@@ -1,0 +1,107 @@
+package io.inferencegraph.hub;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/** Pulls model snapshots from the Hugging Face Hub into its shared cache, and finds them there offline. */
+public final class HubClient {
+  private static final int PARALLEL_FILES = 4;
+
+  private final HubSettings settings;
+  private final HubApi api;
+  private final SnapshotAssembler assembler;
+
+  public HubClient(HubSettings settings, ProgressListener progress) {
+    this(settings, progress, Retry.Policy.defaults(), Duration.ofSeconds(30));
+  }
+
+  /** With the retry delays and read timeout tests shrink. */
+  HubClient(HubSettings settings, ProgressListener progress, Retry.Policy retryPolicy, Duration readTimeout) {
+    this.settings = settings;
+    Credentials credentials = new Credentials(settings.endpoint(), settings.token());
+    Transport transport = new Transport(Duration.ofSeconds(10), readTimeout);
+    Retry retry = new Retry(retryPolicy);
+    this.api = new HubApi(settings.endpoint(), credentials, transport, retry);
+    this.assembler = new SnapshotAssembler(api, new BlobFetcher(transport, retry, credentials), progress,
+        PARALLEL_FILES);
+  }
+
+  /**
+   * Resolves the revision to a commit, lists the repo, downloads the selected files not cached yet and returns the
+   * snapshot; a branch or tag is recorded under refs/ once every file is in place. Offline, the cache must hold it.
+   */
+  public Snapshot pull(RepoRef ref, FileSelector selector) {
+    if (settings.offline()) {
+      return cached(ref, selector).orElseThrow(() -> new HubException(HubException.Kind.OFFLINE_MISS,
+          ref + " is not in the Hub cache at " + settings.cacheDir() + " and HF_HUB_OFFLINE is set: run `models pull "
+              + ref + "` without HF_HUB_OFFLINE first"));
+    }
+    RepoListing listing = api.listing(ref);
+    List<String> files = select(ref, selector, listing.paths());
+    RepoCache cache = new RepoCache(settings.cacheDir(), ref.repo());
+    assembler.assemble(ref, cache, listing.commit(), files);
+    if (!ref.isCommit()) {
+      try {
+        cache.writeRef(ref.revision(), listing.commit());
+      } catch (IOException e) {
+        throw new HubException(HubException.Kind.CACHE, "could not record " + ref + " under " + cache.root(), e);
+      }
+    }
+    return snapshot(ref, cache, listing.commit(), files);
+  }
+
+  /**
+   * From the cache alone: refs/REVISION (or a commit revision itself) to snapshots/COMMIT, the selection applied to
+   * the files there. Empty if the ref or any selected file is missing.
+   */
+  public Optional<Snapshot> cached(RepoRef ref, FileSelector selector) {
+    RepoCache cache = new RepoCache(settings.cacheDir(), ref.repo());
+    Optional<String> commit = ref.isCommit() ? Optional.of(ref.revision()) : cache.readRef(ref.revision());
+    if (commit.isEmpty() || !Files.isDirectory(cache.snapshot(commit.get()))) {
+      return Optional.empty();
+    }
+    List<String> present = filesIn(cache.snapshot(commit.get()));
+    try {
+      return Optional.of(snapshot(ref, cache, commit.get(), selector.select(present)));
+    } catch (HubException missing) {
+      return Optional.empty();
+    }
+  }
+
+  private static List<String> select(RepoRef ref, FileSelector selector, List<String> paths) {
+    try {
+      return selector.select(paths);
+    } catch (HubException e) {
+      throw new HubException(e.kind(), ref + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Snapshot snapshot(RepoRef ref, RepoCache cache, String commit, List<String> files) {
+    long bytes = 0;
+    for (String path : files) {
+      try {
+        bytes += Files.size(cache.pointer(commit, path));
+      } catch (IOException e) {
+        throw new HubException(HubException.Kind.CACHE, path + " of " + ref + " vanished from the cache", e);
+      }
+    }
+    return new Snapshot(ref, commit, cache.snapshot(commit), files, bytes);
+  }
+
+  /** Repo paths of the files (links to existing blobs) in a snapshot folder. */
+  private static List<String> filesIn(Path snapshot) {
+    try (Stream<Path> walk = Files.walk(snapshot)) {
+      return walk.filter(Files::isRegularFile)
+          .map(path -> snapshot.relativize(path).toString().replace('\\', '/'))
+          .toList();
+    } catch (IOException | UncheckedIOException e) {
+      return List.of();
+    }
+  }
+}

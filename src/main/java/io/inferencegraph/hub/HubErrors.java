@@ -1,0 +1,40 @@
+package io.inferencegraph.hub;
+
+import io.inferencegraph.hub.HubException.Kind;
+import java.util.Optional;
+
+/** Turns the Hub's error answers (status plus X-Error-Code) into HubExceptions a CLI user can act on. */
+final class HubErrors {
+  private HubErrors() {}
+
+  /**
+   * @param path the repo file asked for, or null for the listing
+   * @param tokenSent whether an Authorization header went with the request
+   */
+  static HubException of(Transport.Response response, RepoRef ref, String path, boolean tokenSent) {
+    int status = response.status();
+    Optional<String> code = response.header("X-Error-Code");
+    if (status == 401 || status == 403 || code.filter("GatedRepo"::equals).isPresent()) {
+      return tokenSent
+          ? new HubException(Kind.GATED_OR_PRIVATE, "the token in HF_TOKEN has no access to " + ref.repo()
+              + " (HTTP " + status + "): request access on the Hub or use another token")
+          : new HubException(Kind.GATED_OR_PRIVATE, ref.repo() + " is gated or private (HTTP " + status
+              + "): set HF_TOKEN to a token that has access");
+    }
+    if (status == 404) {
+      return notFound(code.orElse(path == null ? "RepoNotFound" : "EntryNotFound"), ref, path);
+    }
+    return new HubException(Kind.PROTOCOL, "unexpected HTTP " + status + " from " + response.uri()
+        + code.map(c -> " (" + c + ")").orElse(""));
+  }
+
+  private static HubException notFound(String code, RepoRef ref, String path) {
+    return switch (code) {
+      case "RevisionNotFound" -> new HubException(Kind.REVISION_NOT_FOUND,
+          ref.repo() + " has no revision '" + ref.revision() + "' (no such branch, tag or commit)");
+      case "EntryNotFound" -> new HubException(Kind.ENTRY_NOT_FOUND,
+          ref + " has no file " + (path == null ? "at that path" : path));
+      default -> new HubException(Kind.REPO_NOT_FOUND, "model repository " + ref.repo() + " was not found on the Hub");
+    };
+  }
+}
