@@ -5,5 +5,5 @@ import picocli.CommandLine.Command;
 /** {@code models pull|list}: the Hugging Face model store. */
 @Command(name = "models", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = "Fetch models from the Hugging Face Hub into its standard cache, and list the configured ones.",
-    subcommands = {})
+    subcommands = {PullCommand.class, ListCommand.class})
 final class ModelsCommand {}

@@ -57,7 +57,7 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GraphConfig config = configure();
+    GraphConfig config = ModelStore.fromEnvironment().resolve(configure(), pull);
     Server.start(config);
     return 0;
   }

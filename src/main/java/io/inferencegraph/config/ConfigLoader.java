@@ -47,21 +47,19 @@ public final class ConfigLoader {
   /** Checks and types the merged JSON; "auto" sizes come from the core count. */
   public static GraphConfig parse(JsonObject json, int cores) {
     Path modelsDir = Path.of(json.getString("models_dir", "models"));
-    JsonArray generators = json.getJsonArray("generators");
-    if (generators == null || generators.isEmpty()) {
+    if (!(json.getValue("generators") instanceof JsonArray generators) || generators.isEmpty()) {
       throw new ConfigException("generators", "must list at least one text-generation model");
     }
-    JsonObject classifier = json.getJsonObject("classifier");
-    if (classifier == null) {
-      throw new ConfigException("classifier", "is missing");
+    if (!(json.getValue("classifier") instanceof JsonObject classifier)) {
+      throw new ConfigException("classifier", "must be an object with the classification model");
     }
     Roles roles = Roles.parse(json.getValue(Roles.KEY), names(generators));
     // "auto" shares this node's cores among the models this node serves, not the whole graph's.
     int modelCount = Math.max(1, roles.generators().size() + (roles.classifier() ? 1 : 0));
     List<ModelConfig> models = new ArrayList<>();
     for (int i = 0; i < generators.size(); i++) {
-      models.add(model("generators[" + i + "]", generators.getJsonObject(i), modelsDir, cores, modelCount,
-          GENERATOR_BATCHING));
+      models.add(model("generators[" + i + "]", ModelConfig.Kind.GENERATOR, generators.getJsonObject(i), modelsDir,
+          cores, modelCount, GENERATOR_BATCHING));
     }
     if (models.stream().map(ModelConfig::name).distinct().count() != models.size()) {
       throw new ConfigException("generators", "model names must be unique");
@@ -81,7 +79,8 @@ public final class ConfigLoader {
           + httpConfig.requestTimeoutMs() + ") so that a model timeout is reported before the HTTP one");
     }
     return new GraphConfig(httpConfig, List.copyOf(models),
-        model("classifier", classifier, modelsDir, cores, modelCount, CLASSIFIER_BATCHING),
+        model("classifier", ModelConfig.Kind.CLASSIFIER, classifier, modelsDir, cores, modelCount,
+            CLASSIFIER_BATCHING),
         generation(json.getJsonObject("generation", new JsonObject())), busTimeout, roles,
         ClusterConfig.parse(json.getJsonObject("cluster", new JsonObject())));
   }
@@ -97,8 +96,8 @@ public final class ConfigLoader {
     return names;
   }
 
-  private static ModelConfig model(String key, JsonObject json, Path modelsDir, int cores, int modelCount,
-      BatchLimits defaults) {
+  private static ModelConfig model(String key, ModelConfig.Kind kind, JsonObject json, Path modelsDir, int cores,
+      int modelCount, BatchLimits defaults) {
     if (json == null) {
       throw new ConfigException(key, "must be an object");
     }
@@ -111,8 +110,9 @@ public final class ConfigLoader {
     // ONNX Runtime threads of each call (README, "Threads").
     int instances = auto(json, key + ".instances", "instances", 1);
     int threads = auto(json, key + ".intra_op_threads", "intra_op_threads", Math.max(1, cores / modelCount));
-    return new ModelConfig(name, modelsDir.resolve(path), instances, threads, json.getString("variant"),
-        json.getString("onnx_file"), batching(key + ".batching", json.getJsonObject("batching", new JsonObject()), defaults));
+    return new ModelConfig(name, kind, ModelSource.parse(key + ".path", path, modelsDir), instances, threads,
+        json.getString("variant"), json.getString("onnx_file"),
+        batching(key + ".batching", json.getJsonObject("batching", new JsonObject()), defaults));
   }
 
   private static BatchLimits batching(String key, JsonObject json, BatchLimits defaults) {

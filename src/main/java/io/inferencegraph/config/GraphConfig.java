@@ -1,7 +1,9 @@
 package io.inferencegraph.config;
 
 import io.inferencegraph.model.GenerationParams;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * The whole service: the generators fanned out to (in answer order), the classifier, default
@@ -19,5 +21,18 @@ public record GraphConfig(
 
   public List<String> generatorNames() {
     return generators.stream().map(ModelConfig::name).toList();
+  }
+
+  /** The generators in answer order, then the classifier. */
+  public List<ModelConfig> models() {
+    List<ModelConfig> models = new ArrayList<>(generators);
+    models.add(classifier);
+    return models;
+  }
+
+  /** The same graph with each model replaced by {@code change} of it (e.g. its source resolved). */
+  public GraphConfig withModels(UnaryOperator<ModelConfig> change) {
+    return new GraphConfig(http, generators.stream().map(change).toList(), change.apply(classifier), generation,
+        busTimeoutMs, roles, cluster);
   }
 }

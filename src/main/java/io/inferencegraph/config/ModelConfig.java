@@ -5,12 +5,25 @@ import io.inferencegraph.model.ModelOptions;
 import java.nio.file.Path;
 
 /**
- * One model of the graph: its name (and so its event-bus address), its directory, how many worker
- * instances serve it (each with its own batch), how many ONNX Runtime threads each call may use,
- * and its batching limits.
+ * One model of the graph: its name (and so its event-bus address), what kind it is, where its
+ * files come from, how many worker instances serve it (each with its own batch), how many ONNX
+ * Runtime threads each call may use, and its batching limits.
  */
-public record ModelConfig(String name, Path path, int instances, int intraOpThreads, String variant, String onnxFile,
-    BatchLimits batching) {
+public record ModelConfig(String name, Kind kind, ModelSource source, int instances, int intraOpThreads,
+    String variant, String onnxFile, BatchLimits batching) {
+
+  /** A generator is fanned out to; the classifier scores each generated text. */
+  public enum Kind { GENERATOR, CLASSIFIER }
+
+  /** The local directory to load from (a Hub source must have been resolved). */
+  public Path path() {
+    return source.dir();
+  }
+
+  public ModelConfig withSource(ModelSource newSource) {
+    return new ModelConfig(name, kind, newSource, instances, intraOpThreads, variant, onnxFile, batching);
+  }
+
   public ModelOptions options() {
     return new ModelOptions(onnxFile, variant, intraOpThreads, true);
   }

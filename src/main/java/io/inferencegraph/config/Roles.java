@@ -27,6 +27,11 @@ public record Roles(boolean http, Set<String> generators, boolean classifier) {
   }
 
   /** Whether this node loads any model at all. */
+  /** Whether this node loads {@code model}. */
+  public boolean serves(ModelConfig model) {
+    return model.kind() == ModelConfig.Kind.GENERATOR ? servesGenerator(model.name()) : classifier;
+  }
+
   public boolean servesModels() {
     return classifier || !generators.isEmpty();
   }

@@ -23,7 +23,8 @@ import java.util.Set;
  * task). Classifies a list of texts in one ONNX Runtime call; thread-safe.
  */
 public final class TextClassifier implements AutoCloseable {
-  private static final List<String> FILES = List.of("model");
+  /** Graph base names looked for, in order, when no file is configured. */
+  public static final List<String> GRAPH_FILES = List.of("model");
   private static final Set<String> INPUTS = Set.of("input_ids", "attention_mask", "token_type_ids");
 
   private final String name;
@@ -60,7 +61,7 @@ public final class TextClassifier implements AutoCloseable {
         && "multi_label_classification".equals(config.get("problem_type").getAsString()));
     long padId = config.has("pad_token_id") && !config.get("pad_token_id").isJsonNull()
         ? config.get("pad_token_id").getAsLong() : 0L;
-    Path file = options.onnxFile() != null ? dir.onnxFile(options.onnxFile()) : dir.onnxFile(FILES, options.variant());
+    Path file = options.onnxFile() != null ? dir.onnxFile(options.onnxFile()) : dir.onnxFile(GRAPH_FILES, options.variant());
     OrtSession session = OnnxSessions.open(dir, file, options.intraOpThreads());
     TextTokenizer tokenizer = null;
     try {

@@ -17,6 +17,9 @@ public final class TextGenerator implements AutoCloseable {
   private static final GenerationParams LIBRARY_DEFAULTS =
       new GenerationParams(20, null, false, 1.0, 50, 1.0, null, 1, 0);
 
+  /** Graph base names looked for, in order, when no file is configured: cached decoders first. */
+  public static final List<String> GRAPH_FILES = DecoderGraph.FILES;
+
   private final String name;
   private final DecoderConfig config;
   private final DecoderGraph graph;

@@ -1,0 +1,82 @@
+package io.inferencegraph.cli;
+
+import io.inferencegraph.config.GraphConfig;
+import io.inferencegraph.config.ModelConfig;
+import io.inferencegraph.config.ModelSource;
+import io.inferencegraph.hub.FileSelector;
+import io.inferencegraph.hub.HubClient;
+import io.inferencegraph.hub.HubException;
+import io.inferencegraph.hub.HubSettings;
+import io.inferencegraph.hub.ProgressListener;
+import io.inferencegraph.hub.RepoRef;
+import io.inferencegraph.hub.Snapshot;
+import io.inferencegraph.model.TextClassifier;
+import io.inferencegraph.model.TextGenerator;
+import java.util.Optional;
+
+/**
+ * The configured models' {@code hf://} sources as snapshot directories in the Hugging Face cache:
+ * found there, or pulled first. Local directories pass through.
+ */
+final class ModelStore {
+  private final HubSettings settings;
+  private final HubClient hub;
+
+  ModelStore(HubSettings settings, ProgressListener progress) {
+    this.settings = settings;
+    this.hub = new HubClient(settings, progress);
+  }
+
+  static ModelStore fromEnvironment() {
+    return new ModelStore(HubSettings.fromEnvironment(System.getenv()),
+        ProgressListener.console(System.err, System.console() != null));
+  }
+
+  HubSettings settings() {
+    return settings;
+  }
+
+  /** Every model this node serves, resolved; {@code pull} downloads what the cache lacks. */
+  GraphConfig resolve(GraphConfig config, boolean pull) {
+    return config.withModels(model -> config.roles().serves(model) ? resolve(model, pull) : model);
+  }
+
+  ModelConfig resolve(ModelConfig model, boolean pull) {
+    if (!(model.source() instanceof ModelSource.Hub source)) {
+      return model;
+    }
+    Snapshot snapshot = pull ? pull(model) : cached(model).orElseThrow(() -> missing(model));
+    return model.withSource(source.resolvedTo(snapshot.dir()));
+  }
+
+  Snapshot pull(ModelConfig model) {
+    ModelSource.Hub source = (ModelSource.Hub) model.source();
+    return pull("model " + model.name() + ": ", source.ref(), selector(model));
+  }
+
+  /** Downloads what {@code selector} picks; a failure becomes one line that starts with {@code prefix}. */
+  Snapshot pull(String prefix, RepoRef ref, FileSelector selector) {
+    try {
+      return hub.pull(ref, selector);
+    } catch (HubException e) {
+      throw new Errors.CommandFailure(prefix + e.getMessage(), e);
+    }
+  }
+
+  Optional<Snapshot> cached(ModelConfig model) {
+    return hub.cached(((ModelSource.Hub) model.source()).ref(), selector(model));
+  }
+
+  /** The files a model of its kind needs from its repository. */
+  static FileSelector selector(ModelConfig model) {
+    return FileSelector.forOnnxModel(model.kind() == ModelConfig.Kind.GENERATOR ? TextGenerator.GRAPH_FILES
+        : TextClassifier.GRAPH_FILES, model.variant(), model.onnxFile());
+  }
+
+  private Errors.CommandFailure missing(ModelConfig model) {
+    String ref = ((ModelSource.Hub) model.source()).ref().toString();
+    return new Errors.CommandFailure("model " + model.name() + ": hf://" + ref + " is not in the Hugging Face cache ("
+        + settings.cacheDir() + "); download it with `java -jar target/inference-graph.jar models pull " + ref
+        + "` (or `models pull --config FILE`), or start with --pull", null);
+  }
+}
