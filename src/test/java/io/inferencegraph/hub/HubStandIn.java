@@ -1,7 +1,6 @@
 package io.inferencegraph.hub;
 
 import io.inferencegraph.hub.FakeRepo.FakeFile;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -32,18 +31,14 @@ final class HubStandIn implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final Map<String, FakeRepo> repos = new ConcurrentHashMap<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
-  private final Map<String, Integer> dropAfter = new ConcurrentHashMap<>();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
-  private final Map<String, Promise<Void>> heldUntilHeads = new ConcurrentHashMap<>();
-  private final Map<String, Integer> headsNeeded = new ConcurrentHashMap<>();
   private final HttpServer hub;
-  private final HttpServer cdn;
+  private final FakeCdn cdn;
 
   HubStandIn() throws Exception {
     hub = vertx.createHttpServer().requestHandler(this::hub).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    cdn = vertx.createHttpServer().requestHandler(this::cdn).listen(0, "127.0.0.1")
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    cdn = new FakeCdn(vertx, this::lfsBlob, seen);
   }
 
   URI endpoint() {
@@ -65,7 +60,7 @@ final class HubStandIn implements AutoCloseable {
 
   /** The first CDN GET of this blob sends {@code bytes} bytes of it, then closes the connection. */
   void dropOnce(String sha256, int bytes) {
-    dropAfter.put(sha256, bytes);
+    cdn.dropOnce(sha256, bytes);
   }
 
   /** The next {@code count} requests for this path (e.g. "/api/models/acme/x/revision/main") answer 503 + Retry-After. */
@@ -75,9 +70,7 @@ final class HubStandIn implements AutoCloseable {
 
   /** CDN GETs of this blob wait until the Hub has answered {@code heads} HEADs for it (10 s at most). */
   void holdDownloadUntilHeads(String sha256, int heads) {
-    headsNeeded.put(sha256, heads);
-    heldUntilHeads.put(sha256, Promise.promise());
-    vertx.setTimer(10_000, id -> heldUntilHeads.get(sha256).tryComplete());
+    cdn.holdUntilHeads(sha256, heads);
   }
 
   private void hub(HttpServerRequest request) {
@@ -105,7 +98,7 @@ final class HubStandIn implements AutoCloseable {
     if (fail[0]) {
       HttpServerResponse response = request.response().setStatusCode(503).putHeader("Retry-After", "1")
           .putHeader("Content-Type", "text/plain");
-      send(request, "hub", response, Buffer.buffer("Service Unavailable"));
+      send(seen, request, "hub", response, Buffer.buffer("Service Unavailable"));
     }
     return fail[0];
   }
@@ -126,7 +119,7 @@ final class HubStandIn implements AutoCloseable {
     JsonObject info = new JsonObject().put("_id", "0123").put("id", repoId).put("modelId", repoId)
         .put("sha", commit.get()).put("private", false)
         .put("gated", repo.get().gatedToken.isPresent() ? "manual" : false).put("siblings", siblings);
-    send(request, "hub", request.response().putHeader("Content-Type", "application/json"), Buffer.buffer(info.encode()));
+    send(seen, request, "hub", request.response().putHeader("Content-Type", "application/json"), Buffer.buffer(info.encode()));
   }
 
   private void resolve(HttpServerRequest request, String repoId, String revision, String path) {
@@ -148,15 +141,16 @@ final class HubStandIn implements AutoCloseable {
       error(request, 404, "EntryNotFound", path + " does not exist on \"" + revision + "\"");
     } else if (file.lfs()) {
       String sha256 = file.sha256();
-      countHead(request, sha256);
-      response.setStatusCode(302)
-          .putHeader("Location", "http://localhost:" + cdn.actualPort() + "/repos/" + sha256 + "?X-Amz-Signature=x")
+      if (request.method() == HttpMethod.HEAD) {
+        cdn.headSeen(sha256);
+      }
+      response.setStatusCode(302).putHeader("Location", cdn.url(sha256))
           .putHeader("X-Linked-Etag", "\"" + sha256 + "\"").putHeader("X-Linked-Size", "" + file.content().length)
           .putHeader("ETag", "\"" + FakeRepo.hex("SHA-1", sha256.getBytes(StandardCharsets.UTF_8)) + "\"");
-      send(request, "hub", response, Buffer.buffer());
+      send(seen, request, "hub", response, Buffer.buffer());
     } else {
       response.putHeader("ETag", "\"" + file.gitSha1() + "\"").putHeader("Content-Type", "text/plain; charset=utf-8");
-      send(request, "hub", response, Buffer.buffer(file.served()));
+      send(seen, request, "hub", response, Buffer.buffer(file.served()));
     }
   }
 
@@ -187,74 +181,29 @@ final class HubStandIn implements AutoCloseable {
     return true;
   }
 
-  private void cdn(HttpServerRequest request) {
-    String sha256 = request.path().substring(request.path().lastIndexOf('/') + 1);
-    Optional<FakeFile> file = repos.values().stream().flatMap(repo -> repo.commits.values().stream())
+  private Optional<FakeFile> lfsBlob(String sha256) {
+    return repos.values().stream().flatMap(repo -> repo.commits.values().stream())
         .flatMap(files -> files.values().stream()).filter(f -> f.lfs() && f.sha256().equals(sha256)).findFirst();
-    if (file.isEmpty()) {
-      request.response().setStatusCode(404).end();
-      record(request, "cdn", 0);
-      return;
-    }
-    Promise<Void> hold = heldUntilHeads.get(sha256);
-    if (hold != null && request.method() == HttpMethod.GET) {
-      hold.future().onComplete(done -> serveBlob(request, sha256, file.get().served()));
-    } else {
-      serveBlob(request, sha256, file.get().served());
-    }
-  }
-
-  /** Serves the bytes, from the Range start if asked; once per dropOnce(), cuts the connection part-way. */
-  private void serveBlob(HttpServerRequest request, String sha256, byte[] bytes) {
-    HttpServerResponse response = request.response().putHeader("Accept-Ranges", "bytes")
-        .putHeader("Content-Type", "application/octet-stream");
-    int start = rangeStart(request.getHeader("Range"));
-    if (start > 0) {
-      response.setStatusCode(206).putHeader("Content-Range", "bytes " + start + "-" + (bytes.length - 1) + "/" + bytes.length);
-    }
-    Buffer body = Buffer.buffer(Arrays.copyOfRange(bytes, start, bytes.length));
-    Integer cut = request.method() == HttpMethod.GET ? dropAfter.remove(sha256) : null;
-    if (cut != null) {
-      response.putHeader("Content-Length", "" + body.length());
-      record(request, "cdn", cut);
-      response.write(body.getBuffer(0, cut)).onComplete(written -> request.connection().close());
-      return;
-    }
-    send(request, "cdn", response, body);
-  }
-
-  private static int rangeStart(String range) {
-    if (range == null || !range.startsWith("bytes=") || !range.endsWith("-")) {
-      return 0;
-    }
-    return Integer.parseInt(range.substring("bytes=".length(), range.length() - 1));
-  }
-
-  private void countHead(HttpServerRequest request, String sha256) {
-    Promise<Void> hold = heldUntilHeads.get(sha256);
-    if (hold != null && request.method() == HttpMethod.HEAD && headsNeeded.merge(sha256, -1, Integer::sum) <= 0) {
-      hold.tryComplete();
-    }
   }
 
   private void error(HttpServerRequest request, int status, String code, String message) {
     HttpServerResponse response = request.response().setStatusCode(status).putHeader("X-Error-Code", code)
         .putHeader("X-Error-Message", message).putHeader("Content-Type", "application/json");
-    send(request, "hub", response, Buffer.buffer(new JsonObject().put("error", message).encode()));
+    send(seen, request, "hub", response, Buffer.buffer(new JsonObject().put("error", message).encode()));
   }
 
   /** Ends the response; HEAD answers carry the Content-Length of the GET, without the body. */
-  private void send(HttpServerRequest request, String server, HttpServerResponse response, Buffer body) {
+  static void send(List<Seen> seen, HttpServerRequest request, String server, HttpServerResponse response, Buffer body) {
     if (request.method() == HttpMethod.HEAD) {
       response.putHeader("Content-Length", "" + body.length()).end();
-      record(request, server, 0);
+      record(seen, request, server, 0);
     } else {
       response.end(body);
-      record(request, server, body.length());
+      record(seen, request, server, body.length());
     }
   }
 
-  private void record(HttpServerRequest request, String server, long bytes) {
+  static void record(List<Seen> seen, HttpServerRequest request, String server, long bytes) {
     seen.add(new Seen(server, request.method().name(), request.path(), request.getHeader("Authorization"),
         request.getHeader("Range"), bytes));
   }
