@@ -32,6 +32,7 @@ final class HubStandIn implements AutoCloseable {
   private final Map<String, FakeRepo> repos = new ConcurrentHashMap<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final Map<String, String> renamed = new ConcurrentHashMap<>();
   private final HttpServer hub;
   private final FakeCdn cdn;
 
@@ -58,6 +59,11 @@ final class HubStandIn implements AutoCloseable {
     seen.clear();
   }
 
+  /** Requests for the old name answer 307 to the same URL under the new name, as the Hub does after a rename. */
+  void rename(String oldId, String newId) {
+    renamed.put(oldId, newId);
+  }
+
   /** The first CDN GET of this blob sends {@code bytes} bytes of it, then closes the connection. */
   void dropOnce(String sha256, int bytes) {
     cdn.dropOnce(sha256, bytes);
@@ -74,7 +80,7 @@ final class HubStandIn implements AutoCloseable {
   }
 
   private void hub(HttpServerRequest request) {
-    if (injectedFailure(request)) {
+    if (injectedFailure(request) || redirectedRename(request)) {
       return;
     }
     String[] parts = request.path().substring(1).split("/", -1);
@@ -101,6 +107,19 @@ final class HubStandIn implements AutoCloseable {
       send(seen, request, "hub", response, Buffer.buffer("Service Unavailable"));
     }
     return fail[0];
+  }
+
+  private boolean redirectedRename(HttpServerRequest request) {
+    for (var rename : renamed.entrySet()) {
+      for (String prefix : List.of("/", "/api/models/")) {
+        if (request.path().startsWith(prefix + rename.getKey() + "/")) {
+          String moved = prefix + rename.getValue() + request.path().substring(prefix.length() + rename.getKey().length());
+          send(seen, request, "hub", request.response().setStatusCode(307).putHeader("Location", moved), Buffer.buffer());
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   private void listing(HttpServerRequest request, String repoId, String revision) {

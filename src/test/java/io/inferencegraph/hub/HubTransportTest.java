@@ -95,4 +95,17 @@ class HubTransportTest extends HubFixture {
         .hasMessageContaining("HTTP 503");
     assertThat(waits).containsExactly(Duration.ofMillis(150), Duration.ofMillis(150));
   }
+
+  @Test
+  @DisplayName("a renamed repo's redirects on the Hub host are followed, with the token, under the name asked for")
+  void followsRename() throws Exception {
+    hub.rename("acme/old-tiny", "acme/tiny");
+
+    Snapshot snapshot = client(Optional.of("hf_secret"), false).pull(RepoRef.parse("acme/old-tiny"), MODEL);
+
+    assertThat(snapshot.dir()).isEqualTo(repoDir("acme/old-tiny").resolve("snapshots").resolve(tinyCommit));
+    assertThat(Files.readString(repoDir("acme/old-tiny").resolve("refs/main"))).isEqualTo(tinyCommit);
+    assertThat(hub.seen()).filteredOn(s -> s.path().startsWith("/acme/tiny/") || s.path().startsWith("/api/models/acme/tiny/"))
+        .isNotEmpty().allSatisfy(s -> assertThat(s.authorization()).isEqualTo("Bearer hf_secret"));
+  }
 }
