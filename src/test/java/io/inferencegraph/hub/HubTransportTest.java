@@ -43,6 +43,22 @@ class HubTransportTest extends HubFixture {
   }
 
   @Test
+  @DisplayName("a .incomplete left by an interrupted process is resumed with Range, not downloaded again")
+  void resumesLeftover() throws Exception {
+    FakeFile graph = tinyFile("onnx/model.onnx");
+    Path blobs = Files.createDirectories(repoDir("acme/tiny").resolve("blobs"));
+    Files.write(blobs.resolve(graph.sha256() + ".incomplete"), java.util.Arrays.copyOf(graph.content(), 123_456));
+
+    Snapshot snapshot = client().pull(TINY, MODEL);
+
+    assertThat(hub.seen()).filteredOn(s -> s.server().equals("cdn") && s.path().endsWith(graph.sha256()))
+        .extracting(Seen::range, Seen::bodyBytes)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("bytes=123456-", (long) graph.content().length - 123_456));
+    assertThat(Files.readAllBytes(snapshot.dir().resolve("onnx/model.onnx"))).isEqualTo(graph.content());
+    assertThat(blobs.resolve(graph.sha256() + ".incomplete")).doesNotExist();
+  }
+
+  @Test
   @DisplayName("a file whose bytes do not match the announced sha256 leaves no blob, no .incomplete and no link")
   void checksumMismatch() throws Exception {
     FakeRepo bad = new FakeRepo("acme/bad");
