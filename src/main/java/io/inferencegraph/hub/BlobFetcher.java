@@ -8,11 +8,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Map;
 
 /**
@@ -37,7 +33,7 @@ final class BlobFetcher {
     Files.createDirectories(blob.getParent());
     progress.started(file.path(), file.size());
     retry.run("downloading " + file.path() + " of " + ref, () -> appendRest(ref, file, incomplete, progress));
-    file.sha256().ifPresent(expected -> verify(ref, file, incomplete, expected));
+    file.sha256().ifPresent(expected -> LfsChecksum.verify(incomplete, expected, file.path() + " of " + ref));
     RepoCache.moveReplacing(incomplete, blob);
     progress.finished(file.path());
   }
@@ -45,33 +41,48 @@ final class BlobFetcher {
   /** Appends what .incomplete still lacks; a short body throws IOException so the retry resumes from there. */
   private Void appendRest(RepoRef ref, FileMetadata file, Path incomplete, ProgressListener progress)
       throws IOException, Retry.RetryableStatus {
-    long have = Files.exists(incomplete) ? Files.size(incomplete) : 0;
-    if (file.size() >= 0 && have == file.size() && Files.exists(incomplete)) {
-      return null;
+    long have = Files.exists(incomplete) ? Files.size(incomplete) : -1;
+    if (have >= 0 && have == file.size()) {
+      return null; // complete: a crash came between the last byte and the rename
     }
-    if (file.size() >= 0 && have > file.size()) {
+    if (have > file.size() && file.size() >= 0) {
       Files.delete(incomplete); // a leftover that cannot be this blob's start
-      have = 0;
+      have = -1;
     }
-    try (Transport.Response response = get(ref, file, have)) {
+    try (Transport.Response response = get(ref, file, Math.max(have, 0))) {
       long start = response.status() == 206 ? rangeStart(response) : 0; // a 200 answers the whole file
       if (start != 0 && start != have) {
         Files.deleteIfExists(incomplete);
         throw new IOException("asked to resume at byte " + have + " but the server answered from byte " + start);
       }
       long received = copy(response.body(), incomplete, start, file.path(), progress);
-      long expected = file.size() >= 0 ? file.size()
-          : response.contentLength() >= 0 ? start + response.contentLength() : -1;
-      if (received < expected) {
-        throw new IOException("connection closed after " + received + " of " + expected + " bytes");
-      }
-      if (file.size() >= 0 && received > file.size()) {
-        Files.deleteIfExists(incomplete);
-        throw new HubException(HubException.Kind.PROTOCOL, file.path() + " of " + ref + " has more bytes ("
-            + received + ") than the Hub announced (" + file.size() + ")");
-      }
+      checkLength(ref, file, incomplete, start + Math.max(response.contentLength(), 0), received);
+    } catch (RangeRefused e) {
+      Files.deleteIfExists(incomplete);
+      throw e;
     }
     return null;
+  }
+
+  /** A short file is a dropped connection (IOException: resume); a long one is the Hub's contradiction. */
+  private static void checkLength(RepoRef ref, FileMetadata file, Path incomplete, long announced, long received)
+      throws IOException {
+    long expected = file.size() >= 0 ? file.size() : announced;
+    if (received < expected) {
+      throw new IOException("connection closed after " + received + " of " + expected + " bytes");
+    }
+    if (file.size() >= 0 && received > file.size()) {
+      Files.deleteIfExists(incomplete);
+      throw new HubException(HubException.Kind.PROTOCOL, file.path() + " of " + ref + " has more bytes ("
+          + received + ") than the Hub announced (" + file.size() + ")");
+    }
+  }
+
+  /** 416: the bytes on disk are no start of this file; the next try starts over. */
+  private static final class RangeRefused extends IOException {
+    RangeRefused(long offset) {
+      super("the server refused to resume at byte " + offset);
+    }
   }
 
   private Transport.Response get(RepoRef ref, FileMetadata file, long offset)
@@ -97,7 +108,7 @@ final class BlobFetcher {
         throw new Retry.RetryableStatus(status, Retry.retryAfter(response));
       }
       if (status == 416) {
-        throw new IOException("the server refused to resume at byte " + offset); // retry from where the file is
+        throw new RangeRefused(offset);
       }
       throw HubErrors.of(response, ref, file.path(), !credentials.headersFor(uri).isEmpty());
     }
@@ -133,25 +144,5 @@ final class BlobFetcher {
       throw new IOException("connection broke after " + written + " bytes: " + e.getMessage(), e);
     }
     return written;
-  }
-
-  private static void verify(RepoRef ref, FileMetadata file, Path incomplete, String expected) {
-    String actual;
-    try (DigestInputStream in =
-        new DigestInputStream(Files.newInputStream(incomplete), MessageDigest.getInstance("SHA-256"))) {
-      in.transferTo(OutputStream.nullOutputStream());
-      actual = HexFormat.of().formatHex(in.getMessageDigest().digest());
-    } catch (IOException | NoSuchAlgorithmException e) {
-      throw new HubException(HubException.Kind.PROTOCOL, "could not read back " + incomplete + ": " + e.getMessage(), e);
-    }
-    if (!actual.equals(expected)) {
-      try {
-        Files.deleteIfExists(incomplete);
-      } catch (IOException ignored) {
-        // the next pull overwrites it: a 200 answer restarts the file
-      }
-      throw new HubException(HubException.Kind.CHECKSUM_MISMATCH, file.path() + " of " + ref
-          + " arrived with sha256 " + actual + " but the Hub announced " + expected + "; the download was discarded");
-    }
   }
 }

@@ -14,10 +14,6 @@ record Credentials(URI endpoint, Optional<String> token) {
     return Map.of("Authorization", "Bearer " + token.get());
   }
 
-  boolean tokenSent() {
-    return token.isPresent();
-  }
-
   private boolean sameOrigin(URI target) {
     return endpoint.getScheme().equalsIgnoreCase(target.getScheme())
         && endpoint.getHost().equalsIgnoreCase(Objects.requireNonNullElse(target.getHost(), ""))

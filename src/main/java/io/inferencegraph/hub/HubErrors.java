@@ -14,6 +14,11 @@ final class HubErrors {
   static HubException of(Transport.Response response, RepoRef ref, String path, boolean tokenSent) {
     int status = response.status();
     Optional<String> code = response.header("X-Error-Code");
+    if (status == 401 && !tokenSent && code.filter("RepoNotFound"::equals).isPresent()) {
+      // the Hub answers so for missing repos too, so as not to reveal which private repos exist
+      return new HubException(Kind.GATED_OR_PRIVATE, ref.repo() + " does not exist, or it is gated or private (HTTP "
+          + status + "): check the name, or set HF_TOKEN to a token that has access");
+    }
     if (status == 401 || status == 403 || code.filter("GatedRepo"::equals).isPresent()) {
       return tokenSent
           ? new HubException(Kind.GATED_OR_PRIVATE, "the token in HF_TOKEN has no access to " + ref.repo()

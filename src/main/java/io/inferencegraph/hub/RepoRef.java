@@ -30,10 +30,6 @@ public record RepoRef(String repo, String revision) {
     return COMMIT.matcher(revision).matches();
   }
 
-  public RepoRef withRevision(String newRevision) {
-    return new RepoRef(repo, newRevision);
-  }
-
   @Override
   public String toString() {
     return DEFAULT_REVISION.equals(revision) ? repo : repo + "@" + revision;

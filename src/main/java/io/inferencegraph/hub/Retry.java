@@ -9,11 +9,16 @@ import java.util.Optional;
  * exponential backoff) and tries again; gives up with a NETWORK HubException naming what failed.
  */
 final class Retry {
-  /** How many tries and how long to wait; tests shrink the delays. */
-  record Policy(int attempts, Duration firstDelay, Duration maxDelay) {
+  /** How many tries, how long to wait and how; tests shrink the delays or record them. */
+  record Policy(int attempts, Duration firstDelay, Duration maxDelay, Sleeper sleeper) {
     static Policy defaults() {
-      return new Policy(5, Duration.ofSeconds(1), Duration.ofSeconds(30));
+      return new Policy(5, Duration.ofSeconds(1), Duration.ofSeconds(30), wait -> Thread.sleep(wait.toMillis()));
     }
+  }
+
+  /** Waits between tries. */
+  interface Sleeper {
+    void sleep(Duration wait) throws InterruptedException;
   }
 
   /** One try; throws {@link RetryableStatus} or IOException to be tried again. */
@@ -80,9 +85,9 @@ final class Retry {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
-  private static void sleep(Duration wait, String what) {
+  private void sleep(Duration wait, String what) {
     try {
-      Thread.sleep(wait.toMillis());
+      policy.sleeper().sleep(wait);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new HubException(HubException.Kind.NETWORK, what + " was interrupted");

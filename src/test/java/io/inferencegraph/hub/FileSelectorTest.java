@@ -1,0 +1,49 @@
+package io.inferencegraph.hub;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+/** Which files of a repo a model needs. */
+class FileSelectorTest {
+  private static final List<String> GRAPHS = List.of("model", "decoder_model_merged");
+  private static final List<String> REPO = List.of("README.md", "config.json", "tokenizer.json", "vocab.json",
+      "special_tokens_map.json", "onnx/model.onnx", "onnx/model_quantized.onnx", "onnx/decoder_model_merged.onnx",
+      "decoder_model_merged_fp16.onnx", "onnx/model.onnx_data", "onnx/model.onnx.data", "model.onnx_data");
+
+  @Test
+  @DisplayName("the default graph comes from onnx/ with its external data beside it, plus the config and tokenizer files")
+  void defaultGraph() {
+    assertThat(FileSelector.forOnnxModel(GRAPHS, null, null).select(REPO)).containsExactly("config.json",
+        "tokenizer.json", "special_tokens_map.json", "onnx/model.onnx", "onnx/model.onnx.data", "onnx/model.onnx_data");
+  }
+
+  @Test
+  @DisplayName("a variant picks the suffixed graph, looked for in onnx/ first and then at the root")
+  void variant() {
+    assertThat(FileSelector.forOnnxModel(GRAPHS, "quantized", null).select(REPO)).endsWith("onnx/model_quantized.onnx");
+    assertThat(FileSelector.forOnnxModel(GRAPHS, "fp16", "").select(REPO)).endsWith("decoder_model_merged_fp16.onnx");
+  }
+
+  @Test
+  @DisplayName("an explicit ONNX file is taken as the exact repo path")
+  void explicitFile() {
+    assertThat(FileSelector.forOnnxModel(GRAPHS, "quantized", "onnx/decoder_model_merged.onnx").select(REPO))
+        .endsWith("onnx/decoder_model_merged.onnx");
+    assertThatThrownBy(() -> FileSelector.forOnnxModel(GRAPHS, null, "model.onnx").select(List.of("config.json",
+        "tokenizer.json", "onnx/model.onnx")))
+        .isInstanceOfSatisfying(HubException.class,
+            e -> assertThat(e.kind()).isEqualTo(HubException.Kind.ENTRY_NOT_FOUND))
+        .hasMessage("no model.onnx; the repo's ONNX files are: onnx/model.onnx");
+  }
+
+  @Test
+  @DisplayName("a repo without config.json or tokenizer.json is refused, naming what is missing")
+  void requiredFiles() {
+    assertThatThrownBy(() -> FileSelector.forOnnxModel(GRAPHS, null, null).select(List.of("onnx/model.onnx")))
+        .hasMessageStartingWith("no config.json or tokenizer.json at the repo root");
+  }
+}
