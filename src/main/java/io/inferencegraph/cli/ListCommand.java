@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code models list}: each configured model, where it comes from, and whether it is on this machine. */
@@ -28,6 +29,9 @@ final class ListCommand implements Callable<Integer> {
   private static final List<String> HEADER =
       List.of("NAME", "KIND", "SOURCE", "REVISION", "COMMIT", "SIZE", "STATUS", "DIR");
 
+  @ParentCommand
+  ModelsCommand models;
+
   @Mixin
   ConfigFile configFile;
 
@@ -36,8 +40,8 @@ final class ListCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GraphConfig config = configFile.load(new JsonObject());
-    ModelStore store = ModelStore.fromEnvironment();
+    GraphConfig config = configFile.load(new JsonObject(), models.root.env);
+    ModelStore store = ModelStore.fromEnvironment(models.root.env);
     List<List<String>> rows = new ArrayList<>(List.of(HEADER));
     config.models().forEach(model -> rows.add(row(store, model)));
     PrintWriter out = spec.commandLine().getOut();

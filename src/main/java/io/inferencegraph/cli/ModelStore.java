@@ -12,6 +12,7 @@ import io.inferencegraph.hub.RepoRef;
 import io.inferencegraph.hub.Snapshot;
 import io.inferencegraph.model.TextClassifier;
 import io.inferencegraph.model.TextGenerator;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -27,9 +28,9 @@ final class ModelStore {
     this.hub = new HubClient(settings, progress);
   }
 
-  static ModelStore fromEnvironment() {
-    return new ModelStore(HubSettings.fromEnvironment(System.getenv()),
-        ProgressListener.console(System.err, System.console() != null));
+  /** Settings from HF_* in {@code env}; progress on stderr (a redrawn bar on a terminal). */
+  static ModelStore fromEnvironment(Map<String, String> env) {
+    return new ModelStore(HubSettings.fromEnvironment(env), ProgressListener.console(System.err, System.console() != null));
   }
 
   HubSettings settings() {

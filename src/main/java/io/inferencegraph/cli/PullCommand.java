@@ -1,6 +1,5 @@
 package io.inferencegraph.cli;
 
-import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.config.ModelSource;
 import io.inferencegraph.hub.FileSelector;
@@ -8,11 +7,16 @@ import io.inferencegraph.hub.RepoRef;
 import io.inferencegraph.hub.Snapshot;
 import io.inferencegraph.model.TextGenerator;
 import io.vertx.core.json.JsonObject;
+import java.io.PrintWriter;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 /** {@code models pull REPO[@REVISION]} or {@code models pull --config FILE}: into the Hugging Face cache. */
 @Command(name = "pull", mixinStandardHelpOptions = true, versionProvider = Version.class,
@@ -20,6 +24,11 @@ import picocli.CommandLine.Parameters;
         + "graph chosen and its external data) into the Hugging Face cache, and print the snapshot directory.",
         "Honours HF_ENDPOINT, HF_TOKEN, HF_HOME / HF_HUB_CACHE and HF_HUB_OFFLINE."})
 final class PullCommand implements Callable<Integer> {
+  @ParentCommand
+  ModelsCommand models;
+
+  @Spec
+  CommandSpec spec;
   @ArgGroup(multiplicity = "1")
   What what;
 
@@ -41,21 +50,21 @@ final class PullCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ModelStore store = ModelStore.fromEnvironment();
+    Map<String, String> env = models.root.env;
+    ModelStore store = ModelStore.fromEnvironment(env);
+    PrintWriter out = spec.commandLine().getOut();
     if (what.repo != null) {
-      Snapshot snapshot = pullOne(store, RepoRef.parse(what.repo));
-      System.out.println(snapshot.dir());
-      return 0;
-    }
-    ConfigFile configFile = new ConfigFile();
-    configFile.file = what.config;
-    GraphConfig config = configFile.load(new JsonObject());
-    for (ModelConfig model : config.models()) {
-      if (model.source() instanceof ModelSource.Hub) {
-        Snapshot snapshot = store.pull(model);
-        System.out.println(model.name() + "\t" + snapshot.dir());
+      out.println(pullOne(store, RepoRef.parse(what.repo)).dir());
+    } else {
+      ConfigFile configFile = new ConfigFile();
+      configFile.file = what.config;
+      for (ModelConfig model : configFile.load(new JsonObject(), env).models()) {
+        if (model.source() instanceof ModelSource.Hub) {
+          out.println(model.name() + "\t" + store.pull(model).dir());
+        }
       }
     }
+    out.flush();
     return 0;
   }
 

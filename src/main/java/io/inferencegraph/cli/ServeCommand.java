@@ -3,6 +3,7 @@ package io.inferencegraph.cli;
 import io.inferencegraph.Server;
 import io.inferencegraph.config.GraphConfig;
 import io.vertx.core.json.JsonObject;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,6 +18,9 @@ import picocli.CommandLine.Option;
     footer = {"", "Any config key can also be set by environment (GRAPH_HTTP__MAX_IN_FLIGHT=32) or system property "
         + "(-Dgraph.http.port=8080); flags win over both."})
 public final class ServeCommand implements Callable<Integer> {
+  /** The process environment (HF_*, GRAPH_*): passed in, so that tests can run commands in-process. */
+  final Map<String, String> env;
+
   @Mixin
   ConfigFile configFile;
 
@@ -50,21 +54,29 @@ public final class ServeCommand implements Callable<Integer> {
       + "at, behind NAT (cluster.public_host).")
   String publicHost;
 
-  /** The command line with its subcommands and one-line error reporting. */
+  ServeCommand(Map<String, String> env) {
+    this.env = Map.copyOf(env);
+  }
+
+  /** The command line with its subcommands and one-line error reporting, over the process environment. */
   public static CommandLine commandLine() {
-    return Errors.install(new CommandLine(new ServeCommand()));
+    return commandLine(System.getenv());
+  }
+
+  static CommandLine commandLine(Map<String, String> env) {
+    return Errors.install(new CommandLine(new ServeCommand(env)));
   }
 
   @Override
   public Integer call() {
-    GraphConfig config = ModelStore.fromEnvironment().resolve(configure(), pull);
+    GraphConfig config = ModelStore.fromEnvironment(env).resolve(configure(), pull);
     Server.start(config);
     return 0;
   }
 
   /** The configuration these flags select: file, then env, then system properties, then flags. */
   GraphConfig configure() {
-    return configFile.load(flags());
+    return configFile.load(flags(), env);
   }
 
   private JsonObject flags() {

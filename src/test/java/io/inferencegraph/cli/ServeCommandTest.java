@@ -8,6 +8,7 @@ import io.inferencegraph.config.GraphConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class ServeCommandTest {
   }
 
   static GraphConfig configure(String... args) {
-    ServeCommand command = new ServeCommand();
+    ServeCommand command = new ServeCommand(Map.of());
     new CommandLine(command).parseArgs(args);
     return command.configure();
   }

@@ -15,9 +15,9 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /** A model repo the stand-in Hub serves: commits of files, branches and tags naming commits, maybe gated. */
-final class FakeRepo {
+public final class FakeRepo {
   /** A file in a commit; LFS files are served from the CDN, optionally with other bytes than announced. */
-  record FakeFile(byte[] content, boolean lfs, byte[] served) {
+  public record FakeFile(byte[] content, boolean lfs, byte[] served) {
     String gitSha1() {
       byte[] header = ("blob " + content.length + "\0").getBytes(StandardCharsets.UTF_8);
       return hex("SHA-1", header, content);
@@ -40,12 +40,12 @@ final class FakeRepo {
   /** Paths the listing shows but /resolve no longer has, as after a file vanished between the two calls. */
   final java.util.Set<String> phantoms = new java.util.TreeSet<>();
 
-  FakeRepo(String id) {
+  public FakeRepo(String id) {
     this.id = id;
   }
 
   /** Adds a commit with these files and points {@code branchOrTag} at it; returns its hash. */
-  String commit(String branchOrTag, Map<String, FakeFile> files) {
+  public String commit(String branchOrTag, Map<String, FakeFile> files) {
     String commit = hex("SHA-1", (id + "#" + commits.size()).getBytes(StandardCharsets.UTF_8));
     commits.put(commit, new LinkedHashMap<>(files));
     refs.put(branchOrTag, commit);
@@ -78,7 +78,7 @@ final class FakeRepo {
   }
 
   /** The files of a model directory on disk; .onnx files become LFS files, as on the Hub. */
-  static Map<String, FakeFile> filesOf(Path dir) {
+  public static Map<String, FakeFile> filesOf(Path dir) {
     Map<String, FakeFile> files = new LinkedHashMap<>();
     try (Stream<Path> walk = Files.walk(dir)) {
       for (Path path : walk.filter(Files::isRegularFile).sorted().toList()) {

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * The Hugging Face Hub as a test sees it: the model API and /resolve on 127.0.0.1, LFS bytes on a "CDN" reached as
  * localhost (another port, another host name), with the Hub's headers and error codes, and faults to inject.
  */
-final class HubStandIn implements AutoCloseable {
+public final class HubStandIn implements AutoCloseable {
   /** One request as served: which server, what was asked, which credentials came with it, how many bytes went back. */
   record Seen(String server, String method, String path, String authorization, String range, long bodyBytes) {}
 
@@ -36,17 +36,17 @@ final class HubStandIn implements AutoCloseable {
   private final HttpServer hub;
   private final FakeCdn cdn;
 
-  HubStandIn() throws Exception {
+  public HubStandIn() throws Exception {
     hub = vertx.createHttpServer().requestHandler(this::hub).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     cdn = new FakeCdn(vertx, this::lfsBlob, seen);
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return URI.create("http://127.0.0.1:" + hub.actualPort());
   }
 
-  HubStandIn serve(FakeRepo repo) {
+  public HubStandIn serve(FakeRepo repo) {
     repos.put(repo.id, repo);
     return this;
   }
