@@ -4,8 +4,11 @@ import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a decoder's config.json says about its shape and special tokens, plus the generation
@@ -22,6 +25,7 @@ record DecoderConfig(
     Set<Long> eosTokenIds,
     long padTokenId,
     GenerationParams defaults) {
+  private static final Logger LOG = LoggerFactory.getLogger(DecoderConfig.class);
 
   static DecoderConfig read(ModelDirectory dir) {
     JsonObject config = dir.config();
@@ -57,15 +61,29 @@ record DecoderConfig(
   @SuppressWarnings("unchecked")
   private static GenerationParams defaults(ModelDirectory dir, JsonObject config, JsonObject generation) {
     Gson gson = new Gson();
+    JsonObject taskParams = config.has("task_specific_params")
+        && config.getAsJsonObject("task_specific_params").has("text-generation")
+        ? config.getAsJsonObject("task_specific_params").getAsJsonObject("text-generation")
+        : new JsonObject();
     try {
-      GenerationParams fromGeneration = GenerationParams.fromMap(gson.fromJson(generation, Map.class), false);
-      JsonObject taskParams = config.has("task_specific_params")
-          && config.getAsJsonObject("task_specific_params").has("text-generation")
-          ? config.getAsJsonObject("task_specific_params").getAsJsonObject("text-generation")
-          : new JsonObject();
-      return fromGeneration.overriddenBy(GenerationParams.fromMap(gson.fromJson(taskParams, Map.class), false));
+      GenerationParams.ModelDefaults fromGeneration = GenerationParams.parseModelDefaults(gson.fromJson(generation, Map.class));
+      GenerationParams.ModelDefaults fromTask = GenerationParams.parseModelDefaults(gson.fromJson(taskParams, Map.class));
+      warnIgnored(dir, fromGeneration.ignoredKeys(), fromTask.ignoredKeys());
+      return fromGeneration.params().overriddenBy(fromTask.params());
     } catch (InvalidParameterException e) {
       throw dir.fail("bad generation default " + e.getMessage(), e);
+    }
+  }
+
+  /** Said once, at load: a default the model ships with that this service does not apply. */
+  private static void warnIgnored(ModelDirectory dir, List<String> fromGeneration, List<String> fromTask) {
+    if (!fromGeneration.isEmpty()) {
+      LOG.warn("{}: generation_config.json keys {} are not implemented by this service and are ignored",
+          dir.root(), fromGeneration);
+    }
+    if (!fromTask.isEmpty()) {
+      LOG.warn("{}: config.json task_specific_params[\"text-generation\"] keys {} are not implemented by this "
+          + "service and are ignored", dir.root(), fromTask);
     }
   }
 

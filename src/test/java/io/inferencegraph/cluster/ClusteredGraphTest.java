@@ -74,7 +74,8 @@ class ClusteredGraphTest {
   @Test
   @DisplayName("the seed's request through the edge equals the model layer called directly with the same seed")
   void answersAcrossNodes(Vertx vertx, VertxTestContext ctx) {
-    GenerationParams params = new GenerationParams(null, 24, true, 0.8, 40, 0.9, 1234L, 1);
+    GenerationParams params = GenerationParams.builder().maxNewTokens(24).doSample(true)
+        .temperature(0.8).topK(40).topP(0.9).seed(1234L).numReturnSequences(1).build();
     String body = new JsonObject().put("text", PROMPT).put("parameters", new JsonObject(params.toMap())).encode();
     WebClient.create(vertx).post(edge.httpPort(), "127.0.0.1", "/classify_generated_texts")
         .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body))
