@@ -77,6 +77,9 @@ class TracingTest {
     List<SpanData> classifiers = calls(spans, "graph.classify.");
     assertThat(generators).hasSize(3).allMatch(s -> s.getParentSpanId().equals(http.getSpanId()));
     assertThat(classifiers).hasSize(3).allMatch(s -> s.getParentSpanId().equals(http.getSpanId()));
+    // The spans of one trace share the root span's monotonic clock, and each order compared here is
+    // forced by the code on the edge's event loop: the three calls are sent in one task before any
+    // reply is handled, and a classifier call is sent from the callback of the reply before it.
     long lastGeneratorStart = generators.stream().mapToLong(SpanData::getStartEpochNanos).max().orElseThrow();
     long firstGeneratorEnd = generators.stream().mapToLong(SpanData::getEndEpochNanos).min().orElseThrow();
     long lastGeneratorEnd = generators.stream().mapToLong(SpanData::getEndEpochNanos).max().orElseThrow();
