@@ -66,8 +66,10 @@ record DecoderConfig(
         ? config.getAsJsonObject("task_specific_params").getAsJsonObject("text-generation")
         : new JsonObject();
     try {
-      GenerationParams.ModelDefaults fromGeneration = GenerationParams.parseModelDefaults(gson.fromJson(generation, Map.class));
-      GenerationParams.ModelDefaults fromTask = GenerationParams.parseModelDefaults(gson.fromJson(taskParams, Map.class));
+      GenerationParams.ModelDefaults fromGeneration =
+          GenerationParams.parseModelDefaults(gson.fromJson(generation, Map.class));
+      GenerationParams.ModelDefaults fromTask =
+          GenerationParams.parseModelDefaults(gson.fromJson(taskParams, Map.class));
       warnIgnored(dir, fromGeneration.ignoredKeys(), fromTask.ignoredKeys());
       return fromGeneration.params().overriddenBy(fromTask.params());
     } catch (InvalidParameterException e) {

@@ -16,7 +16,8 @@ final class Failures {
   private Failures() {}
 
   static Failure of(String model, Throwable failure) {
-    Throwable error = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable error = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
     if (error instanceof Failure wire) {
       return wire;
     }

@@ -23,7 +23,8 @@ class WireProtocolTest {
       new GenerateRequest.Parameters(null, 24, 3, true, 0.8, 40, 0.9, 1234L, 2));
   private static final GenerateReply REPLY = new GenerateReply("r-1", "gpt2", List.of(
       new GenerateReply.Sequence("I have an idea! ünïcode", 5, 24, false, "length"),
-      new GenerateReply.Sequence("I have an idea!.", 5, 1, true, "eos")), new Timing(1_795_316_073_378_675L, 1_795_316_073_455_239L));
+      new GenerateReply.Sequence("I have an idea!.", 5, 1, true, "eos")),
+      new Timing(1_795_316_073_378_675L, 1_795_316_073_455_239L));
   private static final ClassifyReply CLASSIFIED = new ClassifyReply("r-1", "bert-base-uncased", "POSITIVE",
       0.9160761953115867, new Timing(1L, 2L));
 
@@ -32,7 +33,8 @@ class WireProtocolTest {
   void recordsRoundTrip() {
     assertRoundTrip(new RecordCodec<>(GenerateRequest.class), REQUEST);
     assertRoundTrip(new RecordCodec<>(GenerateRequest.class),
-        new GenerateRequest("r-2", "hi", new GenerateRequest.Parameters(null, null, null, null, null, null, null, null, null)));
+        new GenerateRequest("r-2", "hi",
+            new GenerateRequest.Parameters(null, null, null, null, null, null, null, null, null)));
     assertRoundTrip(new RecordCodec<>(GenerateReply.class), REPLY);
     assertRoundTrip(new RecordCodec<>(ClassifyRequest.class), new ClassifyRequest("r-1", "I have an idea!"));
     assertRoundTrip(new RecordCodec<>(ClassifyReply.class), CLASSIFIED);
