@@ -7,12 +7,14 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * What a decoder's config.json says about its shape and special tokens, plus the generation
- * defaults from generation_config.json and task_specific_params["text-generation"].
+ * defaults from generation_config.json and task_specific_params["text-generation"], and the
+ * generation keys among them that this service does not implement (warned about once, here).
  */
 record DecoderConfig(
     String modelType,
@@ -24,7 +26,8 @@ record DecoderConfig(
     long bosTokenId,
     Set<Long> eosTokenIds,
     long padTokenId,
-    GenerationParams defaults) {
+    GenerationParams defaults,
+    List<String> ignoredGenerationKeys) {
   private static final Logger LOG = LoggerFactory.getLogger(DecoderConfig.class);
 
   static DecoderConfig read(ModelDirectory dir) {
@@ -50,8 +53,9 @@ record DecoderConfig(
       }
     }
     String type = config.has("model_type") ? config.get("model_type").getAsString() : "unknown";
+    GenerationParams.ModelDefaults defaults = defaults(dir, config, generation);
     return new DecoderConfig(type, layers, heads, hidden, vocab, positions, bos, Set.copyOf(eos), pad,
-        defaults(dir, config, generation));
+        defaults.params(), defaults.ignoredKeys());
   }
 
   int headDim() {
@@ -59,7 +63,7 @@ record DecoderConfig(
   }
 
   @SuppressWarnings("unchecked")
-  private static GenerationParams defaults(ModelDirectory dir, JsonObject config, JsonObject generation) {
+  private static GenerationParams.ModelDefaults defaults(ModelDirectory dir, JsonObject config, JsonObject generation) {
     Gson gson = new Gson();
     JsonObject taskParams = config.has("task_specific_params")
         && config.getAsJsonObject("task_specific_params").has("text-generation")
@@ -70,22 +74,15 @@ record DecoderConfig(
           GenerationParams.parseModelDefaults(gson.fromJson(generation, Map.class));
       GenerationParams.ModelDefaults fromTask =
           GenerationParams.parseModelDefaults(gson.fromJson(taskParams, Map.class));
-      warnIgnored(dir, fromGeneration.ignoredKeys(), fromTask.ignoredKeys());
-      return fromGeneration.params().overriddenBy(fromTask.params());
+      List<String> ignored = Stream.concat(fromGeneration.ignoredKeys().stream(), fromTask.ignoredKeys().stream())
+          .distinct().sorted().toList();
+      if (!ignored.isEmpty()) {
+        LOG.warn("{}: generation settings {} (generation_config.json, task_specific_params) are not implemented "
+            + "by this service and are ignored", dir.root(), ignored);
+      }
+      return new GenerationParams.ModelDefaults(fromGeneration.params().overriddenBy(fromTask.params()), ignored);
     } catch (InvalidParameterException e) {
       throw dir.fail("bad generation default " + e.getMessage(), e);
-    }
-  }
-
-  /** Said once, at load: a default the model ships with that this service does not apply. */
-  private static void warnIgnored(ModelDirectory dir, List<String> fromGeneration, List<String> fromTask) {
-    if (!fromGeneration.isEmpty()) {
-      LOG.warn("{}: generation_config.json keys {} are not implemented by this service and are ignored",
-          dir.root(), fromGeneration);
-    }
-    if (!fromTask.isEmpty()) {
-      LOG.warn("{}: config.json task_specific_params[\"text-generation\"] keys {} are not implemented by this "
-          + "service and are ignored", dir.root(), fromTask);
     }
   }
 
