@@ -104,7 +104,13 @@ class GraphServiceTest {
     // No generator may begin before all three have their request: a graph that called them one by
     // one would never get past the gate, and time out.
     DeliveryGate gate = DeliveryGate.close(vertx, "graph.generate.", 3);
-    gate.arrived().onSuccess(v -> gate.open());
+    gate.arrived().timeout(10, TimeUnit.SECONDS).onComplete(arrived -> {
+      if (arrived.succeeded()) {
+        gate.open();
+      } else {
+        ctx.failNow("the three generators were not all asked before any answered: " + arrived.cause());
+      }
+    });
     BusTraffic traffic = BusTraffic.record(vertx);
     String body = new JsonObject().put("text", PROMPT).put("parameters", new JsonObject().put("max_new_tokens", 16))
         .encode();
