@@ -4,7 +4,6 @@ import io.inferencegraph.telemetry.Telemetry;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -12,6 +11,7 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The service as shipped on a Vert.x built the way Main builds it, through {@link Telemetry}, with
@@ -20,8 +20,9 @@ import java.util.Map;
  */
 public final class TracedGraph {
   private final InMemorySpanExporter spans = InMemorySpanExporter.create();
+  private final RootSpans roots = new RootSpans();
   private final Telemetry telemetry = Telemetry.create(
-      Map.of("otel.traces.sampler", "parentbased_always_on", "otel.traces.exporter", "none"), List.of(spans));
+      Map.of("otel.traces.sampler", "parentbased_always_on", "otel.traces.exporter", "none"), List.of(spans, roots));
   private final Vertx vertx = telemetry.attach(telemetry.configure(Vertx.builder()).build());
   private int port;
 
@@ -51,21 +52,12 @@ public final class TracedGraph {
             .put("parameters", new JsonObject().put("max_new_tokens", 16)));
   }
 
-  /** Every span exported so far, once the trace's root (the HTTP server span, which ends last) is among them. */
+  /**
+   * Every span exported so far, once the trace's root (the HTTP server span, which ends last) is
+   * among them: spans are exported as they end, so by then the whole trace is.
+   */
   public Future<List<SpanData>> exported(String traceId) {
-    Promise<List<SpanData>> done = Promise.promise();
-    long started = System.currentTimeMillis();
-    vertx.setPeriodic(20, timer -> {
-      List<SpanData> finished = spans.getFinishedSpanItems();
-      if (finished.stream().anyMatch(s -> s.getTraceId().equals(traceId) && !s.getParentSpanContext().isValid())) {
-        vertx.cancelTimer(timer);
-        done.complete(finished);
-      } else if (System.currentTimeMillis() - started > 5000) {
-        vertx.cancelTimer(timer);
-        done.fail("the root span of " + traceId + " was not exported within 5 s");
-      }
-    });
-    return done.future();
+    return roots.exported(traceId).timeout(5, TimeUnit.SECONDS).map(root -> spans.getFinishedSpanItems());
   }
 
   public Future<Void> close() {

@@ -3,38 +3,26 @@ package io.inferencegraph.bus;
 import java.util.Arrays;
 
 /**
- * Why a model consumer failed a request. The explicit code travels in the event-bus reply failure
- * (never an ordinal); the HTTP edge maps it to a status and an error type.
+ * Why a model consumer failed a request, as it travels in the event-bus reply failure: an explicit,
+ * stable wire code (never an ordinal). What it means to HTTP is decided at the edge alone.
  */
 public enum FailureCode {
-  INVALID_PARAMETER(1, 400, "invalid_parameter"),
-  OVERLOADED(2, 503, "overloaded"),
-  MODEL_FAILURE(3, 500, "model_error"),
-  BAD_MESSAGE(4, 500, "bad_message"),
-  SHUTTING_DOWN(5, 503, "shutting_down"),
+  INVALID_PARAMETER(1),
+  OVERLOADED(2),
+  MODEL_FAILURE(3),
+  BAD_MESSAGE(4),
+  SHUTTING_DOWN(5),
   /** Set by the edge, not by a model: the node handling the request left the cluster. */
-  NODE_LEFT(6, 503, "model_node_left");
+  NODE_LEFT(6);
 
   private final int code;
-  private final int httpStatus;
-  private final String errorType;
 
-  FailureCode(int code, int httpStatus, String errorType) {
+  FailureCode(int code) {
     this.code = code;
-    this.httpStatus = httpStatus;
-    this.errorType = errorType;
   }
 
   public int code() {
     return code;
-  }
-
-  public int httpStatus() {
-    return httpStatus;
-  }
-
-  public String errorType() {
-    return errorType;
   }
 
   /** The failure with this wire code; an unknown code (a newer node) counts as a model failure. */

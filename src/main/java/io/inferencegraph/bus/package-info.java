@@ -1,2 +1,2 @@
-/** Event-bus addresses, the JSON messages on them and the failure codes their consumers reply with. */
+/** The event-bus protocol: addresses, the request and reply records with their codecs, failure codes. */
 package io.inferencegraph.bus;

@@ -18,11 +18,6 @@ public record ClusterConfig(boolean enabled, String name, String configFile, Lis
     members = List.copyOf(members);
   }
 
-  /** Not clustered: the graph runs on one Vert.x instance. */
-  public static ClusterConfig disabled() {
-    return parse(new JsonObject());
-  }
-
   static ClusterConfig parse(JsonObject json) {
     return new ClusterConfig(
         bool(json.getValue("enabled", false)),

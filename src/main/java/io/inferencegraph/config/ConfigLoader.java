@@ -126,7 +126,7 @@ public final class ConfigLoader {
 
   private static GenerationParams generation(JsonObject json) {
     try {
-      return GenerationParams.fromMap(json.getMap(), true);
+      return GenerationParams.parse(json.getMap());
     } catch (InvalidParameterException e) {
       throw new ConfigException("generation." + e.field(), e.getMessage());
     }

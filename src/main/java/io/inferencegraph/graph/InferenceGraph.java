@@ -1,15 +1,15 @@
 package io.inferencegraph.graph;
 
 import io.inferencegraph.bus.Addresses;
-import io.inferencegraph.bus.Messages;
-import io.inferencegraph.bus.StageException;
+import io.inferencegraph.bus.ClassifyReply;
+import io.inferencegraph.bus.ClassifyRequest;
+import io.inferencegraph.bus.GenerateReply;
+import io.inferencegraph.bus.GenerateRequest;
 import io.inferencegraph.model.GenerationParams;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -23,6 +23,7 @@ public final class InferenceGraph {
   private final String classifier;
   private final DeliveryOptions delivery;
 
+  /** The bus must have the protocol's codecs ({@code BusCodecs.register}). */
   public InferenceGraph(EventBus bus, List<String> generators, String classifier, long timeoutMs) {
     this.bus = bus;
     this.generators = List.copyOf(generators);
@@ -30,49 +31,43 @@ public final class InferenceGraph {
     this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
   }
 
-  /** One answer entry per generated sequence, generators in configured order. */
-  public Future<JsonArray> run(String prompt, GenerationParams params) {
-    List<Future<JsonObject>> generated = generators.stream().map(model -> generate(model, prompt, params)).toList();
-    return Future.all(generated).compose(all -> classifyInOrder(all.<JsonObject>list()));
+  /** One answer per generated sequence, generators in configured order. */
+  public Future<List<Answer>> run(String requestId, String prompt, GenerationParams params) {
+    GenerateRequest request = new GenerateRequest(requestId, prompt, wire(params));
+    List<Future<GenerateReply>> generated = generators.stream().map(model -> generate(model, request)).toList();
+    return Future.all(generated).compose(all -> classifyInOrder(requestId, all.list()));
   }
 
-  private Future<JsonObject> generate(String model, String prompt, GenerationParams params) {
-    return bus.<JsonObject>request(Addresses.generator(model), Messages.generateRequest(prompt, params), delivery)
-        .map(Message::body)
-        .recover(error -> Future.failedFuture(new StageException("generator", model, error)));
+  private Future<GenerateReply> generate(String model, GenerateRequest request) {
+    return ask("generator", model, Addresses.generator(model), request);
   }
 
-  private Future<JsonArray> classifyInOrder(List<JsonObject> replies) {
-    Future<JsonArray> answers = Future.succeededFuture(new JsonArray());
-    for (JsonObject reply : replies) {
-      for (Object item : reply.getJsonArray("generations")) {
-        JsonObject generation = (JsonObject) item;
-        answers = answers.compose(list -> classify(generation.getString("generated_text"))
-            .map(classification -> list.add(entry(reply, generation, classification))));
+  private Future<List<Answer>> classifyInOrder(String requestId, List<GenerateReply> replies) {
+    Future<List<Answer>> answers = Future.succeededFuture(new ArrayList<>());
+    for (GenerateReply reply : replies) {
+      for (GenerateReply.Sequence sequence : reply.sequences()) {
+        answers = answers.compose(list -> classify(new ClassifyRequest(requestId, sequence.text()))
+            .map(classified -> {
+              list.add(new Answer(reply, sequence, classified));
+              return list;
+            }));
       }
     }
     return answers;
   }
 
-  private Future<JsonObject> classify(String text) {
-    return bus.<JsonObject>request(Addresses.classifier(classifier), Messages.classifyRequest(text), delivery)
-        .map(Message::body)
-        .recover(error -> Future.failedFuture(new StageException("classifier", classifier, error)));
+  private Future<ClassifyReply> classify(ClassifyRequest request) {
+    return ask("classifier", classifier, Addresses.classifier(classifier), request);
   }
 
-  private static JsonObject entry(JsonObject reply, JsonObject generation, JsonObject classification) {
-    return new JsonObject()
-        .put("generated", generation.getString("generated_text"))
-        .put("score", classification.getDouble("score"))
-        .put("label", classification.getString("label"))
-        .put("model", reply.getString("model"))
-        .put("new_tokens", generation.getInteger("new_tokens"))
-        .put("finish_reason", generation.getString("finish_reason"))
-        .put("prompt_truncated", generation.getInteger("dropped_prompt_tokens", 0) > 0)
-        .put("timing", new JsonObject()
-            .put("generate_started_us", reply.getLong("started_us"))
-            .put("generate_ended_us", reply.getLong("ended_us"))
-            .put("classify_started_us", classification.getLong("started_us"))
-            .put("classify_ended_us", classification.getLong("ended_us")));
+  private <T> Future<T> ask(String stage, String model, String address, Object request) {
+    return bus.<T>request(address, request, delivery)
+        .map(Message::body)
+        .recover(error -> Future.failedFuture(new StageException(stage, model, error)));
+  }
+
+  private static GenerateRequest.Parameters wire(GenerationParams p) {
+    return new GenerateRequest.Parameters(p.maxLength(), p.maxNewTokens(), p.minNewTokens(), p.doSample(),
+        p.temperature(), p.topK(), p.topP(), p.seed(), p.numReturnSequences());
   }
 }

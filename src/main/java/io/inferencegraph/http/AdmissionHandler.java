@@ -27,12 +27,12 @@ final class AdmissionHandler implements PlatformHandler {
   @Override
   public void handle(RoutingContext ctx) {
     if (draining.getAsBoolean()) {
-      ErrorMapper.send(ctx.response(), new ApiException(503, "shutting_down", "the server is shutting down"));
+      ctx.fail(new ApiException(503, "shutting_down", "the server is shutting down"));
       return;
     }
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      ErrorMapper.send(ctx.response(), new ApiException(429, "too_many_requests",
+      ctx.fail(new ApiException(429, "too_many_requests",
           "more than " + maxInFlight + " requests in flight; retry later"));
       return;
     }

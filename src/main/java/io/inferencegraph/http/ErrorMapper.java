@@ -1,52 +1,64 @@
 package io.inferencegraph.http;
 
 import io.inferencegraph.bus.FailureCode;
-import io.inferencegraph.bus.StageException;
-import io.inferencegraph.model.InvalidParameterException;
+import io.inferencegraph.graph.StageException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The one place where failures become HTTP: a status and {@code {"error", "error_type"}}. */
-public final class ErrorMapper {
+/**
+ * The one place where failures become HTTP: a status and {@code {"error", "error_type"}}. Every
+ * handler fails with {@code ctx.fail(...)}; the router's failure handler is {@link #handle}.
+ */
+final class ErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
 
   private ErrorMapper() {}
 
-  public static ApiException map(Throwable failure) {
-    Throwable error = failure instanceof StageException stage ? stage.getCause() : failure;
-    String message = failure.getMessage();
+  /** The failure handler: answers the failure of {@code ctx} unless an answer has already gone out. */
+  static void handle(RoutingContext ctx) {
+    send(ctx.response(), map(ctx.statusCode(), ctx.failure()));
+  }
+
+  /** {@code status} is what vert.x-web failed with (404, 413, 504, ...; -1 when a handler failed with an exception). */
+  static ApiException map(int status, Throwable failure) {
+    Throwable error = failure instanceof StageException ? failure.getCause() : failure;
     if (error instanceof ApiException api) {
       return api;
     }
-    if (error instanceof InvalidParameterException) {
-      return new ApiException(400, "invalid_parameter", message);
-    }
     if (error instanceof ReplyException reply) {
-      return switch (reply.failureType()) {
-        case TIMEOUT -> new ApiException(504, "timeout", message);
-        case NO_HANDLERS -> new ApiException(503, "model_unavailable", message);
-        case RECIPIENT_FAILURE -> {
-          FailureCode code = FailureCode.of(reply.failureCode());
-          yield new ApiException(code.httpStatus(), code.errorType(), message);
-        }
-        case ERROR -> new ApiException(502, "event_bus_error", message);
-      };
+      return fromBus(reply, failure.getMessage());
     }
-    LOG.error("unexpected failure", failure);
-    return new ApiException(500, "internal_error", message == null ? failure.toString() : message);
+    if (status > 0 && status != 500) {
+      return forStatus(status, failure);
+    }
+    if (failure != null) {
+      LOG.error("unexpected failure", failure);
+    }
+    String message = failure == null ? "internal error" : failure.getMessage();
+    return new ApiException(500, "internal_error", message == null ? String.valueOf(failure) : message);
   }
 
-  /** For statuses that vert.x-web raises itself (404, 405, 413, ...). */
-  public static ApiException forStatus(int status, Throwable failure) {
-    if (failure instanceof ApiException api) {
-      return api;
-    }
-    if (failure != null && status == 500) {
-      return map(failure);
-    }
+  private static ApiException fromBus(ReplyException reply, String message) {
+    return switch (reply.failureType()) {
+      case TIMEOUT -> new ApiException(504, "timeout", message);
+      case NO_HANDLERS -> new ApiException(503, "model_unavailable", message);
+      case ERROR -> new ApiException(502, "event_bus_error", message);
+      case RECIPIENT_FAILURE -> switch (FailureCode.of(reply.failureCode())) {
+        case INVALID_PARAMETER -> new ApiException(400, "invalid_parameter", message);
+        case OVERLOADED -> new ApiException(503, "overloaded", message);
+        case MODEL_FAILURE -> new ApiException(500, "model_error", message);
+        case BAD_MESSAGE -> new ApiException(500, "bad_message", message);
+        case SHUTTING_DOWN -> new ApiException(503, "shutting_down", message);
+        case NODE_LEFT -> new ApiException(503, "model_node_left", message);
+      };
+    };
+  }
+
+  private static ApiException forStatus(int status, Throwable failure) {
     return switch (status) {
       case 404 -> new ApiException(404, "not_found", "no such endpoint");
       case 405 -> new ApiException(405, "method_not_allowed", "method not allowed on this endpoint");
@@ -58,7 +70,7 @@ public final class ErrorMapper {
     };
   }
 
-  public static void send(HttpServerResponse response, ApiException error) {
+  private static void send(HttpServerResponse response, ApiException error) {
     if (response.ended() || response.closed()) {
       return;
     }

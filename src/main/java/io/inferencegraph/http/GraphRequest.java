@@ -5,19 +5,20 @@ import io.inferencegraph.model.InvalidParameterException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.UUID;
 
 /**
- * A validated graph request: the prompt and the generation parameters (configured defaults under
- * the request's own). Accepts the seed's {@code text/plain} body, or {@code application/json}
- * {@code {"text": ..., "parameters": {...}}}.
+ * A validated graph request: a fresh id, the prompt and the generation parameters (configured
+ * defaults under the request's own), parsed and checked here once. Accepts the seed's
+ * {@code text/plain} body, or {@code application/json} {@code {"text": ..., "parameters": {...}}}.
  */
-public record GraphRequest(String text, GenerationParams params) {
+public record GraphRequest(String id, String text, GenerationParams params) {
 
   public static GraphRequest parse(RoutingContext ctx, GenerationParams defaults, int maxNewTokensLimit) {
     String type = mediaType(ctx.request().getHeader("Content-Type"));
     String body = ctx.body().asString("UTF-8");
     GraphRequest request = switch (type) {
-      case "", "text/plain" -> new GraphRequest(body == null ? "" : body, defaults);
+      case "", "text/plain" -> new GraphRequest(newId(), body == null ? "" : body, defaults);
       case "application/json" -> fromJson(body, defaults);
       default -> throw new ApiException(415, "unsupported_media_type",
           "Content-Type " + type + " is not supported; send text/plain or application/json");
@@ -51,8 +52,8 @@ public record GraphRequest(String text, GenerationParams params) {
     }
     try {
       GenerationParams given = parameters == null ? GenerationParams.none()
-          : GenerationParams.fromMap(((JsonObject) parameters).getMap(), true);
-      return new GraphRequest((String) text, defaults.overriddenBy(given));
+          : GenerationParams.parse(((JsonObject) parameters).getMap());
+      return new GraphRequest(newId(), (String) text, defaults.overriddenBy(given));
     } catch (InvalidParameterException e) {
       throw new ApiException(400, "invalid_parameter", e.getMessage());
     }
@@ -65,6 +66,10 @@ public record GraphRequest(String text, GenerationParams params) {
     if (params.maxLength() != null && params.maxLength() > limit) {
       throw new ApiException(400, "invalid_parameter", "max_length: must be at most " + limit);
     }
+  }
+
+  private static String newId() {
+    return UUID.randomUUID().toString();
   }
 
   private static String mediaType(String header) {

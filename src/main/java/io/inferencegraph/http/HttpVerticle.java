@@ -1,5 +1,6 @@
 package io.inferencegraph.http;
 
+import io.inferencegraph.bus.BusCodecs;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.graph.InferenceGraph;
 import io.inferencegraph.telemetry.Telemetry;
@@ -7,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -43,6 +45,7 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    BusCodecs.register(vertx);
     graph = new InferenceGraph(vertx.eventBus(), config.generatorNames(), config.classifier().name(),
         config.busTimeoutMs());
     List<String> models = new ArrayList<>(config.generatorNames());
@@ -80,31 +83,32 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/readyz").handler(this::ready);
     router.get("/healthz").handler(this::ready);
     ObservabilityRoutes.mount(router, Telemetry.of(vertx));
-    router.route().failureHandler(ctx -> ErrorMapper.send(ctx.response(),
-        ErrorMapper.forStatus(ctx.statusCode(), ctx.failure())));
-    for (int status : new int[] {404, 405}) {
-      router.errorHandler(status, ctx -> ErrorMapper.send(ctx.response(), ErrorMapper.forStatus(status, null)));
-    }
+    router.route().failureHandler(ErrorMapper::handle);
+    // No route matched: vert.x-web answers these itself, through the same mapper.
+    router.errorHandler(404, ErrorMapper::handle);
+    router.errorHandler(405, ErrorMapper::handle);
     return router;
   }
 
+  /** The straight line: parse once at the edge, run the graph, answer, or fail to the one failure handler. */
   private void classifyGeneratedTexts(RoutingContext ctx) {
     GraphRequest request;
     try {
       request = GraphRequest.parse(ctx, config.generation(), config.http().maxNewTokensLimit());
     } catch (ApiException e) {
-      ErrorMapper.send(ctx.response(), e);
+      ctx.fail(e);
       return;
     }
-    graph.run(request.text(), request.params()).onComplete(result -> {
-      if (result.succeeded()) {
-        if (!ctx.response().ended()) {
-          ctx.response().putHeader("Content-Type", "application/json").end(result.result().encode());
-        }
-      } else {
-        ErrorMapper.send(ctx.response(), ErrorMapper.map(result.cause()));
-      }
-    });
+    graph.run(request.id(), request.text(), request.params())
+        .onSuccess(answers -> answer(ctx, Answers.toJson(answers)))
+        .onFailure(ctx::fail);
+  }
+
+  private static void answer(RoutingContext ctx, JsonArray answers) {
+    // The request timeout may have answered already.
+    if (!ctx.response().ended()) {
+      ctx.response().putHeader("Content-Type", "application/json").end(answers.encode());
+    }
   }
 
   private void ready(RoutingContext ctx) {

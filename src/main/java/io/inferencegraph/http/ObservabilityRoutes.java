@@ -31,12 +31,12 @@ final class ObservabilityRoutes {
   private static void trace(RoutingContext ctx, Telemetry telemetry) {
     String id = ctx.pathParam("traceId");
     if (!TRACE_ID.matcher(id).matches()) {
-      ErrorMapper.send(ctx.response(), new ApiException(400, "invalid_parameter",
+      ctx.fail(new ApiException(400, "invalid_parameter",
           "traceId: must be 32 lowercase hexadecimal digits"));
       return;
     }
     telemetry.recentTraces().trace(id).ifPresentOrElse(trace -> json(ctx, trace),
-        () -> ErrorMapper.send(ctx.response(), new ApiException(404, "trace_not_found", telemetry.tracing()
+        () -> ctx.fail(new ApiException(404, "trace_not_found", telemetry.tracing()
             ? "trace " + id + " is not among the recent traces of this node (not sampled, or evicted)"
             : "tracing is off (OTEL_SDK_DISABLED)")));
   }

@@ -4,12 +4,17 @@ import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What a decoder's config.json says about its shape and special tokens, plus the generation
- * defaults from generation_config.json and task_specific_params["text-generation"].
+ * defaults from generation_config.json and task_specific_params["text-generation"], and the
+ * generation keys among them that this service does not implement (warned about once, here).
  */
 record DecoderConfig(
     String modelType,
@@ -21,7 +26,9 @@ record DecoderConfig(
     long bosTokenId,
     Set<Long> eosTokenIds,
     long padTokenId,
-    GenerationParams defaults) {
+    GenerationParams defaults,
+    List<String> ignoredGenerationKeys) {
+  private static final Logger LOG = LoggerFactory.getLogger(DecoderConfig.class);
 
   static DecoderConfig read(ModelDirectory dir) {
     JsonObject config = dir.config();
@@ -46,8 +53,9 @@ record DecoderConfig(
       }
     }
     String type = config.has("model_type") ? config.get("model_type").getAsString() : "unknown";
+    GenerationParams.ModelDefaults defaults = defaults(dir, config, generation);
     return new DecoderConfig(type, layers, heads, hidden, vocab, positions, bos, Set.copyOf(eos), pad,
-        defaults(dir, config, generation));
+        defaults.params(), defaults.ignoredKeys());
   }
 
   int headDim() {
@@ -55,15 +63,24 @@ record DecoderConfig(
   }
 
   @SuppressWarnings("unchecked")
-  private static GenerationParams defaults(ModelDirectory dir, JsonObject config, JsonObject generation) {
+  private static GenerationParams.ModelDefaults defaults(ModelDirectory dir, JsonObject config, JsonObject generation) {
     Gson gson = new Gson();
+    JsonObject taskParams = config.has("task_specific_params")
+        && config.getAsJsonObject("task_specific_params").has("text-generation")
+        ? config.getAsJsonObject("task_specific_params").getAsJsonObject("text-generation")
+        : new JsonObject();
     try {
-      GenerationParams fromGeneration = GenerationParams.fromMap(gson.fromJson(generation, Map.class), false);
-      JsonObject taskParams = config.has("task_specific_params")
-          && config.getAsJsonObject("task_specific_params").has("text-generation")
-          ? config.getAsJsonObject("task_specific_params").getAsJsonObject("text-generation")
-          : new JsonObject();
-      return fromGeneration.overriddenBy(GenerationParams.fromMap(gson.fromJson(taskParams, Map.class), false));
+      GenerationParams.ModelDefaults fromGeneration =
+          GenerationParams.parseModelDefaults(gson.fromJson(generation, Map.class));
+      GenerationParams.ModelDefaults fromTask =
+          GenerationParams.parseModelDefaults(gson.fromJson(taskParams, Map.class));
+      List<String> ignored = Stream.concat(fromGeneration.ignoredKeys().stream(), fromTask.ignoredKeys().stream())
+          .distinct().sorted().toList();
+      if (!ignored.isEmpty()) {
+        LOG.warn("{}: generation settings {} (generation_config.json, task_specific_params) are not implemented "
+            + "by this service and are ignored", dir.root(), ignored);
+      }
+      return new GenerationParams.ModelDefaults(fromGeneration.params().overriddenBy(fromTask.params()), ignored);
     } catch (InvalidParameterException e) {
       throw dir.fail("bad generation default " + e.getMessage(), e);
     }

@@ -1,116 +1,152 @@
 package io.inferencegraph.model;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Objects;
 
 /**
  * Text-generation parameters with the Hugging Face names; a null field means "not set here", so
- * layers of defaults combine with {@link #overriddenBy}.
+ * layers of defaults combine with {@link #overriddenBy}. Input from outside (a request, the config,
+ * a model's generation_config.json) enters through {@link #parse}, which checks types and ranges
+ * once; values built in code with {@link #builder} are trusted as given.
  */
-public record GenerationParams(
-    Integer maxLength,
-    Integer maxNewTokens,
-    Boolean doSample,
-    Double temperature,
-    Integer topK,
-    Double topP,
-    Long seed,
-    Integer numReturnSequences,
-    Integer minNewTokens) {
-
-  /** Without {@code min_new_tokens}. */
-  public GenerationParams(Integer maxLength, Integer maxNewTokens, Boolean doSample, Double temperature, Integer topK,
-      Double topP, Long seed, Integer numReturnSequences) {
-    this(maxLength, maxNewTokens, doSample, temperature, topK, topP, seed, numReturnSequences, null);
-  }
-
+public final class GenerationParams {
   /** Upper bound on sequences per prompt, so one request cannot occupy a whole batch. */
   public static final int MAX_RETURN_SEQUENCES = 16;
 
-  public static final Set<String> KEYS = Set.of("max_length", "max_new_tokens", "do_sample",
-      "temperature", "top_k", "top_p", "seed", "num_return_sequences", "min_new_tokens");
+  private static final GenerationParams NONE = builder().build();
 
+  private final Integer maxLength;
+  private final Integer maxNewTokens;
+  private final Integer minNewTokens;
+  private final Boolean doSample;
+  private final Double temperature;
+  private final Integer topK;
+  private final Double topP;
+  private final Long seed;
+  private final Integer numReturnSequences;
+
+  private GenerationParams(Builder b) {
+    maxLength = b.maxLength;
+    maxNewTokens = b.maxNewTokens;
+    minNewTokens = b.minNewTokens;
+    doSample = b.doSample;
+    temperature = b.temperature;
+    topK = b.topK;
+    topP = b.topP;
+    seed = b.seed;
+    numReturnSequences = b.numReturnSequences;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Nothing set: every parameter comes from the layers below. */
   public static GenerationParams none() {
-    return new GenerationParams(null, null, null, null, null, null, null, null);
+    return NONE;
+  }
+
+  /** A request's or the config's parameters: an unknown key, a wrong type or a value out of range is refused. */
+  public static GenerationParams parse(Map<String, ?> map) {
+    return ParamsReader.strict(map);
+  }
+
+  /**
+   * A model's generation_config.json (or task_specific_params): the keys this service implements,
+   * checked as in {@link #parse}, and the generation keys it does not implement, which are ignored.
+   */
+  public static ModelDefaults parseModelDefaults(Map<String, ?> map) {
+    return ParamsReader.lenient(map);
+  }
+
+  /** What a model directory's generation settings give, and the keys among them that are ignored. */
+  public record ModelDefaults(GenerationParams params, List<String> ignoredKeys) {
+    public ModelDefaults {
+      ignoredKeys = List.copyOf(ignoredKeys);
+    }
   }
 
   /** Fields set in {@code other} win over ours. */
   public GenerationParams overriddenBy(GenerationParams other) {
-    return new GenerationParams(
-        pick(other.maxLength, maxLength),
-        pick(other.maxNewTokens, maxNewTokens),
-        pick(other.doSample, doSample),
-        pick(other.temperature, temperature),
-        pick(other.topK, topK),
-        pick(other.topP, topP),
-        pick(other.seed, seed),
-        pick(other.numReturnSequences, numReturnSequences),
-        pick(other.minNewTokens, minNewTokens));
+    return builder()
+        .maxLength(pick(other.maxLength, maxLength))
+        .maxNewTokens(pick(other.maxNewTokens, maxNewTokens))
+        .minNewTokens(pick(other.minNewTokens, minNewTokens))
+        .doSample(pick(other.doSample, doSample))
+        .temperature(pick(other.temperature, temperature))
+        .topK(pick(other.topK, topK))
+        .topP(pick(other.topP, topP))
+        .seed(pick(other.seed, seed))
+        .numReturnSequences(pick(other.numReturnSequences, numReturnSequences))
+        .build();
   }
 
-  /**
-   * Reads the known keys of a JSON-like map, checking types and ranges. With {@code strict}, an
-   * unknown key is an error (requests); without, it is ignored (generation_config.json has many).
-   */
-  public static GenerationParams fromMap(Map<String, ?> map, boolean strict) {
-    if (strict) {
-      for (String key : map.keySet()) {
-        if (!KEYS.contains(key)) {
-          throw new InvalidParameterException(key, "unknown parameter; known: " + KEYS.stream().sorted().toList());
-        }
-      }
-    }
-    GenerationParams params = new GenerationParams(
-        integer(map, "max_length"),
-        integer(map, "max_new_tokens"),
-        bool(map, "do_sample"),
-        number(map, "temperature"),
-        integer(map, "top_k"),
-        number(map, "top_p"),
-        longValue(map, "seed"),
-        integer(map, "num_return_sequences"),
-        integer(map, "min_new_tokens"));
-    params.validate();
-    return params;
-  }
-
-  /** The non-null fields with their Hugging Face names. */
+  /** The set fields with their Hugging Face names, as {@link #parse} reads them. */
   public Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
     put(map, "max_length", maxLength);
     put(map, "max_new_tokens", maxNewTokens);
+    put(map, "min_new_tokens", minNewTokens);
     put(map, "do_sample", doSample);
     put(map, "temperature", temperature);
     put(map, "top_k", topK);
     put(map, "top_p", topP);
     put(map, "seed", seed);
     put(map, "num_return_sequences", numReturnSequences);
-    put(map, "min_new_tokens", minNewTokens);
     return map;
   }
 
-  public void validate() {
-    atLeast("max_length", maxLength, 1);
-    atLeast("max_new_tokens", maxNewTokens, 1);
-    atLeast("top_k", topK, 0);
-    atLeast("num_return_sequences", numReturnSequences, 1);
-    atLeast("min_new_tokens", minNewTokens, 0);
-    if (numReturnSequences != null && numReturnSequences > MAX_RETURN_SEQUENCES) {
-      throw new InvalidParameterException("num_return_sequences", "must be at most " + MAX_RETURN_SEQUENCES);
-    }
-    if (temperature != null && !(temperature > 0 && Double.isFinite(temperature))) {
-      throw new InvalidParameterException("temperature", "must be a finite number > 0");
-    }
-    if (topP != null && !(topP > 0 && topP <= 1)) {
-      throw new InvalidParameterException("top_p", "must be in (0, 1]");
-    }
+  public Integer maxLength() {
+    return maxLength;
   }
 
-  private static void atLeast(String key, Integer value, int min) {
-    if (value != null && value < min) {
-      throw new InvalidParameterException(key, "must be >= " + min + ", got " + value);
-    }
+  public Integer maxNewTokens() {
+    return maxNewTokens;
+  }
+
+  public Integer minNewTokens() {
+    return minNewTokens;
+  }
+
+  public Boolean doSample() {
+    return doSample;
+  }
+
+  public Double temperature() {
+    return temperature;
+  }
+
+  public Integer topK() {
+    return topK;
+  }
+
+  public Double topP() {
+    return topP;
+  }
+
+  public Long seed() {
+    return seed;
+  }
+
+  public Integer numReturnSequences() {
+    return numReturnSequences;
+  }
+
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof GenerationParams params && toMap().equals(params.toMap());
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(toMap());
+  }
+
+  @Override
+  public String toString() {
+    return "GenerationParams" + toMap();
   }
 
   private static <T> T pick(T preferred, T fallback) {
@@ -123,50 +159,67 @@ public record GenerationParams(
     }
   }
 
-  private static Integer integer(Map<String, ?> map, String key) {
-    Long value = longValue(map, key);
-    if (value == null) {
-      return null;
-    }
-    if (value > Integer.MAX_VALUE || value < Integer.MIN_VALUE) {
-      throw new InvalidParameterException(key, "out of range: " + value);
-    }
-    return value.intValue();
-  }
+  /** Names each parameter it sets; a parameter not set (or set to null) is left to the layers below. */
+  public static final class Builder {
+    private Integer maxLength;
+    private Integer maxNewTokens;
+    private Integer minNewTokens;
+    private Boolean doSample;
+    private Double temperature;
+    private Integer topK;
+    private Double topP;
+    private Long seed;
+    private Integer numReturnSequences;
 
-  private static Long longValue(Map<String, ?> map, String key) {
-    Object value = map.get(key);
-    if (value == null) {
-      return null;
-    }
-    if (value instanceof Number number) {
-      double d = number.doubleValue();
-      if (number instanceof Long || number instanceof Integer || number instanceof Short) {
-        return number.longValue();
-      }
-      if (d == Math.rint(d) && Math.abs(d) < 0x1p53) {
-        return (long) d;
-      }
-    }
-    throw new InvalidParameterException(key, "must be an integer, got " + value);
-  }
+    private Builder() {}
 
-  private static Double number(Map<String, ?> map, String key) {
-    Object value = map.get(key);
-    if (value == null) {
-      return null;
+    public Builder maxLength(Integer value) {
+      maxLength = value;
+      return this;
     }
-    if (value instanceof Number number) {
-      return number.doubleValue();
-    }
-    throw new InvalidParameterException(key, "must be a number, got " + value);
-  }
 
-  private static Boolean bool(Map<String, ?> map, String key) {
-    Object value = map.get(key);
-    if (value == null || value instanceof Boolean) {
-      return (Boolean) value;
+    public Builder maxNewTokens(Integer value) {
+      maxNewTokens = value;
+      return this;
     }
-    throw new InvalidParameterException(key, "must be true or false, got " + value);
+
+    public Builder minNewTokens(Integer value) {
+      minNewTokens = value;
+      return this;
+    }
+
+    public Builder doSample(Boolean value) {
+      doSample = value;
+      return this;
+    }
+
+    public Builder temperature(Double value) {
+      temperature = value;
+      return this;
+    }
+
+    public Builder topK(Integer value) {
+      topK = value;
+      return this;
+    }
+
+    public Builder topP(Double value) {
+      topP = value;
+      return this;
+    }
+
+    public Builder seed(Long value) {
+      seed = value;
+      return this;
+    }
+
+    public Builder numReturnSequences(Integer value) {
+      numReturnSequences = value;
+      return this;
+    }
+
+    public GenerationParams build() {
+      return new GenerationParams(this);
+    }
   }
 }

@@ -14,8 +14,9 @@ import java.util.concurrent.ThreadLocalRandom;
  */
 public final class TextGenerator implements AutoCloseable {
   /** Defaults of Hugging Face's GenerationConfig, under the model's own. */
-  private static final GenerationParams LIBRARY_DEFAULTS =
-      new GenerationParams(20, null, false, 1.0, 50, 1.0, null, 1, 0);
+  private static final GenerationParams LIBRARY_DEFAULTS = GenerationParams.builder()
+      .maxLength(20).minNewTokens(0).doSample(false).temperature(1.0).topK(50).topP(1.0).numReturnSequences(1)
+      .build();
 
   /** Graph base names looked for, in order, when no file is configured: cached decoders first. */
   public static final List<String> GRAPH_FILES = DecoderGraph.FILES;
@@ -109,7 +110,6 @@ public final class TextGenerator implements AutoCloseable {
 
   /** Tokenizes, resolves parameters and cuts an over-long prompt from the left. */
   List<Sequence> prepare(String prompt, GenerationParams request) {
-    request.validate();
     GenerationParams p = defaults().overriddenBy(request);
     if (!p.doSample() && p.numReturnSequences() > 1) {
       throw new InvalidParameterException("num_return_sequences",

@@ -1,27 +1,29 @@
 package io.inferencegraph.worker;
 
 import io.inferencegraph.bus.Addresses;
-import io.inferencegraph.bus.Messages;
+import io.inferencegraph.bus.ClassifyReply;
+import io.inferencegraph.bus.ClassifyRequest;
+import io.inferencegraph.bus.Timing;
 import io.inferencegraph.model.BatchLimits;
 import io.inferencegraph.model.BatchObserver;
+import io.inferencegraph.model.Classification;
 import io.inferencegraph.model.ClassifierBatcher;
 import io.inferencegraph.model.TextClassifier;
 import io.inferencegraph.telemetry.InferenceStats;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Serves one text-classification model on its address; texts from concurrent requests that wait
  * together are classified in one ONNX Runtime call.
  */
-public final class ClassifierVerticle extends ModelVerticle<ClassifierBatcher.Result> {
+public final class ClassifierVerticle extends ModelVerticle<ClassifyRequest, ClassifierBatcher.Result> {
   private final TextClassifier classifier;
   private final BatchLimits limits;
   private final BatchObserver observer;
   private ClassifierBatcher batcher;
 
   public ClassifierVerticle(String name, TextClassifier classifier, BatchLimits limits, BatchObserver observer) {
-    super(name, Addresses.classifier(name), "classify");
+    super(name, Addresses.classifier(name), "classify", ClassifyRequest.class);
     this.classifier = classifier;
     this.limits = limits;
     this.observer = observer;
@@ -34,13 +36,14 @@ public final class ClassifierVerticle extends ModelVerticle<ClassifierBatcher.Re
   }
 
   @Override
-  CompletableFuture<ClassifierBatcher.Result> submit(JsonObject request) {
-    return batcher.submit(Messages.text(request));
+  CompletableFuture<ClassifierBatcher.Result> submit(ClassifyRequest request) {
+    return batcher.submit(request.text());
   }
 
   @Override
-  JsonObject reply(ClassifierBatcher.Result result, long startedMicros) {
-    return Messages.classifyReply(name, result, startedMicros);
+  ClassifyReply reply(ClassifyRequest request, ClassifierBatcher.Result result, Timing timing) {
+    Classification c = result.classification();
+    return new ClassifyReply(request.requestId(), name, c.label(), c.score(), timing);
   }
 
   @Override

@@ -1,27 +1,30 @@
 package io.inferencegraph.worker;
 
 import io.inferencegraph.bus.Addresses;
-import io.inferencegraph.bus.Messages;
+import io.inferencegraph.bus.GenerateReply;
+import io.inferencegraph.bus.GenerateRequest;
+import io.inferencegraph.bus.Timing;
 import io.inferencegraph.model.BatchLimits;
 import io.inferencegraph.model.BatchObserver;
 import io.inferencegraph.model.ContinuousBatcher;
+import io.inferencegraph.model.Generation;
+import io.inferencegraph.model.GenerationParams;
 import io.inferencegraph.model.TextGenerator;
 import io.inferencegraph.telemetry.InferenceStats;
-import io.vertx.core.json.JsonObject;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Serves one text-generation model on its address. Each instance runs its own continuous batch
  * over the shared model: requests join the batch and are answered as their sequences finish.
  */
-public final class GeneratorVerticle extends ModelVerticle<ContinuousBatcher.Result> {
+public final class GeneratorVerticle extends ModelVerticle<GenerateRequest, ContinuousBatcher.Result> {
   private final TextGenerator generator;
   private final BatchLimits limits;
   private final BatchObserver observer;
   private ContinuousBatcher batcher;
 
   public GeneratorVerticle(String name, TextGenerator generator, BatchLimits limits, BatchObserver observer) {
-    super(name, Addresses.generator(name), "generate");
+    super(name, Addresses.generator(name), "generate", GenerateRequest.class);
     this.generator = generator;
     this.limits = limits;
     this.observer = observer;
@@ -34,17 +37,38 @@ public final class GeneratorVerticle extends ModelVerticle<ContinuousBatcher.Res
   }
 
   @Override
-  CompletableFuture<ContinuousBatcher.Result> submit(JsonObject request) {
-    return batcher.submit(Messages.text(request), Messages.parameters(request));
+  CompletableFuture<ContinuousBatcher.Result> submit(GenerateRequest request) {
+    return batcher.submit(request.prompt(), params(request.parameters()));
   }
 
   @Override
-  JsonObject reply(ContinuousBatcher.Result result, long startedMicros) {
-    return Messages.generateReply(name, result, startedMicros);
+  GenerateReply reply(GenerateRequest request, ContinuousBatcher.Result result, Timing timing) {
+    return new GenerateReply(request.requestId(), name,
+        result.generations().stream().map(GeneratorVerticle::sequence).toList(), timing);
   }
 
   @Override
   InferenceStats stats(ContinuousBatcher.Result result) {
     return Inferences.of(result);
+  }
+
+  /** The edge validated these; the model checks only what depends on it (its context, greedy vs sampling). */
+  private static GenerationParams params(GenerateRequest.Parameters p) {
+    return GenerationParams.builder()
+        .maxLength(p.maxLength())
+        .maxNewTokens(p.maxNewTokens())
+        .minNewTokens(p.minNewTokens())
+        .doSample(p.doSample())
+        .temperature(p.temperature())
+        .topK(p.topK())
+        .topP(p.topP())
+        .seed(p.seed())
+        .numReturnSequences(p.numReturnSequences())
+        .build();
+  }
+
+  private static GenerateReply.Sequence sequence(Generation g) {
+    return new GenerateReply.Sequence(g.generatedText(), g.promptTokens(), g.newTokens(), g.promptTruncated(),
+        g.finishReason());
   }
 }

@@ -1,6 +1,9 @@
 package io.inferencegraph.worker;
 
-import io.inferencegraph.bus.Messages;
+import io.inferencegraph.bus.BusCodecs;
+import io.inferencegraph.bus.Failure;
+import io.inferencegraph.bus.FailureCode;
+import io.inferencegraph.bus.Timing;
 import io.inferencegraph.telemetry.InferenceSpan;
 import io.inferencegraph.telemetry.InferenceStats;
 import io.inferencegraph.telemetry.ModelTelemetry;
@@ -8,41 +11,46 @@ import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A worker verticle that hands each request on its model's address to the model's batch queue
- * and replies when the batch is done with it, or fails the message with a code: never silence.
+ * A worker verticle that hands each request record on its model's address to the model's batch
+ * queue and replies with a reply record when the batch is done with it, or with a {@link Failure}:
+ * never silence.
  */
-abstract class ModelVerticle<R> extends VerticleBase {
+abstract class ModelVerticle<Q, R> extends VerticleBase {
   protected final String name;
   private final String address;
   private final String operation;
+  private final Class<Q> requestType;
   private AutoCloseable batcher;
   private ModelTelemetry telemetry;
 
-  ModelVerticle(String name, String address, String operation) {
+  ModelVerticle(String name, String address, String operation, Class<Q> requestType) {
     this.name = name;
     this.address = address;
     this.operation = operation;
+    this.requestType = requestType;
   }
 
   /** The batch queue this instance feeds; started with the verticle, closed with it. */
   abstract AutoCloseable openBatcher();
 
-  /** Queues the request; throws at once for bad input or a full queue. */
-  abstract CompletableFuture<R> submit(JsonObject request);
+  /** Queues the request; throws at once for a request the model refuses or a full queue. */
+  abstract CompletableFuture<R> submit(Q request);
 
-  abstract JsonObject reply(R result, long startedMicros);
+  /** The reply record for the model's result. */
+  abstract Object reply(Q request, R result, Timing timing);
 
   abstract InferenceStats stats(R result);
 
   @Override
   public Future<?> start() {
+    BusCodecs.register(vertx);
     telemetry = Telemetry.of(vertx).model(name);
     batcher = openBatcher();
-    return vertx.eventBus().<JsonObject>consumer(address, this::handle).completion();
+    return vertx.eventBus().consumer(address, this::handle).completion();
   }
 
   /** Runs after the consumer is gone: finishes what was accepted, then stops the batch thread. */
@@ -61,22 +69,39 @@ abstract class ModelVerticle<R> extends VerticleBase {
     }
   }
 
-  private void handle(Message<JsonObject> message) {
-    long started = Messages.nowMicros();
+  private void handle(Message<Object> message) {
+    long started = nowMicros();
     InferenceSpan span = telemetry.startInference(operation);
-    try {
-      Future.fromCompletionStage(submit(message.body()), context)
-          .onSuccess(result -> {
-            span.end(stats(result));
-            message.reply(reply(result, started));
-          })
-          .onFailure(error -> {
-            span.fail(error);
-            Replies.fail(message, name, error);
-          });
-    } catch (Throwable error) {
-      span.fail(error);
-      Replies.fail(message, name, error);
+    Object body = message.body();
+    if (!requestType.isInstance(body)) {
+      fail(message, span, new Failure(FailureCode.BAD_MESSAGE, name + ": expected a " + requestType.getSimpleName()
+          + ", got " + (body == null ? "nothing" : body.getClass().getSimpleName())));
+      return;
     }
+    Q request = requestType.cast(body);
+    queue(request)
+        .onSuccess(result -> {
+          span.end(stats(result));
+          message.reply(reply(request, result, new Timing(started, nowMicros())));
+        })
+        .onFailure(error -> fail(message, span, error));
+  }
+
+  private Future<R> queue(Q request) {
+    try {
+      return Future.fromCompletionStage(submit(request), context);
+    } catch (Throwable error) {
+      return Future.failedFuture(error);
+    }
+  }
+
+  private void fail(Message<?> message, InferenceSpan span, Throwable error) {
+    span.fail(error);
+    message.reply(Failures.of(name, error));
+  }
+
+  private static long nowMicros() {
+    Instant now = Instant.now();
+    return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
   }
 }

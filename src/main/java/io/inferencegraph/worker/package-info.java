@@ -1,2 +1,2 @@
-/** Worker verticles: thin adapters that take a model request off the event bus, run the model and reply. */
+/** Worker verticles: thin adapters that take a request record off the bus, run the model, reply with a record. */
 package io.inferencegraph.worker;

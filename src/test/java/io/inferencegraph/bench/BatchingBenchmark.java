@@ -52,7 +52,8 @@ public final class BatchingBenchmark {
   private static double run(TextGenerator generator, int n, int tokens) throws Exception {
     BatchLimits limits = new BatchLimits(Math.max(n, 1), Integer.MAX_VALUE, Math.max(n, 1), 0);
     try (ContinuousBatcher batcher = new ContinuousBatcher(generator, limits, BatchObserver.NONE)) {
-      GenerationParams greedy = new GenerationParams(null, tokens, false, null, null, null, null, 1);
+      GenerationParams greedy = GenerationParams.builder().maxNewTokens(tokens).doSample(false)
+          .numReturnSequences(1).build();
       long start = System.nanoTime();
       List<CompletableFuture<ContinuousBatcher.Result>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {

@@ -144,7 +144,8 @@ public final class ModelBenchmark {
 
   /** Greedy generation; returns the new tokens actually produced (fewer when a sequence hits eos). */
   static int generate(TextGenerator generator, List<String> prompts, int maxNewTokens) {
-    GenerationParams greedy = new GenerationParams(null, maxNewTokens, false, null, null, null, null, 1);
+    GenerationParams greedy = GenerationParams.builder().maxNewTokens(maxNewTokens).doSample(false)
+        .numReturnSequences(1).build();
     return generator.generate(prompts, greedy).stream().flatMap(List::stream).mapToInt(Generation::newTokens).sum();
   }
 }

@@ -43,7 +43,7 @@ final class Prompts {
 
   /** The prompt's length in tokens, as the generator counts it. */
   int tokens(String prompt) {
-    GenerationParams one = new GenerationParams(null, 1, false, null, null, null, null, 1);
+    GenerationParams one = GenerationParams.builder().maxNewTokens(1).doSample(false).numReturnSequences(1).build();
     return generator.generate(List.of(prompt), one).get(0).get(0).promptTokens();
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferencegraph.bus.FailureCode;
 import io.inferencegraph.cluster.ClusterNodes.Node;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -111,21 +112,35 @@ class ClusterFailoverTest {
 
   private static Future<List<Failure>> requestsThenVanish(ClusterNode edge, ClusterNode hung) {
     DeliveryOptions patient = new DeliveryOptions().setSendTimeout(30_000);
+    Future<Void> receipt = receiptHandled(edge);
     long[] vanishedAt = new long[1];
     Future<Failure> taken = edge.vertx().eventBus().request("graph.generate.hung", new JsonObject(), patient)
         .transform(done -> Future.succeededFuture(new Failure(done.cause(), System.currentTimeMillis() - vanishedAt[0])));
     Future<Failure> queued = edge.vertx().eventBus().request("graph.generate.queued", new JsonObject(), patient)
         .transform(done -> Future.succeededFuture(new Failure(done.cause(), System.currentTimeMillis() - vanishedAt[0])));
-    return until(edge.vertx(), () -> edge.inFlightRequests() == 2).compose(v -> {
-      // Give the receipt for the taken request time to arrive, then let the member drop dead.
-      Promise<Void> later = Promise.promise();
-      edge.vertx().setTimer(300, id -> later.complete());
-      return later.future();
-    }).compose(v -> {
+    // Once the receipt for the taken request has reached the edge, let the member drop dead.
+    return Future.all(receipt, until(edge.vertx(), () -> edge.inFlightRequests() == 2)).compose(v -> {
       vanishedAt[0] = System.currentTimeMillis();
       hung.manager().getHazelcastInstance().getLifecycleService().terminate();
       return Future.all(taken, queued).map(done -> List.of(taken.result(), queued.result()));
     });
+  }
+
+  /** Completes once the edge has handled the first receipt a models node sent it. */
+  private static Future<Void> receiptHandled(ClusterNode edge) {
+    Promise<Void> handled = Promise.promise();
+    edge.vertx().eventBus().addInboundInterceptor(delivery -> {
+      boolean receipt = delivery.message().address().startsWith("graph.receipts.");
+      delivery.next();
+      Context context = Vertx.currentContext();
+      if (receipt && context != null) {
+        // After the receipt's handler, when next() queued it on this context.
+        context.runOnContext(v -> handled.tryComplete());
+      } else if (receipt) {
+        handled.tryComplete();
+      }
+    });
+    return handled.future();
   }
 
   private Future<HttpResponse<Buffer>> restart(Vertx vertx, WebClient client, Node edge) {

@@ -4,6 +4,7 @@ import static io.inferencegraph.http.GraphErrorsTest.assertError;
 import static io.inferencegraph.http.GraphErrorsTest.postText;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.inferencegraph.DeliveryGate;
 import io.inferencegraph.TestGraphs;
 import io.inferencegraph.config.GraphConfig;
 import io.vertx.core.Future;
@@ -150,15 +151,21 @@ class GraphFailuresTest {
     String body = new JsonObject().put("text", "I have an idea!")
         .put("parameters", new JsonObject().put("max_new_tokens", 200).put("min_new_tokens", 200).put("do_sample", false)).encode();
     GraphErrorsTest.deploy(vertx, new JsonObject()).onComplete(ctx.succeeding(main -> {
+      // The generators get the request only once draining has begun, so it is in flight throughout.
+      DeliveryGate gate = DeliveryGate.close(vertx, "graph.generate.", 3);
       Future<HttpResponse<Buffer>> inFlight = client.post(main.httpPort(), "localhost", "/classify_generated_texts")
           .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body));
-      vertx.setTimer(30, t -> main.drain().onComplete(ctx.succeeding(drained -> inFlight.onComplete(
-          ctx.succeeding(response -> ctx.verify(() -> {
-            assertThat(response.statusCode()).isEqualTo(200);
-            assertThat(response.bodyAsJsonArray()).hasSize(3)
-                .allSatisfy(entry -> assertThat(((JsonObject) entry).getInteger("new_tokens")).isEqualTo(200));
-            ctx.completeNow();
-          }))))));
+      gate.arrived().onComplete(ctx.succeeding(held -> {
+        Future<Void> drained = main.drain();
+        gate.open();
+        Future.all(drained, inFlight).onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+          HttpResponse<Buffer> response = inFlight.result();
+          assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+          assertThat(response.bodyAsJsonArray()).hasSize(3)
+              .allSatisfy(entry -> assertThat(((JsonObject) entry).getInteger("new_tokens")).isEqualTo(200));
+          ctx.completeNow();
+        })));
+      }));
     }));
   }
 }

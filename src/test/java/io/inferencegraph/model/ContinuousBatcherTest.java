@@ -63,9 +63,12 @@ class ContinuousBatcherTest {
   @DisplayName("sampled sequences with seeds and different parameters equal their outputs alone")
   void sampledJoinsAtDifferentSteps() throws Exception {
     assertJoinedEqualsAlone(List.of(
-        new GenerationParams(null, 60, true, 0.7, 20, 1.0, 3L, 1),
-        new GenerationParams(null, 25, true, 1.2, 0, 0.8, 99L, 2),
-        new GenerationParams(null, 30, true, 1.0, 50, 0.95, 5L, 1)));
+        GenerationParams.builder().maxNewTokens(60).doSample(true)
+            .temperature(0.7).topK(20).topP(1.0).seed(3L).numReturnSequences(1).build(),
+        GenerationParams.builder().maxNewTokens(25).doSample(true)
+            .temperature(1.2).topK(0).topP(0.8).seed(99L).numReturnSequences(2).build(),
+        GenerationParams.builder().maxNewTokens(30).doSample(true)
+            .temperature(1.0).topK(50).topP(0.95).seed(5L).numReturnSequences(1).build()));
   }
 
   private static final List<String> PROMPTS = List.of("The quick brown fox", "I have an idea!",

@@ -61,11 +61,12 @@ final class Fixtures {
   }
 
   static GenerationParams greedy(int maxNewTokens) {
-    return new GenerationParams(null, maxNewTokens, false, null, null, null, null, 1);
+    return GenerationParams.builder().maxNewTokens(maxNewTokens).doSample(false).numReturnSequences(1).build();
   }
 
   static GenerationParams sampled(int maxNewTokens, long seed, int sequences) {
-    return new GenerationParams(null, maxNewTokens, true, 0.9, 40, 0.95, seed, sequences);
+    return GenerationParams.builder().maxNewTokens(maxNewTokens).doSample(true)
+        .temperature(0.9).topK(40).topP(0.95).seed(seed).numReturnSequences(sequences).build();
   }
 
   /** A copy of a model directory that a test may break. */

@@ -41,7 +41,8 @@ class GenerationSemanticsTest {
   @Test
   @DisplayName("max_length counts the prompt plus the new tokens")
   void maxLengthIncludesPrompt() {
-    Generation g = one("The quick brown fox", new GenerationParams(12, null, false, null, null, null, null, 1));
+    Generation g = one("The quick brown fox", GenerationParams.builder().maxLength(12).doSample(false)
+        .numReturnSequences(1).build());
     assertThat(g.finishReason().equals("eos") ? g.promptTokens() + g.newTokens() <= 12
         : g.promptTokens() + g.newTokens() == 12).isTrue();
   }
@@ -49,7 +50,8 @@ class GenerationSemanticsTest {
   @Test
   @DisplayName("max_new_tokens wins over max_length")
   void maxNewTokensWins() {
-    Generation g = one("The quick brown fox", new GenerationParams(6, 9, false, null, null, null, null, 1));
+    Generation g = one("The quick brown fox", GenerationParams.builder().maxLength(6).maxNewTokens(9).doSample(false)
+        .numReturnSequences(1).build());
     assertThat(g.newTokens()).isLessThanOrEqualTo(9);
     if (!g.finishReason().equals("eos")) {
       assertThat(g.newTokens()).isEqualTo(9);
@@ -91,7 +93,8 @@ class GenerationSemanticsTest {
   @Test
   @DisplayName("greedy decoding refuses several return sequences, as Hugging Face does")
   void greedyWithSeveralSequences() {
-    assertThatThrownBy(() -> one("hi", new GenerationParams(null, 5, false, null, null, null, null, 2)))
+    assertThatThrownBy(() -> one("hi", GenerationParams.builder().maxNewTokens(5).doSample(false)
+        .numReturnSequences(2).build()))
         .isInstanceOf(InvalidParameterException.class).hasMessageContaining("num_return_sequences");
   }
 
@@ -139,7 +142,8 @@ class GenerationSemanticsTest {
   void minNewTokens() {
     long eos = Fixtures.reference(Fixtures.decoder("gpt2-tiny")).get("eos_token_id").getAsLong();
     for (Fixtures.Prompt prompt : Fixtures.prompts(Fixtures.decoder("gpt2-tiny"))) {
-      Generation g = one(prompt.text(), new GenerationParams(null, 30, false, null, null, null, null, 1, 30));
+      Generation g = one(prompt.text(), GenerationParams.builder().maxNewTokens(30).doSample(false)
+          .numReturnSequences(1).minNewTokens(30).build());
       assertThat(g.newTokens()).isEqualTo(30);
       assertThat(g.tokenIds()).doesNotContain(eos);
       assertThat(g.finishReason()).isEqualTo("length");
@@ -151,7 +155,8 @@ class GenerationSemanticsTest {
   void eosNotInText() {
     // Sample until some seed meets eos: the model's corpus ends documents with it.
     for (long seed = 0; seed < 40; seed++) {
-      Generation g = one("The", new GenerationParams(null, 120, true, 1.5, 0, 1.0, seed, 1));
+      Generation g = one("The", GenerationParams.builder().maxNewTokens(120).doSample(true)
+          .temperature(1.5).topK(0).topP(1.0).seed(seed).numReturnSequences(1).build());
       if (g.finishReason().equals("eos")) {
         assertThat(g.tokenIds().get(g.tokenIds().size() - 1)).isEqualTo(Fixtures.reference(Fixtures.decoder("gpt2-tiny")).get("eos_token_id").getAsLong());
         assertThat(g.generatedText()).doesNotContain("<|endoftext|>");

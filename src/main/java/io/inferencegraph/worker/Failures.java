@@ -1,0 +1,36 @@
+package io.inferencegraph.worker;
+
+import io.inferencegraph.bus.Failure;
+import io.inferencegraph.bus.FailureCode;
+import io.inferencegraph.model.InvalidParameterException;
+import io.inferencegraph.model.ModelClosedException;
+import io.inferencegraph.model.OverloadedException;
+import java.util.concurrent.CompletionException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** What a model's exception means on the wire: the code the requester gets, with the model's message. */
+final class Failures {
+  private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
+
+  private Failures() {}
+
+  static Failure of(String model, Throwable failure) {
+    Throwable error = failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause() : failure;
+    if (error instanceof Failure wire) {
+      return wire;
+    }
+    if (error instanceof ModelClosedException) {
+      return new Failure(FailureCode.SHUTTING_DOWN, error.getMessage());
+    }
+    if (error instanceof OverloadedException) {
+      return new Failure(FailureCode.OVERLOADED, error.getMessage());
+    }
+    if (error instanceof InvalidParameterException) {
+      return new Failure(FailureCode.INVALID_PARAMETER, error.getMessage());
+    }
+    LOG.error(model + ": inference failed", error);
+    return new Failure(FailureCode.MODEL_FAILURE, model + ": inference failed: " + error);
+  }
+}

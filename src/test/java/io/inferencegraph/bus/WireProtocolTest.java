@@ -1,0 +1,87 @@
+package io.inferencegraph.bus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.junit5.VertxTestContext;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(VertxExtension.class)
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+@DisplayName("The bus protocol: each record crosses the wire intact, and a failure stays a typed failure")
+class WireProtocolTest {
+  private static final GenerateRequest REQUEST = new GenerateRequest("r-1", "I have an idea!",
+      new GenerateRequest.Parameters(null, 24, 3, true, 0.8, 40, 0.9, 1234L, 2));
+  private static final GenerateReply REPLY = new GenerateReply("r-1", "gpt2", List.of(
+      new GenerateReply.Sequence("I have an idea! ünïcode", 5, 24, false, "length"),
+      new GenerateReply.Sequence("I have an idea!.", 5, 1, true, "eos")),
+      new Timing(1_795_316_073_378_675L, 1_795_316_073_455_239L));
+  private static final ClassifyReply CLASSIFIED = new ClassifyReply("r-1", "bert-base-uncased", "POSITIVE",
+      0.9160761953115867, new Timing(1L, 2L));
+
+  @Test
+  @DisplayName("encodeToWire then decodeFromWire gives an equal record; local delivery hands over the same one")
+  void recordsRoundTrip() {
+    assertRoundTrip(new RecordCodec<>(GenerateRequest.class), REQUEST);
+    assertRoundTrip(new RecordCodec<>(GenerateRequest.class),
+        new GenerateRequest("r-2", "hi",
+            new GenerateRequest.Parameters(null, null, null, null, null, null, null, null, null)));
+    assertRoundTrip(new RecordCodec<>(GenerateReply.class), REPLY);
+    assertRoundTrip(new RecordCodec<>(ClassifyRequest.class), new ClassifyRequest("r-1", "I have an idea!"));
+    assertRoundTrip(new RecordCodec<>(ClassifyReply.class), CLASSIFIED);
+  }
+
+  private static <T extends Record> void assertRoundTrip(RecordCodec<T> codec, T record) {
+    Buffer wire = Buffer.buffer().appendString("header");
+    codec.encodeToWire(wire, record);
+    assertThat(codec.decodeFromWire("header".length(), wire)).isEqualTo(record);
+    assertThat(codec.transform(record)).isSameAs(record);
+  }
+
+  @Test
+  @DisplayName("a failure decoded from the wire keeps its code and message")
+  void failureRoundTrip() {
+    MessageCodec<Failure, Failure> codec = new FailureCodec();
+    Buffer wire = Buffer.buffer();
+    codec.encodeToWire(wire, new Failure(FailureCode.OVERLOADED, "gpt2: 256 requests waiting"));
+    Failure decoded = codec.decodeFromWire(0, wire);
+    assertThat(decoded.code()).isEqualTo(FailureCode.OVERLOADED);
+    assertThat(decoded.failureCode()).isEqualTo(2);
+    assertThat(decoded.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
+    assertThat(decoded.getMessage()).isEqualTo("gpt2: 256 requests waiting");
+  }
+
+  @Test
+  @DisplayName("wire codes are explicit and stable; an unknown one counts as a model failure")
+  void stableCodes() {
+    assertThat(List.of(FailureCode.values())).extracting(FailureCode::code).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(FailureCode.of(99)).isEqualTo(FailureCode.MODEL_FAILURE);
+  }
+
+  @Test
+  @DisplayName("over a real event bus, a record request gets a record reply, and a Failure fails the requester with it")
+  void overTheBus(Vertx vertx, VertxTestContext ctx) {
+    BusCodecs.register(vertx);
+    BusCodecs.register(vertx);
+    vertx.eventBus().<GenerateRequest>consumer("test.generate", message -> message.reply(REPLY));
+    vertx.eventBus().<ClassifyRequest>consumer("test.classify",
+        message -> message.reply(new Failure(FailureCode.INVALID_PARAMETER, "text: too long")));
+    vertx.eventBus().<GenerateReply>request("test.generate", REQUEST)
+        .onComplete(ctx.succeeding(reply -> vertx.eventBus().request("test.classify", new ClassifyRequest("r-1", "x"))
+            .onComplete(ctx.failing(error -> ctx.verify(() -> {
+              assertThat(reply.body()).isEqualTo(REPLY);
+              assertThat(error).isInstanceOf(Failure.class);
+              assertThat(((Failure) error).code()).isEqualTo(FailureCode.INVALID_PARAMETER);
+              ctx.completeNow();
+            })))));
+  }
+}
