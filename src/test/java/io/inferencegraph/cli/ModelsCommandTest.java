@@ -122,8 +122,7 @@ class ModelsCommandTest {
     assertThat(resolved.models()).extracting(ModelConfig::path)
         .allSatisfy(path -> assertThat(path).startsWith(work.resolve("cache")));
 
-    GenerationParams params = GenerationParams.fromMap(Map.of("do_sample", true, "seed", 11, "max_new_tokens", 24),
-        true);
+    GenerationParams params = GenerationParams.builder().doSample(true).seed(11L).maxNewTokens(24).build();
     List<JsonObject> expected = TestGraphs.directAnswer(TestGraphs.config(new JsonObject()), "I have an idea!", params);
     JsonObject body = new JsonObject().put("text", "I have an idea!").put("parameters", new JsonObject(params.toMap()));
     TestGraphs.deploy(vertx, resolved).compose((MainVerticle main) -> WebClient.create(vertx)

@@ -159,7 +159,7 @@ class HubPullTest extends HubFixture {
         "tokenizer_config.json", "onnx/model.onnx");
     try (TextGenerator generator = TextGenerator.load(snapshot.dir(), ModelOptions.defaults())) {
       assertThat(generator.describe()).contains("model.onnx");
-      GenerationParams greedy = GenerationParams.fromMap(Map.of("max_new_tokens", 4, "do_sample", false), true);
+      GenerationParams greedy = GenerationParams.builder().maxNewTokens(4).doSample(false).build();
       Generation generated = generator.generate(List.of("the license"), greedy).get(0).get(0);
       assertThat(generated.generatedText()).startsWith("the license");
       assertThat(generated.newTokens()).isBetween(1, 4);
