@@ -28,8 +28,8 @@ public final class ClassifierVerticle extends ModelVerticle<ClassifierBatcher.Re
   }
 
   @Override
-  AutoCloseable openBatcher() {
-    batcher = new ClassifierBatcher(classifier, limits, observer);
+  ClassifierBatcher openBatcher() {
+    batcher = ClassifierBatcher.start(classifier, limits, observer);
     return batcher;
   }
 

@@ -28,8 +28,8 @@ public final class GeneratorVerticle extends ModelVerticle<ContinuousBatcher.Res
   }
 
   @Override
-  AutoCloseable openBatcher() {
-    batcher = new ContinuousBatcher(generator, limits, observer);
+  ContinuousBatcher openBatcher() {
+    batcher = ContinuousBatcher.start(generator, limits, observer);
     return batcher;
   }
 

@@ -1,6 +1,7 @@
 package io.inferencegraph.worker;
 
 import io.inferencegraph.bus.Messages;
+import io.inferencegraph.model.BatchQueue;
 import io.inferencegraph.telemetry.InferenceSpan;
 import io.inferencegraph.telemetry.InferenceStats;
 import io.inferencegraph.telemetry.ModelTelemetry;
@@ -19,7 +20,7 @@ abstract class ModelVerticle<R> extends VerticleBase {
   protected final String name;
   private final String address;
   private final String operation;
-  private AutoCloseable batcher;
+  private BatchQueue<?> batcher;
   private ModelTelemetry telemetry;
 
   ModelVerticle(String name, String address, String operation) {
@@ -29,7 +30,7 @@ abstract class ModelVerticle<R> extends VerticleBase {
   }
 
   /** The batch queue this instance feeds; started with the verticle, closed with it. */
-  abstract AutoCloseable openBatcher();
+  abstract BatchQueue<?> openBatcher();
 
   /** Queues the request; throws at once for bad input or a full queue. */
   abstract CompletableFuture<R> submit(JsonObject request);
@@ -45,20 +46,13 @@ abstract class ModelVerticle<R> extends VerticleBase {
     return vertx.eventBus().<JsonObject>consumer(address, this::handle).completion();
   }
 
-  /** Runs after the consumer is gone: finishes what was accepted, then stops the batch thread. */
+  /**
+   * Runs after the consumer is gone: the batch loop finishes what was accepted, frees its batch and
+   * ends; no thread is blocked waiting for it, and this context stays free to deliver the replies.
+   */
   @Override
   public Future<?> stop() {
-    // Closing waits for the accepted requests; it must not hold this context, which delivers their replies.
-    return Future.fromCompletionStage(CompletableFuture.runAsync(this::closeBatcher,
-        task -> new Thread(task, "close-" + name).start()), context);
-  }
-
-  private void closeBatcher() {
-    try {
-      batcher.close();
-    } catch (Exception e) {
-      throw new IllegalStateException(name + ": closing the batch queue failed", e);
-    }
+    return Future.fromCompletionStage(batcher.shutdown(), context);
   }
 
   private void handle(Message<JsonObject> message) {
