@@ -157,60 +157,17 @@ public final class TextClassifier implements AutoCloseable {
 
   private Classification classification(float[] logits, int row, Encoding encoding) {
     int n = labels.size();
-    double[] probabilities = scoring.apply(logits, row * n, n);
+    double[] scores = scoring.apply(logits, row * n, n);
     int best = 0;
-    Map<String, Double> scores = new LinkedHashMap<>();
+    Map<String, Double> byLabel = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
-      scores.put(labels.get(i), probabilities[i]);
-      if (probabilities[i] > probabilities[best]) {
+      byLabel.put(labels.get(i), scores[i]);
+      if (scores[i] > scores[best]) {
         best = i;
       }
     }
-    return new Classification(labels.get(best), probabilities[best], scores, encoding.getIds().length,
+    return new Classification(labels.get(best), scores[best], byLabel, encoding.getIds().length,
         encoding.exceedMaxLength());
-  }
-
-  /** The function the text-classification pipeline applies to the logits by default. */
-  enum Scoring {
-    SOFTMAX, SIGMOID, NONE;
-
-    /** As transformers' TextClassificationPipeline.postprocess chooses, in its order. */
-    static Scoring of(String problemType, int labels) {
-      if ("regression".equals(problemType)) {
-        return NONE;
-      }
-      if (labels == 1 || "multi_label_classification".equals(problemType)) {
-        return SIGMOID;
-      }
-      return SOFTMAX;
-    }
-
-    double[] apply(float[] logits, int offset, int n) {
-      double[] scores = new double[n];
-      for (int i = 0; i < n; i++) {
-        scores[i] = logits[offset + i];
-      }
-      switch (this) {
-        case SIGMOID -> {
-          for (int i = 0; i < n; i++) {
-            scores[i] = 1.0 / (1.0 + Math.exp(-scores[i]));
-          }
-        }
-        case SOFTMAX -> {
-          double max = java.util.Arrays.stream(scores).max().orElse(0);
-          double total = 0;
-          for (int i = 0; i < n; i++) {
-            scores[i] = Math.exp(scores[i] - max);
-            total += scores[i];
-          }
-          for (int i = 0; i < n; i++) {
-            scores[i] /= total;
-          }
-        }
-        case NONE -> { }
-      }
-      return scores;
-    }
   }
 
   private static boolean checkGraph(ModelDirectory dir, OrtSession session, int labelCount) throws OrtException {

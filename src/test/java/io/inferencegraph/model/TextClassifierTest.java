@@ -94,13 +94,13 @@ class TextClassifierTest {
   @Test
   @DisplayName("the pipeline's choice of function: regression none, one label or multi-label sigmoid, else softmax")
   void functionChoiceFollowsThePipeline() {
-    assertThat(TextClassifier.Scoring.of("regression", 1)).isEqualTo(TextClassifier.Scoring.NONE);
-    assertThat(TextClassifier.Scoring.of("regression", 3)).isEqualTo(TextClassifier.Scoring.NONE);
-    assertThat(TextClassifier.Scoring.of("multi_label_classification", 3)).isEqualTo(TextClassifier.Scoring.SIGMOID);
-    assertThat(TextClassifier.Scoring.of(null, 1)).isEqualTo(TextClassifier.Scoring.SIGMOID);
-    assertThat(TextClassifier.Scoring.of("single_label_classification", 1)).isEqualTo(TextClassifier.Scoring.SIGMOID);
-    assertThat(TextClassifier.Scoring.of("single_label_classification", 2)).isEqualTo(TextClassifier.Scoring.SOFTMAX);
-    assertThat(TextClassifier.Scoring.of(null, 2)).isEqualTo(TextClassifier.Scoring.SOFTMAX);
+    assertThat(Scoring.of("regression", 1)).isEqualTo(Scoring.NONE);
+    assertThat(Scoring.of("regression", 3)).isEqualTo(Scoring.NONE);
+    assertThat(Scoring.of("multi_label_classification", 3)).isEqualTo(Scoring.SIGMOID);
+    assertThat(Scoring.of(null, 1)).isEqualTo(Scoring.SIGMOID);
+    assertThat(Scoring.of("single_label_classification", 1)).isEqualTo(Scoring.SIGMOID);
+    assertThat(Scoring.of("single_label_classification", 2)).isEqualTo(Scoring.SOFTMAX);
+    assertThat(Scoring.of(null, 2)).isEqualTo(Scoring.SOFTMAX);
   }
 
   /** A copy of the fixture classifier whose config.json declares another problem_type. */
