@@ -11,9 +11,4 @@ public record BatchLimits(int maxBatchSize, int maxTokensInFlight, int maxQueue,
       throw new IllegalArgumentException("batch limits must be positive: " + this);
     }
   }
-
-  /** One request at a time: what a server without batching does. */
-  public static BatchLimits unbatched(int maxQueue) {
-    return new BatchLimits(1, Integer.MAX_VALUE, maxQueue, 0);
-  }
 }

@@ -24,12 +24,22 @@ public final class ClassifierBatcher extends BatchQueue<ClassifierBatcher.Pendin
 
   private final TextClassifier classifier;
 
-  public ClassifierBatcher(TextClassifier classifier, BatchLimits limits, BatchObserver observer) {
-    super(classifier.name(), limits, observer, "batch-" + classifier.name());
+  private ClassifierBatcher(TextClassifier classifier, BatchLimits limits, BatchObserver observer) {
+    super(classifier.name(), limits, observer);
     this.classifier = classifier;
   }
 
-  /** Queues a text; a full queue throws {@link OverloadedException} at once. */
+  /** A batcher whose loop is running; {@link #close} or {@link #shutdown} ends it. */
+  public static ClassifierBatcher start(TextClassifier classifier, BatchLimits limits, BatchObserver observer) {
+    ClassifierBatcher batcher = new ClassifierBatcher(classifier, limits, observer);
+    batcher.startLoop();
+    return batcher;
+  }
+
+  /**
+   * Queues a text; a full queue throws {@link OverloadedException} at once, a shutdown
+   * {@link ModelClosedException}.
+   */
   public CompletableFuture<Result> submit(String text) {
     Pending pending = new Pending(text);
     enqueue(pending);
@@ -42,7 +52,7 @@ public final class ClassifierBatcher extends BatchQueue<ClassifierBatcher.Pendin
   }
 
   @Override
-  protected void serve(Pending first) throws InterruptedException {
+  protected void serve(Pending first) {
     if (limits.maxWaitMillis() > 0) {
       awaitCompany(limits.maxBatchSize() - 1);
     }
@@ -61,5 +71,15 @@ public final class ClassifierBatcher extends BatchQueue<ClassifierBatcher.Pendin
     } catch (RuntimeException | Error e) {
       batch.forEach(pending -> pending.future.completeExceptionally(e));
     }
+  }
+
+  @Override
+  protected void refuse(Pending pending, RuntimeException error) {
+    pending.future.completeExceptionally(error);
+  }
+
+  @Override
+  protected void abandon(RuntimeException error) {
+    // Nothing is in flight between calls: each call answers its whole batch.
   }
 }

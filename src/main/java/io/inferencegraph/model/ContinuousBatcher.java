@@ -38,24 +38,27 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
   private DecodeBatch batch;
   private int tokensInFlight;
 
-  public ContinuousBatcher(TextGenerator generator, BatchLimits limits, BatchObserver observer) {
-    super(generator.name(), limits, observer, "batch-" + generator.name());
+  private ContinuousBatcher(TextGenerator generator, BatchLimits limits, BatchObserver observer) {
+    super(generator.name(), limits, observer);
     this.generator = generator;
+  }
+
+  /** A batcher whose loop is running; {@link #close} or {@link #shutdown} ends it. */
+  public static ContinuousBatcher start(TextGenerator generator, BatchLimits limits, BatchObserver observer) {
+    ContinuousBatcher batcher = new ContinuousBatcher(generator, limits, observer);
+    batcher.startLoop();
+    return batcher;
   }
 
   /**
    * Queues a prompt. Bad parameters throw {@link InvalidParameterException} here; a full queue
-   * throws {@link OverloadedException}; the future fails only if ONNX Runtime does.
+   * throws {@link OverloadedException}; a shutdown throws or fails the future with
+   * {@link ModelClosedException}; otherwise the future fails only if ONNX Runtime does.
    */
   public CompletableFuture<Result> submit(String prompt, GenerationParams params) {
     Pending pending = new Pending(prompt, generator.prepare(prompt, params));
     enqueue(pending);
     return pending.future;
-  }
-
-  /** Sequences decoding right now. */
-  public int active() {
-    return owners.size();
   }
 
   @Override
@@ -156,10 +159,16 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
   }
 
   @Override
-  public void close() {
-    super.close();
+  protected void refuse(Pending pending, RuntimeException error) {
+    pending.future.completeExceptionally(error);
+  }
+
+  @Override
+  protected void abandon(RuntimeException error) {
+    new ArrayList<>(owners.values()).forEach(pending -> fail(pending, error));
     if (batch != null) {
       batch.close();
+      batch = null;
     }
   }
 }

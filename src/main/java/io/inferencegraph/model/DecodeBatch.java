@@ -114,7 +114,13 @@ final class DecodeBatch implements AutoCloseable {
     for (int r = 0; r < group.size(); r++) {
       slices.add(new KvCache.Slice(present, r, group.get(r).length() - 1));
     }
-    KvCache merged = KvCache.gather(graph, slices);
+    KvCache merged;
+    try {
+      merged = KvCache.gather(graph, slices);
+    } catch (OrtException | RuntimeException | Error e) {
+      present.close(); // the joining group never made it in: its prefill cache has no owner
+      throw e;
+    }
     cache.close();
     present.close();
     cache = merged;

@@ -144,17 +144,24 @@ final class DecoderGraph implements AutoCloseable {
       FloatBuffer logits = scratch.floats(rows * length * vocab);
       OnnxTensor pinned = track(created, OnnxTensor.createTensor(env, logits, new long[] {rows, length, vocab}));
       OrtSession.Result result = session.run(inputs, new LinkedHashSet<>(presentNames), Map.of(LOGITS, pinned));
-      FloatBuffer last = lastPositions(logits, rows, length);
-      if (kind == Kind.NO_PAST) {
-        result.close();
-        return new Output(last, null);
+      boolean handedOver = false;
+      try {
+        FloatBuffer last = lastPositions(logits, rows, length);
+        if (kind == Kind.NO_PAST) {
+          return new Output(last, null);
+        }
+        OnnxTensor[] present = new OnnxTensor[presentNames.size()];
+        for (int i = 0; i < present.length; i++) {
+          OnnxValue value = result.get(presentNames.get(i)).orElseThrow();
+          present[i] = (OnnxTensor) value;
+        }
+        handedOver = true;
+        return new Output(last, new KvCache(present, rows, pastLength + length, result));
+      } finally {
+        if (!handedOver) {
+          result.close(); // the KV cache owns the result from here on; anything else must not keep it
+        }
       }
-      OnnxTensor[] present = new OnnxTensor[presentNames.size()];
-      for (int i = 0; i < present.length; i++) {
-        OnnxValue value = result.get(presentNames.get(i)).orElseThrow();
-        present[i] = (OnnxTensor) value;
-      }
-      return new Output(last, new KvCache(present, rows, pastLength + length, result));
     } finally {
       created.forEach(OnnxTensor::close);
     }

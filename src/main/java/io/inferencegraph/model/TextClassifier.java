@@ -31,18 +31,18 @@ public final class TextClassifier implements AutoCloseable {
   private final OrtSession session;
   private final TextTokenizer tokenizer;
   private final List<String> labels;
-  private final boolean sigmoid;
+  private final Scoring scoring;
   private final boolean hasTokenTypes;
   private final long padId;
   private final int maxTokens;
 
   private TextClassifier(String name, OrtSession session, TextTokenizer tokenizer, List<String> labels,
-      boolean sigmoid, boolean hasTokenTypes, long padId, int maxTokens) {
+      Scoring scoring, boolean hasTokenTypes, long padId, int maxTokens) {
     this.name = name;
     this.session = session;
     this.tokenizer = tokenizer;
     this.labels = labels;
-    this.sigmoid = sigmoid;
+    this.scoring = scoring;
     this.hasTokenTypes = hasTokenTypes;
     this.padId = padId;
     this.maxTokens = maxTokens;
@@ -57,8 +57,8 @@ public final class TextClassifier implements AutoCloseable {
       throw dir.fail("tokenizer.json has " + (dir.tokenizerMaxId() + 1) + " tokens but config.json vocab_size is " + vocab);
     }
     int maxTokens = config.has("max_position_embeddings") ? config.get("max_position_embeddings").getAsInt() : 512;
-    boolean sigmoid = labels.size() == 1 || (config.has("problem_type")
-        && "multi_label_classification".equals(config.get("problem_type").getAsString()));
+    Scoring scoring = Scoring.of(config.has("problem_type") && !config.get("problem_type").isJsonNull()
+        ? config.get("problem_type").getAsString() : null, labels.size());
     long padId = config.has("pad_token_id") && !config.get("pad_token_id").isJsonNull()
         ? config.get("pad_token_id").getAsLong() : 0L;
     Path file = options.onnxFile() != null ? dir.onnxFile(options.onnxFile()) : dir.onnxFile(GRAPH_FILES, options.variant());
@@ -67,7 +67,7 @@ public final class TextClassifier implements AutoCloseable {
     try {
       boolean tokenTypes = checkGraph(dir, session, labels.size());
       tokenizer = TextTokenizer.forClassifier(dir, maxTokens);
-      return new TextClassifier(dir.root().getFileName().toString(), session, tokenizer, labels, sigmoid,
+      return new TextClassifier(dir.root().getFileName().toString(), session, tokenizer, labels, scoring,
           tokenTypes, padId, maxTokens);
     } catch (OrtException | RuntimeException e) {
       try {
@@ -100,6 +100,20 @@ public final class TextClassifier implements AutoCloseable {
       return List.of();
     }
     Encoding[] encodings = tokenizer.encodeAll(texts);
+    float[] logits = logits(encodings);
+    List<Classification> results = new ArrayList<>();
+    for (int r = 0; r < encodings.length; r++) {
+      results.add(classification(logits, r, encodings[r]));
+    }
+    return results;
+  }
+
+  /** The raw logits of each text, [texts * labels], before any function is applied. */
+  float[] logits(List<String> texts) {
+    return logits(tokenizer.encodeAll(texts));
+  }
+
+  private float[] logits(Encoding[] encodings) {
     int rows = encodings.length;
     int length = 0;
     for (Encoding encoding : encodings) {
@@ -116,12 +130,7 @@ public final class TextClassifier implements AutoCloseable {
       System.arraycopy(typeIds, 0, types, r * length, typeIds.length);
       java.util.Arrays.fill(mask, r * length, r * length + encoded.length, 1L);
     }
-    float[] logits = run(rows, length, ids, mask, types);
-    List<Classification> results = new ArrayList<>();
-    for (int r = 0; r < rows; r++) {
-      results.add(classification(logits, r, encodings[r]));
-    }
-    return results;
+    return run(rows, length, ids, mask, types);
   }
 
   private float[] run(int rows, int length, long[] ids, long[] mask, long[] types) {
@@ -149,34 +158,16 @@ public final class TextClassifier implements AutoCloseable {
 
   private Classification classification(float[] logits, int row, Encoding encoding) {
     int n = labels.size();
-    double[] probabilities = new double[n];
-    if (sigmoid) {
-      for (int i = 0; i < n; i++) {
-        probabilities[i] = 1.0 / (1.0 + Math.exp(-logits[row * n + i]));
-      }
-    } else {
-      double max = Double.NEGATIVE_INFINITY;
-      for (int i = 0; i < n; i++) {
-        max = Math.max(max, logits[row * n + i]);
-      }
-      double total = 0;
-      for (int i = 0; i < n; i++) {
-        probabilities[i] = Math.exp(logits[row * n + i] - max);
-        total += probabilities[i];
-      }
-      for (int i = 0; i < n; i++) {
-        probabilities[i] /= total;
-      }
-    }
+    double[] scores = scoring.apply(logits, row * n, n);
     int best = 0;
-    Map<String, Double> scores = new LinkedHashMap<>();
+    Map<String, Double> byLabel = new LinkedHashMap<>();
     for (int i = 0; i < n; i++) {
-      scores.put(labels.get(i), probabilities[i]);
-      if (probabilities[i] > probabilities[best]) {
+      byLabel.put(labels.get(i), scores[i]);
+      if (scores[i] > scores[best]) {
         best = i;
       }
     }
-    return new Classification(labels.get(best), probabilities[best], scores, encoding.getIds().length,
+    return new Classification(labels.get(best), scores[best], byLabel, encoding.getIds().length,
         encoding.exceedMaxLength());
   }
 

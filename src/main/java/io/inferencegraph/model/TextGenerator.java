@@ -128,6 +128,10 @@ public final class TextGenerator implements AutoCloseable {
             "must be below the model's context of " + context + " tokens, got " + maxNew);
       }
     } else {
+      if (ids.length >= p.maxLength()) {
+        throw new InvalidParameterException("max_length", "the prompt has " + ids.length + " tokens, max_length "
+            + p.maxLength() + " leaves no room for new tokens; raise max_length or set max_new_tokens");
+      }
       maxNew = Math.max(1, Math.min(p.maxLength(), context) - ids.length);
     }
     int keep = Math.min(ids.length, context - maxNew);

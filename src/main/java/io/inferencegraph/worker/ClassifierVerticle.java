@@ -30,8 +30,8 @@ public final class ClassifierVerticle extends ModelVerticle<ClassifyRequest, Cla
   }
 
   @Override
-  AutoCloseable openBatcher() {
-    batcher = new ClassifierBatcher(classifier, limits, observer);
+  ClassifierBatcher openBatcher() {
+    batcher = ClassifierBatcher.start(classifier, limits, observer);
     return batcher;
   }
 

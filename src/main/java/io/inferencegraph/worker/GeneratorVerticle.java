@@ -31,8 +31,8 @@ public final class GeneratorVerticle extends ModelVerticle<GenerateRequest, Cont
   }
 
   @Override
-  AutoCloseable openBatcher() {
-    batcher = new ContinuousBatcher(generator, limits, observer);
+  ContinuousBatcher openBatcher() {
+    batcher = ContinuousBatcher.start(generator, limits, observer);
     return batcher;
   }
 

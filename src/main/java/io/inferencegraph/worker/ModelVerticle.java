@@ -4,6 +4,7 @@ import io.inferencegraph.bus.BusCodecs;
 import io.inferencegraph.bus.Failure;
 import io.inferencegraph.bus.FailureCode;
 import io.inferencegraph.bus.Timing;
+import io.inferencegraph.model.BatchQueue;
 import io.inferencegraph.telemetry.InferenceSpan;
 import io.inferencegraph.telemetry.InferenceStats;
 import io.inferencegraph.telemetry.ModelTelemetry;
@@ -24,7 +25,7 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   private final String address;
   private final String operation;
   private final Class<Q> requestType;
-  private AutoCloseable batcher;
+  private BatchQueue<?> batcher;
   private ModelTelemetry telemetry;
 
   ModelVerticle(String name, String address, String operation, Class<Q> requestType) {
@@ -35,7 +36,7 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   }
 
   /** The batch queue this instance feeds; started with the verticle, closed with it. */
-  abstract AutoCloseable openBatcher();
+  abstract BatchQueue<?> openBatcher();
 
   /** Queues the request; throws at once for a request the model refuses or a full queue. */
   abstract CompletableFuture<R> submit(Q request);
@@ -53,20 +54,13 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
     return vertx.eventBus().consumer(address, this::handle).completion();
   }
 
-  /** Runs after the consumer is gone: finishes what was accepted, then stops the batch thread. */
+  /**
+   * Runs after the consumer is gone: the batch loop finishes what was accepted, frees its batch and
+   * ends; no thread is blocked waiting for it, and this context stays free to deliver the replies.
+   */
   @Override
   public Future<?> stop() {
-    // Closing waits for the accepted requests; it must not hold this context, which delivers their replies.
-    return Future.fromCompletionStage(CompletableFuture.runAsync(this::closeBatcher,
-        task -> new Thread(task, "close-" + name).start()), context);
-  }
-
-  private void closeBatcher() {
-    try {
-      batcher.close();
-    } catch (Exception e) {
-      throw new IllegalStateException(name + ": closing the batch queue failed", e);
-    }
+    return Future.fromCompletionStage(batcher.shutdown(), context);
   }
 
   private void handle(Message<Object> message) {

@@ -51,7 +51,7 @@ public final class BatchingBenchmark {
   /** Tokens per second for n concurrent sequences of {@code tokens} new tokens each. */
   private static double run(TextGenerator generator, int n, int tokens) throws Exception {
     BatchLimits limits = new BatchLimits(Math.max(n, 1), Integer.MAX_VALUE, Math.max(n, 1), 0);
-    try (ContinuousBatcher batcher = new ContinuousBatcher(generator, limits, BatchObserver.NONE)) {
+    try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, limits, BatchObserver.NONE)) {
       GenerationParams greedy = GenerationParams.builder().maxNewTokens(tokens).doSample(false)
           .numReturnSequences(1).build();
       long start = System.nanoTime();

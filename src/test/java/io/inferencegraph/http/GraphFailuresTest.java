@@ -44,7 +44,10 @@ class GraphFailuresTest {
     generators.getJsonObject(1).put("path", broken.toString());
     WebClient client = WebClient.create(vertx);
     GraphErrorsTest.deploy(vertx, new JsonObject().put("generators", generators))
-        .compose(main -> postText(client, main.httpPort(), "word ".repeat(600))
+        // max_new_tokens: a prompt this long leaves no room under the configured max_length (400 invalid_parameter).
+        .compose(main -> client.post(main.httpPort(), "localhost", "/classify_generated_texts")
+            .sendJsonObject(new JsonObject().put("text", "word ".repeat(600))
+                .put("parameters", new JsonObject().put("max_new_tokens", 5)))
             .compose(failed -> postText(client, main.httpPort(), "short prompt").map(ok -> List.of(failed, ok))))
         .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
           assertError(responses.get(0), 500, "model_error");

@@ -7,9 +7,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -31,30 +29,18 @@ class ContinuousBatcherTest {
     generator.close();
   }
 
-  /** Counts decode steps and lets a test wait for the n-th one. */
-  static final class StepCounter implements BatchObserver {
-    final AtomicInteger steps = new AtomicInteger();
-    final Semaphore stepped = new Semaphore(0);
-    final List<Integer> sizes = new ArrayList<>();
-
-    @Override
-    public synchronized void onStep(int batchSize, long nanos, int queued) {
-      steps.incrementAndGet();
-      sizes.add(batchSize);
-      stepped.release();
-    }
-
-    void awaitSteps(int n) throws InterruptedException {
-      assertThat(stepped.tryAcquire(n, 20, TimeUnit.SECONDS)).as("%d more steps", n).isTrue();
-    }
-  }
-
   private static Generation alone(String prompt, GenerationParams params) {
     return generator.generate(List.of(prompt), params).get(0).get(0);
   }
 
+  /** Greedy, exactly {@code tokens} new tokens: eos is held back, so the length never depends on the prompt. */
+  static GenerationParams exactly(int tokens) {
+    return GenerationParams.builder().maxNewTokens(tokens).doSample(false).numReturnSequences(1).minNewTokens(tokens)
+        .build();
+  }
+
   @Test
-  @DisplayName("greedy sequences joining at different steps equal their outputs alone")
+  @DisplayName("greedy sequences joining at later steps equal their outputs alone")
   void greedyJoinsAtDifferentSteps() throws Exception {
     assertJoinedEqualsAlone(List.of(Fixtures.greedy(60), Fixtures.greedy(20), Fixtures.greedy(35)));
   }
@@ -82,78 +68,107 @@ class ContinuousBatcherTest {
         .orElseThrow(() -> new AssertionError("every prompt meets eos early; the fixture models changed?"));
   }
 
+  /** The first request runs alone for 3 steps; the second joins at step 4, the third at step 6. */
   private void assertJoinedEqualsAlone(List<GenerationParams> params) throws Exception {
     String first = longRunning(params.get(0));
     String second = longRunning(params.get(1), first);
     List<String> prompts = List.of(first, second, longRunning(params.get(2), first, second));
-    StepCounter counter = new StepCounter();
+    StepLog log = new StepLog();
+    StepLog.Hold beforeSecond = log.holdAt(3);
+    StepLog.Hold beforeThird = log.holdAt(5);
     List<CompletableFuture<ContinuousBatcher.Result>> futures = new ArrayList<>();
-    try (ContinuousBatcher batcher = new ContinuousBatcher(generator, new BatchLimits(16, 100_000, 16, 0), counter)) {
+    try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, new BatchLimits(16, 100_000, 16, 0), log)) {
       futures.add(batcher.submit(prompts.get(0), params.get(0)));
-      counter.awaitSteps(3);
+      beforeSecond.awaitReached();
       futures.add(batcher.submit(prompts.get(1), params.get(1)));
-      counter.awaitSteps(2);
+      beforeSecond.release();
+      beforeThird.awaitReached();
       futures.add(batcher.submit(prompts.get(2), params.get(2)));
+      beforeThird.release();
       for (int i = 0; i < prompts.size(); i++) {
         ContinuousBatcher.Result result = futures.get(i).get(30, TimeUnit.SECONDS);
-        List<Generation> expected = generator.generate(List.of(prompts.get(i)), params.get(i)).get(0);
-        assertThat(result.generations()).as(prompts.get(i)).isEqualTo(expected);
+        assertThat(result.generations()).as(prompts.get(i)).isEqualTo(alone(prompts, params, i));
         assertThat(result.stats().batchSize()).as("ran with company").isGreaterThan(1);
       }
     }
-    assertThat(counter.sizes).contains(1).anyMatch(size -> size >= 3);
+    int one = params.get(0).numReturnSequences();
+    int two = one + params.get(1).numReturnSequences();
+    int three = two + params.get(2).numReturnSequences();
+    assertThat(log.sizes()).startsWith(one, one, one, two, two, three);
+  }
+
+  private static List<Generation> alone(List<String> prompts, List<GenerationParams> params, int i) {
+    return generator.generate(List.of(prompts.get(i)), params.get(i)).get(0);
   }
 
   @Test
   @DisplayName("a short sequence is answered while a longer one in its batch is still running")
   void shortAnsweredFirst() throws Exception {
-    StepCounter counter = new StepCounter();
-    try (ContinuousBatcher batcher = new ContinuousBatcher(generator, new BatchLimits(16, 100_000, 16, 0), counter)) {
-      CompletableFuture<ContinuousBatcher.Result> longOne = batcher.submit(longRunning(Fixtures.greedy(200)),
-          Fixtures.greedy(200));
-      counter.awaitSteps(2);
-      ContinuousBatcher.Result shortOne = batcher.submit("I have an idea!", Fixtures.greedy(4)).get(30, TimeUnit.SECONDS);
-      assertThat(longOne).as("the long sequence is still decoding").isNotDone();
-      assertThat(shortOne.generations().get(0).newTokens()).isLessThanOrEqualTo(4);
-      assertThat(longOne.get(30, TimeUnit.SECONDS).generations().get(0).newTokens()).isGreaterThan(4);
+    StepLog log = new StepLog();
+    StepLog.Hold hold = log.holdAt(2);
+    try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, new BatchLimits(16, 100_000, 16, 0), log)) {
+      CompletableFuture<ContinuousBatcher.Result> longOne = batcher.submit("The quick brown fox", exactly(200));
+      hold.awaitReached();
+      CompletableFuture<ContinuousBatcher.Result> shortOne = batcher.submit("I have an idea!", exactly(4));
+      // Registered before the short one can finish, so it runs on the batch loop at the moment it is answered.
+      CompletableFuture<Boolean> longDoneThen = shortOne.thenApply(result -> longOne.isDone());
+      CompletableFuture<Integer> stepThen = shortOne.thenApply(result -> log.steps());
+      hold.release();
+      assertThat(longDoneThen.get(30, TimeUnit.SECONDS)).as("the long one was done when the short one was answered")
+          .isFalse();
+      assertThat(stepThen.get()).as("answered at step").isEqualTo(2 + 3);
+      assertThat(shortOne.get().generations().get(0).newTokens()).isEqualTo(4);
+      assertThat(longOne.get(30, TimeUnit.SECONDS).generations().get(0).newTokens()).isEqualTo(200);
     }
   }
 
   @Test
-  @DisplayName("a full queue refuses at once with a typed error")
+  @DisplayName("a full queue refuses at once with a typed error, while the batch loop is busy")
   void fullQueueRefused() throws Exception {
-    StepCounter counter = new StepCounter();
-    try (ContinuousBatcher batcher = new ContinuousBatcher(generator, new BatchLimits(1, 100_000, 1, 0), counter)) {
-      CompletableFuture<ContinuousBatcher.Result> running = batcher.submit(longRunning(Fixtures.greedy(200)),
-          Fixtures.greedy(200));
-      counter.awaitSteps(1);
-      CompletableFuture<ContinuousBatcher.Result> waiting = batcher.submit("I have an idea!", Fixtures.greedy(5));
-      long start = System.nanoTime();
-      assertThatThrownBy(() -> batcher.submit("one too many", Fixtures.greedy(5)))
+    StepLog log = new StepLog();
+    StepLog.Hold hold = log.holdAt(1);
+    try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, new BatchLimits(1, 100_000, 1, 0), log)) {
+      CompletableFuture<ContinuousBatcher.Result> running = batcher.submit("The quick brown fox", exactly(20));
+      hold.awaitReached();
+      CompletableFuture<ContinuousBatcher.Result> waiting = batcher.submit("I have an idea!", exactly(5));
+      // The loop is held inside a step: the refusal cannot have waited for it.
+      assertThatThrownBy(() -> batcher.submit("one too many", exactly(5)))
           .isInstanceOf(OverloadedException.class).hasMessageContaining("waiting");
-      assertThat(System.nanoTime() - start).as("refused without waiting").isLessThan(TimeUnit.SECONDS.toNanos(1));
+      assertThat(log.rejected).hasValue(1);
+      hold.release();
       assertThat(running.get(30, TimeUnit.SECONDS).stats().batchSize()).isEqualTo(1);
-      assertThat(waiting.get(30, TimeUnit.SECONDS).stats().queuedNanos()).isPositive();
+      assertThat(waiting.get(30, TimeUnit.SECONDS).stats().batchSize()).isEqualTo(1);
     }
   }
 
   @Test
   @DisplayName("the tokens-in-flight limit keeps requests from sharing a batch when their KV would not fit")
   void tokensInFlightLimit() throws Exception {
-    int tokens = generator.generate(List.of("I have an idea!"), Fixtures.greedy(1)).get(0).get(0).promptTokens() + 30;
-    try (ContinuousBatcher batcher = new ContinuousBatcher(generator, new BatchLimits(16, tokens + 5, 16, 0),
-        BatchObserver.NONE)) {
-      var first = batcher.submit("I have an idea!", Fixtures.greedy(30));
-      var second = batcher.submit("I have an idea!", Fixtures.greedy(30));
-      assertThat(first.get(30, TimeUnit.SECONDS).stats().batchSize()).isEqualTo(1);
-      assertThat(second.get(30, TimeUnit.SECONDS).stats().batchSize()).isEqualTo(1);
+    int tokens = alone("I have an idea!", Fixtures.greedy(1)).promptTokens() + 30;
+    assertThat(largestStepOfTwo(tokens + 5)).as("limit below two requests").isEqualTo(1);
+    assertThat(largestStepOfTwo(2 * tokens)).as("limit fits two requests").isEqualTo(2);
+  }
+
+  /** Two requests of 30 tokens, the second queued while the first is held at its first step. */
+  private static int largestStepOfTwo(int tokensInFlight) throws Exception {
+    StepLog log = new StepLog();
+    StepLog.Hold hold = log.holdAt(1);
+    try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, new BatchLimits(16, tokensInFlight, 16, 0),
+        log)) {
+      var first = batcher.submit("I have an idea!", exactly(30));
+      hold.awaitReached();
+      var second = batcher.submit("I have an idea!", exactly(30));
+      hold.release();
+      first.get(30, TimeUnit.SECONDS);
+      second.get(30, TimeUnit.SECONDS);
     }
+    return log.sizes().stream().mapToInt(Integer::intValue).max().orElseThrow();
   }
 
   @Test
   @DisplayName("invalid parameters are refused at submit, before queueing")
   void invalidAtSubmit() {
-    try (ContinuousBatcher batcher = new ContinuousBatcher(generator, new BatchLimits(4, 10_000, 4, 0),
+    try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, new BatchLimits(4, 10_000, 4, 0),
         BatchObserver.NONE)) {
       assertThatThrownBy(() -> batcher.submit("hi", Fixtures.greedy(100_000)))
           .isInstanceOf(InvalidParameterException.class);
@@ -161,21 +176,26 @@ class ContinuousBatcherTest {
   }
 
   @Test
-  @DisplayName("the classifier batches concurrent texts into one call with the same probabilities")
+  @DisplayName("the classifier classifies the texts that waited during a call in one call, with the same probabilities")
   void classifierBatches() throws Exception {
     List<String> texts = List.of("I love this movie!", "The plot was slow.", "TERRIBLE.", "Fine, I guess.",
         "A masterpiece", "Not for me", "Why?", "Café au lait");
-    StepCounter counter = new StepCounter();
+    StepLog log = new StepLog();
+    StepLog.Hold hold = log.holdAt(1);
     try (TextClassifier classifier = TextClassifier.load(Fixtures.CLASSIFIER, ModelOptions.defaults());
-        ClassifierBatcher batcher = new ClassifierBatcher(classifier, new BatchLimits(8, 100_000, 64, 20), counter)) {
-      List<CompletableFuture<ClassifierBatcher.Result>> futures = texts.stream().map(batcher::submit).toList();
+        ClassifierBatcher batcher = ClassifierBatcher.start(classifier, new BatchLimits(8, 100_000, 64, 0), log)) {
+      List<CompletableFuture<ClassifierBatcher.Result>> futures = new ArrayList<>();
+      futures.add(batcher.submit(texts.get(0)));
+      hold.awaitReached();
+      texts.subList(1, texts.size()).forEach(text -> futures.add(batcher.submit(text)));
+      hold.release();
       for (int i = 0; i < texts.size(); i++) {
         ClassifierBatcher.Result result = futures.get(i).get(30, TimeUnit.SECONDS);
         Classification expected = classifier.classify(List.of(texts.get(i))).get(0);
         assertThat(result.classification().label()).isEqualTo(expected.label());
         assertThat(result.classification().score()).isCloseTo(expected.score(), within(1e-6));
       }
-      assertThat(counter.steps.get()).as("fewer calls than texts").isLessThan(texts.size());
     }
+    assertThat(log.sizes()).containsExactly(1, texts.size() - 1);
   }
 }

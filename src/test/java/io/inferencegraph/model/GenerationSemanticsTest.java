@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -165,5 +166,53 @@ class GenerationSemanticsTest {
       }
     }
     throw new AssertionError("no seed in 0..39 produced eos within 120 tokens at temperature 1.5");
+  }
+
+  @Test
+  @DisplayName("top-k keeps every token tied with the k-th best, as TopKLogitsWarper does")
+  void topKKeepsTies() {
+    float[] logits = {1, 3, 3, 2, 3, 0};
+    Set<Integer> drawn = new TreeSet<>();
+    for (long seed = 0; seed < 200; seed++) {
+      drawn.add(new Sampler(true, 1.0, 2, 1.0, seed).next(FloatBuffer.wrap(logits), 0, logits.length));
+    }
+    assertThat(drawn).containsExactly(1, 2, 4);
+  }
+
+  @Test
+  @DisplayName("a tiny temperature samples the best token, never an overflow's pick")
+  void tinyTemperatureIsGreedy() {
+    float[] logits = {1, 30, 2, -5, Float.NEGATIVE_INFINITY};
+    for (double temperature : new double[] {1e-6, 1e-40, 1e-300, Double.MIN_VALUE}) {
+      assertThat(new Sampler(true, temperature, 0, 1.0, 3).next(FloatBuffer.wrap(logits), 0, logits.length))
+          .as("temperature %s", temperature).isEqualTo(1);
+    }
+    List<Long> greedy = one("The quick brown fox", Fixtures.greedy(20)).tokenIds();
+    for (double temperature : new double[] {1e-6, 1e-300, Double.MIN_VALUE}) {
+      Generation sampled = one("The quick brown fox", GenerationParams.builder().maxNewTokens(20).doSample(true)
+          .temperature(temperature).topK(0).topP(1.0).seed(5L).numReturnSequences(1).build());
+      assertThat(sampled.tokenIds()).as("temperature %s", temperature).isEqualTo(greedy);
+    }
+  }
+
+  @Test
+  @DisplayName("a prompt that already fills max_length is refused, naming max_length, as Hugging Face refuses it")
+  void promptFillsMaxLength() {
+    String prompt = "The quick brown fox";
+    int promptTokens = one(prompt, Fixtures.greedy(1)).promptTokens();
+    for (int maxLength : new int[] {promptTokens, promptTokens - 1}) {
+      assertThatThrownBy(() -> one(prompt, maxLength(maxLength)))
+          .isInstanceOf(InvalidParameterException.class)
+          .hasMessageStartingWith("max_length")
+          .hasMessageContaining("the prompt has " + promptTokens + " tokens");
+    }
+    Generation oneMore = one(prompt, maxLength(promptTokens + 1));
+    assertThat(oneMore.newTokens()).isEqualTo(1);
+    assertThat(one(prompt, GenerationParams.builder().maxLength(promptTokens).maxNewTokens(3).doSample(false).build()).newTokens())
+        .as("max_new_tokens wins").isLessThanOrEqualTo(3);
+  }
+
+  private static GenerationParams maxLength(int maxLength) {
+    return GenerationParams.builder().maxLength(maxLength).doSample(false).numReturnSequences(1).build();
   }
 }

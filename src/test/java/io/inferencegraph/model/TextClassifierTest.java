@@ -4,12 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("The classifier matches the exporting torch model")
 class TextClassifierTest {
@@ -71,5 +77,57 @@ class TextClassifierTest {
     assertThat(result.truncated()).isTrue();
     assertThat(result.tokens()).isEqualTo(512);
     assertThat(result.score()).isBetween(0.0, 1.0);
+  }
+
+  @Test
+  @DisplayName("problem_type regression reports the raw logits, as the pipeline's function_to_apply none does")
+  void regressionScoresAreLogits(@TempDir Path temp) throws IOException {
+    assertScoresAre(withProblemType(temp, "regression"), logit -> logit);
+  }
+
+  @Test
+  @DisplayName("problem_type multi_label_classification applies a sigmoid to each logit")
+  void multiLabelScoresAreSigmoids(@TempDir Path temp) throws IOException {
+    assertScoresAre(withProblemType(temp, "multi_label_classification"), logit -> 1 / (1 + Math.exp(-logit)));
+  }
+
+  @Test
+  @DisplayName("the pipeline's choice of function: regression none, one label or multi-label sigmoid, else softmax")
+  void functionChoiceFollowsThePipeline() {
+    assertThat(Scoring.of("regression", 1)).isEqualTo(Scoring.NONE);
+    assertThat(Scoring.of("regression", 3)).isEqualTo(Scoring.NONE);
+    assertThat(Scoring.of("multi_label_classification", 3)).isEqualTo(Scoring.SIGMOID);
+    assertThat(Scoring.of(null, 1)).isEqualTo(Scoring.SIGMOID);
+    assertThat(Scoring.of("single_label_classification", 1)).isEqualTo(Scoring.SIGMOID);
+    assertThat(Scoring.of("single_label_classification", 2)).isEqualTo(Scoring.SOFTMAX);
+    assertThat(Scoring.of(null, 2)).isEqualTo(Scoring.SOFTMAX);
+  }
+
+  /** A copy of the fixture classifier whose config.json declares another problem_type. */
+  private static Path withProblemType(Path temp, String problemType) throws IOException {
+    Path copy = Fixtures.copy(Fixtures.CLASSIFIER, temp.resolve("classifier"));
+    Path config = copy.resolve("config.json");
+    JsonObject json = JsonParser.parseString(Files.readString(config)).getAsJsonObject();
+    json.addProperty("problem_type", problemType);
+    Files.writeString(config, json.toString());
+    return copy;
+  }
+
+  /** Each label's score is {@code function} of the model's own logit; the top label has the highest. */
+  private static void assertScoresAre(Path model, DoubleUnaryOperator function) {
+    List<String> texts = references.stream().map(r -> r.get("text").getAsString()).toList();
+    try (TextClassifier copy = TextClassifier.load(model, ModelOptions.defaults())) {
+      float[] logits = copy.logits(texts);
+      List<Classification> results = copy.classify(texts);
+      int labels = copy.labels().size();
+      for (int i = 0; i < texts.size(); i++) {
+        List<Double> scores = new ArrayList<>(results.get(i).scores().values());
+        for (int label = 0; label < labels; label++) {
+          assertThat(scores.get(label)).as("%s, label %d", texts.get(i), label)
+              .isCloseTo(function.applyAsDouble(logits[i * labels + label]), within(1e-6));
+        }
+        assertThat(results.get(i).score()).isEqualTo(scores.stream().mapToDouble(Double::doubleValue).max().orElseThrow());
+      }
+    }
   }
 }
