@@ -26,7 +26,8 @@ bench_build() {
   rm -rf "$root/target/bench-classes"
   mkdir -p "$root/target/bench-classes"
   javac --release 17 -encoding UTF-8 -d "$root/target/bench-classes" \
-    -cp "$root/target/classes:$deps" "$root"/src/test/java/io/inferencegraph/bench/*.java
+    -cp "$root/target/classes:$deps" "$root"/src/test/java/io/inferencegraph/bench/*.java \
+    "$root"/src/test/java/io/inferencegraph/hub/{HubStandIn,FakeCdn,FakeRepo}.java
   BENCH_CP="$root/target/bench-classes:$root/target/classes:$deps"
   export OPT_OUT_TRACKING=true
 }
