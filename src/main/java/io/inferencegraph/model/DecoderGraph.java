@@ -1,6 +1,7 @@
 package io.inferencegraph.model;
 
 import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
@@ -11,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,13 +23,17 @@ import java.util.Set;
 
 /**
  * A causal-LM ONNX graph and what its inputs say about how to drive it: with a KV cache
- * ({@code past_key_values.*}), merged (with {@code use_cache_branch}), or full recompute.
+ * ({@code past_key_values.*}), merged (with {@code use_cache_branch}), or full recompute; with or
+ * without a {@code position_ids} input; KV cache and logits in float32 or float16.
  */
 final class DecoderGraph implements AutoCloseable {
   enum Kind { WITH_PAST, MERGED, NO_PAST }
 
   /** Default file names, in order of preference: cached decoders first. */
   static final List<String> FILES = List.of("model", "decoder_model_merged", "decoder_with_past_model", "decoder_model");
+
+  private static final String WITH_PAST_FILE = "decoder_with_past_model";
+  private static final String NO_PAST_FILE = "decoder_model";
 
   private static final String INPUT_IDS = "input_ids";
   private static final String ATTENTION_MASK = "attention_mask";
@@ -44,6 +50,11 @@ final class DecoderGraph implements AutoCloseable {
   final long[] pastHeads;
   final long[] pastHeadDims;
   final int vocab;
+  /** Element type of the KV cache tensors (FLOAT or FLOAT16). */
+  final OnnxJavaType pastType;
+  private final OnnxJavaType logitsType;
+  /** decoder_model.onnx beside a decoder_with_past_model.onnx: what runs the prefill, as optimum did. */
+  private DecoderGraph prefill;
 
   private DecoderGraph(ModelDirectory dir, Path file, OrtSession session, DecoderConfig config) throws OrtException {
     this.session = session;
@@ -65,6 +76,12 @@ final class DecoderGraph implements AutoCloseable {
         presentNames.add("present." + layer + part);
       }
     }
+    if (pastNames.isEmpty()) { // a graph without past inputs may still hand out its keys and values
+      for (int layer = 0; outputs.containsKey("present." + layer + ".key"); layer++) {
+        presentNames.add("present." + layer + ".key");
+        presentNames.add("present." + layer + ".value");
+      }
+    }
     Set<String> known = new LinkedHashSet<>(List.of(INPUT_IDS, ATTENTION_MASK, POSITION_IDS, USE_CACHE_BRANCH));
     known.addAll(pastNames);
     for (String input : inputs.keySet()) {
@@ -83,10 +100,18 @@ final class DecoderGraph implements AutoCloseable {
         throw dir.fail(name(dir) + " has past inputs but no output '" + present + "'");
       }
     }
-    pastHeads = new long[pastNames.size()];
-    pastHeadDims = new long[pastNames.size()];
-    for (int i = 0; i < pastNames.size(); i++) {
-      long[] shape = ((TensorInfo) inputs.get(pastNames.get(i)).getInfo()).getShape();
+    logitsType = floatType(dir, LOGITS, (TensorInfo) outputs.get(LOGITS).getInfo());
+    pastType = presentNames.isEmpty() ? OnnxJavaType.FLOAT
+        : floatType(dir, presentNames.get(0), (TensorInfo) outputs.get(presentNames.get(0)).getInfo());
+    for (String past : pastNames) {
+      if (floatType(dir, past, (TensorInfo) inputs.get(past).getInfo()) != pastType) {
+        throw dir.fail(name(dir) + ": input '" + past + "' is not " + pastType + " like its present outputs");
+      }
+    }
+    pastHeads = new long[presentNames.size()];
+    pastHeadDims = new long[presentNames.size()];
+    for (int i = 0; i < presentNames.size(); i++) {
+      long[] shape = ((TensorInfo) outputs.get(presentNames.get(i)).getInfo()).getShape();
       pastHeads[i] = shape.length == 4 && shape[1] > 0 ? shape[1] : config.heads();
       pastHeadDims[i] = shape.length == 4 && shape[3] > 0 ? shape[3] : config.headDim();
     }
@@ -99,16 +124,70 @@ final class DecoderGraph implements AutoCloseable {
     vocab = config.vocabSize();
   }
 
+  /** Float32 runs as is, float16 through conversions; anything else is refused at load, never per request. */
+  private OnnxJavaType floatType(ModelDirectory dir, String tensor, TensorInfo info) {
+    if (info.type != OnnxJavaType.FLOAT && info.type != OnnxJavaType.FLOAT16) {
+      throw dir.fail(name(dir) + ": '" + tensor + "' is " + info.type + "; only float32 and float16 decoders are supported");
+    }
+    return info.type;
+  }
+
+  /** The graph file, and the one that runs the prefill if it is another. */
+  String files() {
+    return file.getFileName() + (prefill == null ? "" : " + " + prefill.file.getFileName() + " for prefill");
+  }
+
+  /** True when the graph derives positions from the past length: only rows of equal length may share a call. */
+  boolean positionsFromPast() {
+    return !hasPositionIds || (prefill != null && !prefill.hasPositionIds);
+  }
+
   static DecoderGraph open(ModelDirectory dir, DecoderConfig config, ModelOptions options) {
     Path file = options.onnxFile() != null
         ? dir.onnxFile(options.onnxFile())
         : dir.onnxFile(FILES, options.variant());
+    DecoderGraph graph = open(dir, file, config, options);
+    Path companion = prefillCompanion(file);
+    if (graph.kind == Kind.WITH_PAST && companion != null) {
+      try {
+        graph.prefill = open(dir, companion, config, options);
+        graph.checkPrefill(dir);
+      } catch (RuntimeException e) {
+        graph.closeQuietly();
+        throw e;
+      }
+    }
+    return graph;
+  }
+
+  private static DecoderGraph open(ModelDirectory dir, Path file, DecoderConfig config, ModelOptions options) {
     OrtSession session = OnnxSessions.open(dir, file, options.intraOpThreads());
     try {
       return new DecoderGraph(dir, file, session, config);
     } catch (OrtException | RuntimeException e) {
       closeQuietly(session);
       throw e instanceof ModelLoadException m ? m : dir.fail("cannot inspect " + file.getFileName() + ": " + e, e);
+    }
+  }
+
+  /**
+   * decoder_model{suffix}.onnx beside decoder_with_past_model{suffix}.onnx. Optimum ran the first
+   * pass through it and fed the with-past graph only a real past, so that is the path these pairs
+   * were exported and validated for.
+   */
+  private static Path prefillCompanion(Path file) {
+    String name = file.getFileName().toString();
+    if (!name.startsWith(WITH_PAST_FILE)) {
+      return null;
+    }
+    Path companion = file.resolveSibling(NO_PAST_FILE + name.substring(WITH_PAST_FILE.length()));
+    return Files.isRegularFile(companion) ? companion : null;
+  }
+
+  private void checkPrefill(ModelDirectory dir) {
+    if (prefill.kind != Kind.NO_PAST || !prefill.presentNames.equals(presentNames) || prefill.pastType != pastType) {
+      throw dir.fail(prefill.name(dir) + " does not match " + name(dir) + ": expected a decoder without past inputs"
+          + " whose outputs " + presentNames + " are " + pastType);
     }
   }
 
@@ -123,6 +202,14 @@ final class DecoderGraph implements AutoCloseable {
    * that a long prefill does not copy [rows, length, vocab] floats onto the heap.
    */
   Output run(Step step, Scratch scratch) throws OrtException {
+    if (prefill != null && step.past() != null && step.past().length == 0) {
+      return prefill.run(new Step(step.rows(), step.length(), step.inputIds(), step.attentionMask(),
+          step.positionIds(), null), scratch, true);
+    }
+    return run(step, scratch, step.past() != null);
+  }
+
+  private Output run(Step step, Scratch scratch, boolean keepPresent) throws OrtException {
     OrtEnvironment env = OnnxSessions.environment();
     int rows = step.rows();
     int length = step.length();
@@ -141,11 +228,20 @@ final class DecoderGraph implements AutoCloseable {
       for (int i = 0; i < pastNames.size(); i++) {
         inputs.put(pastNames.get(i), step.past().tensors[i]);
       }
-      FloatBuffer logits = scratch.floats(rows * length * vocab);
-      OnnxTensor pinned = track(created, OnnxTensor.createTensor(env, logits, new long[] {rows, length, vocab}));
-      OrtSession.Result result = session.run(inputs, new LinkedHashSet<>(presentNames), Map.of(LOGITS, pinned));
-      FloatBuffer last = lastPositions(logits, rows, length);
-      if (kind == Kind.NO_PAST) {
+      Set<String> wanted = new LinkedHashSet<>(keepPresent ? presentNames : List.of());
+      OrtSession.Result result;
+      FloatBuffer last;
+      if (logitsType == OnnxJavaType.FLOAT) {
+        FloatBuffer logits = scratch.floats(rows * length * vocab);
+        OnnxTensor pinned = track(created, OnnxTensor.createTensor(env, logits, new long[] {rows, length, vocab}));
+        result = session.run(inputs, wanted, Map.of(LOGITS, pinned));
+        last = lastPositions(logits, rows, length);
+      } else {
+        wanted.add(LOGITS); // float16 logits: converted to float for sampling
+        result = session.run(inputs, wanted);
+        last = lastPositions(((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer(), rows, length);
+      }
+      if (!keepPresent) {
         result.close();
         return new Output(last, null);
       }
@@ -184,6 +280,13 @@ final class DecoderGraph implements AutoCloseable {
     return dir.root().relativize(file).toString();
   }
 
+  private void closeQuietly() {
+    closeQuietly(session);
+    if (prefill != null) {
+      prefill.closeQuietly();
+    }
+  }
+
   private static void closeQuietly(OrtSession session) {
     try {
       session.close();
@@ -194,7 +297,13 @@ final class DecoderGraph implements AutoCloseable {
 
   @Override
   public void close() throws OrtException {
-    session.close();
+    try {
+      session.close();
+    } finally {
+      if (prefill != null) {
+        prefill.close();
+      }
+    }
   }
 
   /** A direct float buffer that grows when needed and is reused between steps of one batch. */
