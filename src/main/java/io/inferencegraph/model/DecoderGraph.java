@@ -1,13 +1,10 @@
 package io.inferencegraph.model;
 
-import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
@@ -35,18 +32,18 @@ final class DecoderGraph implements AutoCloseable {
   private static final String WITH_PAST_FILE = "decoder_with_past_model";
   private static final String NO_PAST_FILE = "decoder_model";
 
-  private static final String INPUT_IDS = "input_ids";
-  private static final String ATTENTION_MASK = "attention_mask";
-  private static final String POSITION_IDS = "position_ids";
-  private static final String USE_CACHE_BRANCH = "use_cache_branch";
-  private static final String LOGITS = "logits";
+  private static final String INPUT_IDS = DecoderSignature.INPUT_IDS;
+  private static final String ATTENTION_MASK = DecoderSignature.ATTENTION_MASK;
+  private static final String POSITION_IDS = DecoderSignature.POSITION_IDS;
+  private static final String USE_CACHE_BRANCH = DecoderSignature.USE_CACHE_BRANCH;
+  private static final String LOGITS = DecoderSignature.LOGITS;
 
   final OrtSession session;
   final Path file;
   final Kind kind;
   final boolean hasPositionIds;
-  final List<String> pastNames = new ArrayList<>();
-  final List<String> presentNames = new ArrayList<>();
+  final List<String> pastNames;
+  final List<String> presentNames;
   final long[] pastHeads;
   final long[] pastHeadDims;
   final int vocab;
@@ -59,77 +56,16 @@ final class DecoderGraph implements AutoCloseable {
   private DecoderGraph(ModelDirectory dir, Path file, OrtSession session, DecoderConfig config) throws OrtException {
     this.session = session;
     this.file = file;
-    Map<String, NodeInfo> inputs = session.getInputInfo();
-    Map<String, NodeInfo> outputs = session.getOutputInfo();
-    for (String required : List.of(INPUT_IDS, ATTENTION_MASK)) {
-      if (!inputs.containsKey(required)) {
-        throw dir.fail(name(dir) + " has no input '" + required + "'; inputs are " + inputs.keySet());
-      }
-    }
-    if (!outputs.containsKey(LOGITS)) {
-      throw dir.fail(name(dir) + " has no output 'logits'; outputs are " + outputs.keySet());
-    }
-    hasPositionIds = inputs.containsKey(POSITION_IDS);
-    for (int layer = 0; inputs.containsKey("past_key_values." + layer + ".key"); layer++) {
-      for (String part : List.of(".key", ".value")) {
-        pastNames.add("past_key_values." + layer + part);
-        presentNames.add("present." + layer + part);
-      }
-    }
-    if (pastNames.isEmpty()) { // a graph without past inputs may still hand out its keys and values
-      for (int layer = 0; outputs.containsKey("present." + layer + ".key"); layer++) {
-        presentNames.add("present." + layer + ".key");
-        presentNames.add("present." + layer + ".value");
-      }
-    }
-    Set<String> known = new LinkedHashSet<>(List.of(INPUT_IDS, ATTENTION_MASK, POSITION_IDS, USE_CACHE_BRANCH));
-    known.addAll(pastNames);
-    for (String input : inputs.keySet()) {
-      if (!known.contains(input)) {
-        throw dir.fail(name(dir) + " has an unexpected input '" + input + "' for a GPT-2-style decoder");
-      }
-    }
-    boolean merged = inputs.containsKey(USE_CACHE_BRANCH);
-    kind = pastNames.isEmpty() ? Kind.NO_PAST : merged ? Kind.MERGED : Kind.WITH_PAST;
-    if (kind != Kind.NO_PAST && pastNames.size() != 2 * config.layers()) {
-      throw dir.fail(name(dir) + " has past inputs for " + pastNames.size() / 2 + " layers but config.json says "
-          + config.layers());
-    }
-    for (String present : presentNames) {
-      if (!outputs.containsKey(present)) {
-        throw dir.fail(name(dir) + " has past inputs but no output '" + present + "'");
-      }
-    }
-    logitsType = floatType(dir, LOGITS, (TensorInfo) outputs.get(LOGITS).getInfo());
-    pastType = presentNames.isEmpty() ? OnnxJavaType.FLOAT
-        : floatType(dir, presentNames.get(0), (TensorInfo) outputs.get(presentNames.get(0)).getInfo());
-    for (String past : pastNames) {
-      if (floatType(dir, past, (TensorInfo) inputs.get(past).getInfo()) != pastType) {
-        throw dir.fail(name(dir) + ": input '" + past + "' is not " + pastType + " like its present outputs");
-      }
-    }
-    pastHeads = new long[presentNames.size()];
-    pastHeadDims = new long[presentNames.size()];
-    for (int i = 0; i < presentNames.size(); i++) {
-      long[] shape = ((TensorInfo) outputs.get(presentNames.get(i)).getInfo()).getShape();
-      pastHeads[i] = shape.length == 4 && shape[1] > 0 ? shape[1] : config.heads();
-      pastHeadDims[i] = shape.length == 4 && shape[3] > 0 ? shape[3] : config.headDim();
-    }
-    long[] logitsShape = ((TensorInfo) outputs.get(LOGITS).getInfo()).getShape();
-    long lastDim = logitsShape[logitsShape.length - 1];
-    if (lastDim > 0 && lastDim != config.vocabSize()) {
-      throw dir.fail(name(dir) + " has logits over " + lastDim + " tokens but config.json vocab_size is "
-          + config.vocabSize());
-    }
-    vocab = config.vocabSize();
-  }
-
-  /** Float32 runs as is, float16 through conversions; anything else is refused at load, never per request. */
-  private OnnxJavaType floatType(ModelDirectory dir, String tensor, TensorInfo info) {
-    if (info.type != OnnxJavaType.FLOAT && info.type != OnnxJavaType.FLOAT16) {
-      throw dir.fail(name(dir) + ": '" + tensor + "' is " + info.type + "; only float32 and float16 decoders are supported");
-    }
-    return info.type;
+    DecoderSignature signature = new DecoderSignature(dir, dir.root().relativize(file).toString(), session, config);
+    kind = signature.kind;
+    hasPositionIds = signature.hasPositionIds;
+    pastNames = signature.pastNames;
+    presentNames = signature.presentNames;
+    pastHeads = signature.pastHeads;
+    pastHeadDims = signature.pastHeadDims;
+    vocab = signature.vocab;
+    pastType = signature.pastType;
+    logitsType = signature.logitsType;
   }
 
   /** The graph file, and the one that runs the prefill if it is another. */
@@ -210,36 +146,24 @@ final class DecoderGraph implements AutoCloseable {
   }
 
   private Output run(Step step, Scratch scratch, boolean keepPresent) throws OrtException {
-    OrtEnvironment env = OnnxSessions.environment();
-    int rows = step.rows();
-    int length = step.length();
     int pastLength = step.past() == null ? 0 : step.past().length;
     List<OnnxTensor> created = new ArrayList<>();
-    Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
-      inputs.put(INPUT_IDS, track(created, longs(env, step.inputIds(), rows, length)));
-      inputs.put(ATTENTION_MASK, track(created, longs(env, step.attentionMask(), rows, pastLength + length)));
-      if (hasPositionIds) {
-        inputs.put(POSITION_IDS, track(created, longs(env, step.positionIds(), rows, length)));
-      }
-      if (kind == Kind.MERGED) {
-        inputs.put(USE_CACHE_BRANCH, track(created, OnnxTensor.createTensor(env, new boolean[] {pastLength > 0})));
-      }
-      for (int i = 0; i < pastNames.size(); i++) {
-        inputs.put(pastNames.get(i), step.past().tensors[i]);
-      }
+      Map<String, OnnxTensor> inputs = inputs(step, pastLength, created);
       Set<String> wanted = new LinkedHashSet<>(keepPresent ? presentNames : List.of());
       OrtSession.Result result;
       FloatBuffer last;
       if (logitsType == OnnxJavaType.FLOAT) {
-        FloatBuffer logits = scratch.floats(rows * length * vocab);
-        OnnxTensor pinned = track(created, OnnxTensor.createTensor(env, logits, new long[] {rows, length, vocab}));
+        FloatBuffer logits = scratch.floats(step.rows() * step.length() * vocab);
+        long[] shape = {step.rows(), step.length(), vocab};
+        OnnxTensor pinned = track(created, OnnxTensor.createTensor(OnnxSessions.environment(), logits, shape));
         result = session.run(inputs, wanted, Map.of(LOGITS, pinned));
-        last = lastPositions(logits, rows, length);
+        last = lastPositions(logits, step.rows(), step.length());
       } else {
         wanted.add(LOGITS); // float16 logits: converted to float for sampling
         result = session.run(inputs, wanted);
-        last = lastPositions(((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer(), rows, length);
+        FloatBuffer logits = ((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer();
+        last = lastPositions(logits, step.rows(), step.length());
       }
       if (!keepPresent) {
         result.close();
@@ -247,13 +171,30 @@ final class DecoderGraph implements AutoCloseable {
       }
       OnnxTensor[] present = new OnnxTensor[presentNames.size()];
       for (int i = 0; i < present.length; i++) {
-        OnnxValue value = result.get(presentNames.get(i)).orElseThrow();
-        present[i] = (OnnxTensor) value;
+        present[i] = (OnnxTensor) result.get(presentNames.get(i)).orElseThrow();
       }
-      return new Output(last, new KvCache(present, rows, pastLength + length, result));
+      return new Output(last, new KvCache(present, step.rows(), pastLength + step.length(), result));
     } finally {
       created.forEach(OnnxTensor::close);
     }
+  }
+
+  private Map<String, OnnxTensor> inputs(Step step, int pastLength, List<OnnxTensor> created) throws OrtException {
+    OrtEnvironment env = OnnxSessions.environment();
+    int rows = step.rows();
+    Map<String, OnnxTensor> inputs = new HashMap<>();
+    inputs.put(INPUT_IDS, track(created, longs(env, step.inputIds(), rows, step.length())));
+    inputs.put(ATTENTION_MASK, track(created, longs(env, step.attentionMask(), rows, pastLength + step.length())));
+    if (hasPositionIds) {
+      inputs.put(POSITION_IDS, track(created, longs(env, step.positionIds(), rows, step.length())));
+    }
+    if (kind == Kind.MERGED) {
+      inputs.put(USE_CACHE_BRANCH, track(created, OnnxTensor.createTensor(env, new boolean[] {pastLength > 0})));
+    }
+    for (int i = 0; i < pastNames.size(); i++) {
+      inputs.put(pastNames.get(i), step.past().tensors[i]);
+    }
+    return inputs;
   }
 
   private FloatBuffer lastPositions(FloatBuffer logits, int rows, int length) {
