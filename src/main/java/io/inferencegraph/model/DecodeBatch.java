@@ -4,12 +4,16 @@ import ai.onnxruntime.OrtException;
 import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Sequences decoded together, one ONNX Runtime call per step. Sequences join between steps (their
- * prompts are prefilled, then their KV cache is merged in) and leave as soon as they finish, so a
- * caller can run continuous batching on top. Not thread-safe: one owner drives it.
+ * Sequences decoded together, one ONNX Runtime call per step and cohort. Sequences join between
+ * steps (their prompts are prefilled, then their KV cache is merged in) and leave as soon as they
+ * finish, so a caller can run continuous batching on top. With a {@code position_ids} input every
+ * row shares one cohort, left-padded; a graph that derives positions from the past length would
+ * shift a padded row, so there only rows of equal length share a cohort. Not thread-safe: one owner drives it.
  */
 final class DecodeBatch implements AutoCloseable {
   /** Largest prefill logits tensor, in floats, before a joining group is split (128 MB). */
@@ -17,25 +21,26 @@ final class DecodeBatch implements AutoCloseable {
 
   private final DecoderGraph graph;
   private final boolean useCache;
+  private final boolean equalLengthsOnly;
   private final long padId;
   private final int candidates;
   private final DecoderGraph.Scratch scratch = new DecoderGraph.Scratch();
-  private final List<Sequence> rows = new ArrayList<>();
-  private KvCache cache;
+  private final List<DecodeCohort> cohorts = new ArrayList<>();
 
   DecodeBatch(DecoderGraph graph, boolean useCache, long padId, int candidates) {
     this.graph = graph;
     this.useCache = useCache && graph.kind != DecoderGraph.Kind.NO_PAST;
+    this.equalLengthsOnly = graph.positionsFromPast();
     this.padId = padId;
     this.candidates = candidates;
   }
 
   int size() {
-    return rows.size();
+    return cohorts.stream().mapToInt(c -> c.rows().size()).sum();
   }
 
   List<Sequence> rows() {
-    return List.copyOf(rows);
+    return cohorts.stream().flatMap(c -> c.rows().stream()).toList();
   }
 
   /** Prefills the joining sequences, draws each one's first token and adds them to the batch. */
@@ -43,88 +48,48 @@ final class DecodeBatch implements AutoCloseable {
     for (List<Sequence> group : groups(joining)) {
       DecoderGraph.Output output = runFull(group);
       advance(group, output.lastLogits());
-      if (useCache) {
-        merge(group, output.present());
-      } else {
-        rows.addAll(group);
-      }
+      cohortFor(group.get(0)).join(group, useCache ? output.present() : null);
     }
   }
 
   /** Feeds every sequence its last token and draws the next one. */
   void step() throws OrtException {
-    if (rows.isEmpty()) {
-      return;
-    }
-    if (!useCache) {
-      for (List<Sequence> group : groups(rows)) {
-        advance(group, runFull(group).lastLogits());
+    for (DecodeCohort cohort : cohorts) {
+      if (cohort.rows().isEmpty()) {
+        continue;
       }
-      return;
+      if (!useCache) {
+        for (List<Sequence> group : groups(cohort.rows())) {
+          advance(group, runFull(group).lastLogits());
+        }
+        continue;
+      }
+      DecoderGraph.Output output = graph.run(cohort.nextStep(), scratch);
+      cohort.advanceCache(output.present());
+      advance(cohort.rows(), output.lastLogits());
     }
-    int n = rows.size();
-    int past = cache.length;
-    long[] ids = new long[n];
-    long[] mask = new long[n * (past + 1)];
-    long[] positions = new long[n];
-    for (int r = 0; r < n; r++) {
-      Sequence sequence = rows.get(r);
-      ids[r] = sequence.lastToken();
-      positions[r] = sequence.length() - 1;
-      int padding = past - (sequence.length() - 1);
-      Arrays.fill(mask, r * (past + 1) + padding, (r + 1) * (past + 1), 1L);
-    }
-    DecoderGraph.Output output = graph.run(new DecoderGraph.Step(n, 1, ids, mask, positions, cache), scratch);
-    cache.close();
-    cache = output.present();
-    advance(rows, output.lastLogits());
   }
 
-  /** Removes the finished sequences and returns them; the cache shrinks to the ones left. */
+  /** Removes the finished sequences and returns them; each cohort's cache shrinks to the ones left. */
   List<Sequence> evictFinished() throws OrtException {
-    List<Sequence> finished = rows.stream().filter(Sequence::finished).toList();
-    if (finished.isEmpty()) {
-      return finished;
+    List<Sequence> finished = new ArrayList<>();
+    for (DecodeCohort cohort : cohorts) {
+      finished.addAll(cohort.evictFinished());
     }
-    List<KvCache.Slice> kept = new ArrayList<>();
-    for (int r = 0; r < rows.size(); r++) {
-      if (!rows.get(r).finished()) {
-        kept.add(new KvCache.Slice(cache, r, rows.get(r).length() - 1));
-      }
-    }
-    rows.removeAll(finished);
-    if (cache != null) {
-      KvCache old = cache;
-      cache = rows.isEmpty() ? null : KvCache.gather(graph, kept);
-      old.close();
-    }
+    cohorts.removeIf(cohort -> cohort.rows().isEmpty());
     return finished;
   }
 
-  private void merge(List<Sequence> group, KvCache present) throws OrtException {
-    if (rows.isEmpty()) {
-      cache = present;
-      rows.addAll(group);
-      return;
+  /** The cohort a prefilled sequence joins: the only one, or the one whose rows have its length. */
+  private DecodeCohort cohortFor(Sequence sequence) {
+    for (DecodeCohort cohort : cohorts) {
+      if (!equalLengthsOnly || cohort.rows().get(0).length() == sequence.length()) {
+        return cohort;
+      }
     }
-    List<KvCache.Slice> slices = new ArrayList<>();
-    for (int r = 0; r < rows.size(); r++) {
-      slices.add(new KvCache.Slice(cache, r, rows.get(r).length() - 1));
-    }
-    for (int r = 0; r < group.size(); r++) {
-      slices.add(new KvCache.Slice(present, r, group.get(r).length() - 1));
-    }
-    KvCache merged;
-    try {
-      merged = KvCache.gather(graph, slices);
-    } catch (OrtException | RuntimeException | Error e) {
-      present.close(); // the joining group never made it in: its prefill cache has no owner
-      throw e;
-    }
-    cache.close();
-    present.close();
-    cache = merged;
-    rows.addAll(group);
+    DecodeCohort cohort = new DecodeCohort(graph);
+    cohorts.add(cohort);
+    return cohort;
   }
 
   private void advance(List<Sequence> group, FloatBuffer lastLogits) {
@@ -184,7 +149,18 @@ final class DecodeBatch implements AutoCloseable {
     }
   }
 
+  /** Prefill groups: split to bound the logits tensor and, where positions come from the past, by length. */
   private List<List<Sequence>> groups(List<Sequence> sequences) {
+    Map<Integer, List<Sequence>> byLength = new LinkedHashMap<>();
+    for (Sequence sequence : sequences) {
+      byLength.computeIfAbsent(equalLengthsOnly ? sequence.length() : 0, k -> new ArrayList<>()).add(sequence);
+    }
+    List<List<Sequence>> groups = new ArrayList<>();
+    byLength.values().forEach(sameKey -> groups.addAll(withinBudget(sameKey)));
+    return groups;
+  }
+
+  private List<List<Sequence>> withinBudget(List<Sequence> sequences) {
     List<List<Sequence>> groups = new ArrayList<>();
     List<Sequence> current = new ArrayList<>();
     int longest = 0;
@@ -206,10 +182,7 @@ final class DecodeBatch implements AutoCloseable {
 
   @Override
   public void close() {
-    if (cache != null) {
-      cache.close();
-      cache = null;
-    }
-    rows.clear();
+    cohorts.forEach(DecodeCohort::close);
+    cohorts.clear();
   }
 }

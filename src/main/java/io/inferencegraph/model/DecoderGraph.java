@@ -1,16 +1,15 @@
 package io.inferencegraph.model;
 
-import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
-import ai.onnxruntime.TensorInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,7 +20,8 @@ import java.util.Set;
 
 /**
  * A causal-LM ONNX graph and what its inputs say about how to drive it: with a KV cache
- * ({@code past_key_values.*}), merged (with {@code use_cache_branch}), or full recompute.
+ * ({@code past_key_values.*}), merged (with {@code use_cache_branch}), or full recompute; with or
+ * without a {@code position_ids} input; KV cache and logits in float32 or float16.
  */
 final class DecoderGraph implements AutoCloseable {
   enum Kind { WITH_PAST, MERGED, NO_PAST }
@@ -29,86 +29,101 @@ final class DecoderGraph implements AutoCloseable {
   /** Default file names, in order of preference: cached decoders first. */
   static final List<String> FILES = List.of("model", "decoder_model_merged", "decoder_with_past_model", "decoder_model");
 
-  private static final String INPUT_IDS = "input_ids";
-  private static final String ATTENTION_MASK = "attention_mask";
-  private static final String POSITION_IDS = "position_ids";
-  private static final String USE_CACHE_BRANCH = "use_cache_branch";
-  private static final String LOGITS = "logits";
+  private static final String WITH_PAST_FILE = "decoder_with_past_model";
+  private static final String NO_PAST_FILE = "decoder_model";
+
+  private static final String INPUT_IDS = DecoderSignature.INPUT_IDS;
+  private static final String ATTENTION_MASK = DecoderSignature.ATTENTION_MASK;
+  private static final String POSITION_IDS = DecoderSignature.POSITION_IDS;
+  private static final String USE_CACHE_BRANCH = DecoderSignature.USE_CACHE_BRANCH;
+  private static final String LOGITS = DecoderSignature.LOGITS;
 
   final OrtSession session;
   final Path file;
   final Kind kind;
   final boolean hasPositionIds;
-  final List<String> pastNames = new ArrayList<>();
-  final List<String> presentNames = new ArrayList<>();
+  final List<String> pastNames;
+  final List<String> presentNames;
   final long[] pastHeads;
   final long[] pastHeadDims;
   final int vocab;
+  /** Element type of the KV cache tensors (FLOAT or FLOAT16). */
+  final OnnxJavaType pastType;
+  private final OnnxJavaType logitsType;
+  /** decoder_model.onnx beside a decoder_with_past_model.onnx: what runs the prefill, as optimum did. */
+  private DecoderGraph prefill;
 
   private DecoderGraph(ModelDirectory dir, Path file, OrtSession session, DecoderConfig config) throws OrtException {
     this.session = session;
     this.file = file;
-    Map<String, NodeInfo> inputs = session.getInputInfo();
-    Map<String, NodeInfo> outputs = session.getOutputInfo();
-    for (String required : List.of(INPUT_IDS, ATTENTION_MASK)) {
-      if (!inputs.containsKey(required)) {
-        throw dir.fail(name(dir) + " has no input '" + required + "'; inputs are " + inputs.keySet());
-      }
-    }
-    if (!outputs.containsKey(LOGITS)) {
-      throw dir.fail(name(dir) + " has no output 'logits'; outputs are " + outputs.keySet());
-    }
-    hasPositionIds = inputs.containsKey(POSITION_IDS);
-    for (int layer = 0; inputs.containsKey("past_key_values." + layer + ".key"); layer++) {
-      for (String part : List.of(".key", ".value")) {
-        pastNames.add("past_key_values." + layer + part);
-        presentNames.add("present." + layer + part);
-      }
-    }
-    Set<String> known = new LinkedHashSet<>(List.of(INPUT_IDS, ATTENTION_MASK, POSITION_IDS, USE_CACHE_BRANCH));
-    known.addAll(pastNames);
-    for (String input : inputs.keySet()) {
-      if (!known.contains(input)) {
-        throw dir.fail(name(dir) + " has an unexpected input '" + input + "' for a GPT-2-style decoder");
-      }
-    }
-    boolean merged = inputs.containsKey(USE_CACHE_BRANCH);
-    kind = pastNames.isEmpty() ? Kind.NO_PAST : merged ? Kind.MERGED : Kind.WITH_PAST;
-    if (kind != Kind.NO_PAST && pastNames.size() != 2 * config.layers()) {
-      throw dir.fail(name(dir) + " has past inputs for " + pastNames.size() / 2 + " layers but config.json says "
-          + config.layers());
-    }
-    for (String present : presentNames) {
-      if (!outputs.containsKey(present)) {
-        throw dir.fail(name(dir) + " has past inputs but no output '" + present + "'");
-      }
-    }
-    pastHeads = new long[pastNames.size()];
-    pastHeadDims = new long[pastNames.size()];
-    for (int i = 0; i < pastNames.size(); i++) {
-      long[] shape = ((TensorInfo) inputs.get(pastNames.get(i)).getInfo()).getShape();
-      pastHeads[i] = shape.length == 4 && shape[1] > 0 ? shape[1] : config.heads();
-      pastHeadDims[i] = shape.length == 4 && shape[3] > 0 ? shape[3] : config.headDim();
-    }
-    long[] logitsShape = ((TensorInfo) outputs.get(LOGITS).getInfo()).getShape();
-    long lastDim = logitsShape[logitsShape.length - 1];
-    if (lastDim > 0 && lastDim != config.vocabSize()) {
-      throw dir.fail(name(dir) + " has logits over " + lastDim + " tokens but config.json vocab_size is "
-          + config.vocabSize());
-    }
-    vocab = config.vocabSize();
+    DecoderSignature signature = new DecoderSignature(dir, dir.root().relativize(file).toString(), session, config);
+    kind = signature.kind;
+    hasPositionIds = signature.hasPositionIds;
+    pastNames = signature.pastNames;
+    presentNames = signature.presentNames;
+    pastHeads = signature.pastHeads;
+    pastHeadDims = signature.pastHeadDims;
+    vocab = signature.vocab;
+    pastType = signature.pastType;
+    logitsType = signature.logitsType;
+  }
+
+  /** The graph file, and the one that runs the prefill if it is another. */
+  String files() {
+    return file.getFileName() + (prefill == null ? "" : " + " + prefill.file.getFileName() + " for prefill");
+  }
+
+  /** True when the graph derives positions from the past length: only rows of equal length may share a call. */
+  boolean positionsFromPast() {
+    return !hasPositionIds || (prefill != null && !prefill.hasPositionIds);
   }
 
   static DecoderGraph open(ModelDirectory dir, DecoderConfig config, ModelOptions options) {
     Path file = options.onnxFile() != null
         ? dir.onnxFile(options.onnxFile())
         : dir.onnxFile(FILES, options.variant());
+    DecoderGraph graph = open(dir, file, config, options);
+    Path companion = prefillCompanion(file);
+    if (graph.kind == Kind.WITH_PAST && companion != null) {
+      try {
+        graph.prefill = open(dir, companion, config, options);
+        graph.checkPrefill(dir);
+      } catch (RuntimeException e) {
+        graph.closeQuietly();
+        throw e;
+      }
+    }
+    return graph;
+  }
+
+  private static DecoderGraph open(ModelDirectory dir, Path file, DecoderConfig config, ModelOptions options) {
     OrtSession session = OnnxSessions.open(dir, file, options.intraOpThreads());
     try {
       return new DecoderGraph(dir, file, session, config);
     } catch (OrtException | RuntimeException e) {
       closeQuietly(session);
       throw e instanceof ModelLoadException m ? m : dir.fail("cannot inspect " + file.getFileName() + ": " + e, e);
+    }
+  }
+
+  /**
+   * decoder_model{suffix}.onnx beside decoder_with_past_model{suffix}.onnx. Optimum ran the first
+   * pass through it and fed the with-past graph only a real past, so that is the path these pairs
+   * were exported and validated for.
+   */
+  private static Path prefillCompanion(Path file) {
+    String name = file.getFileName().toString();
+    if (!name.startsWith(WITH_PAST_FILE)) {
+      return null;
+    }
+    Path companion = file.resolveSibling(NO_PAST_FILE + name.substring(WITH_PAST_FILE.length()));
+    return Files.isRegularFile(companion) ? companion : null;
+  }
+
+  private void checkPrefill(ModelDirectory dir) {
+    if (prefill.kind != Kind.NO_PAST || !prefill.presentNames.equals(presentNames) || prefill.pastType != pastType) {
+      throw dir.fail(prefill.name(dir) + " does not match " + name(dir) + ": expected a decoder without past inputs"
+          + " whose outputs " + presentNames + " are " + pastType);
     }
   }
 
@@ -123,48 +138,70 @@ final class DecoderGraph implements AutoCloseable {
    * that a long prefill does not copy [rows, length, vocab] floats onto the heap.
    */
   Output run(Step step, Scratch scratch) throws OrtException {
-    OrtEnvironment env = OnnxSessions.environment();
-    int rows = step.rows();
-    int length = step.length();
+    if (prefill != null && step.past() != null && step.past().length == 0) {
+      return prefill.run(new Step(step.rows(), step.length(), step.inputIds(), step.attentionMask(),
+          step.positionIds(), null), scratch, true);
+    }
+    return run(step, scratch, step.past() != null);
+  }
+
+  private Output run(Step step, Scratch scratch, boolean keepPresent) throws OrtException {
     int pastLength = step.past() == null ? 0 : step.past().length;
     List<OnnxTensor> created = new ArrayList<>();
-    Map<String, OnnxTensor> inputs = new HashMap<>();
     try {
-      inputs.put(INPUT_IDS, track(created, longs(env, step.inputIds(), rows, length)));
-      inputs.put(ATTENTION_MASK, track(created, longs(env, step.attentionMask(), rows, pastLength + length)));
-      if (hasPositionIds) {
-        inputs.put(POSITION_IDS, track(created, longs(env, step.positionIds(), rows, length)));
+      Map<String, OnnxTensor> inputs = inputs(step, pastLength, created);
+      Set<String> wanted = new LinkedHashSet<>(keepPresent ? presentNames : List.of());
+      OrtSession.Result result;
+      FloatBuffer last;
+      if (logitsType == OnnxJavaType.FLOAT) {
+        FloatBuffer logits = scratch.floats(step.rows() * step.length() * vocab);
+        long[] shape = {step.rows(), step.length(), vocab};
+        OnnxTensor pinned = track(created, OnnxTensor.createTensor(OnnxSessions.environment(), logits, shape));
+        result = session.run(inputs, wanted, Map.of(LOGITS, pinned));
+        last = lastPositions(logits, step.rows(), step.length());
+      } else {
+        wanted.add(LOGITS); // float16 logits: converted to float for sampling
+        result = session.run(inputs, wanted);
+        FloatBuffer logits = ((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer();
+        last = lastPositions(logits, step.rows(), step.length());
       }
-      if (kind == Kind.MERGED) {
-        inputs.put(USE_CACHE_BRANCH, track(created, OnnxTensor.createTensor(env, new boolean[] {pastLength > 0})));
-      }
-      for (int i = 0; i < pastNames.size(); i++) {
-        inputs.put(pastNames.get(i), step.past().tensors[i]);
-      }
-      FloatBuffer logits = scratch.floats(rows * length * vocab);
-      OnnxTensor pinned = track(created, OnnxTensor.createTensor(env, logits, new long[] {rows, length, vocab}));
-      OrtSession.Result result = session.run(inputs, new LinkedHashSet<>(presentNames), Map.of(LOGITS, pinned));
       boolean handedOver = false;
       try {
-        FloatBuffer last = lastPositions(logits, rows, length);
-        if (kind == Kind.NO_PAST) {
+        if (!keepPresent) {
           return new Output(last, null);
         }
         OnnxTensor[] present = new OnnxTensor[presentNames.size()];
         for (int i = 0; i < present.length; i++) {
-          OnnxValue value = result.get(presentNames.get(i)).orElseThrow();
-          present[i] = (OnnxTensor) value;
+          present[i] = (OnnxTensor) result.get(presentNames.get(i)).orElseThrow();
         }
         handedOver = true;
-        return new Output(last, new KvCache(present, rows, pastLength + length, result));
+        return new Output(last, new KvCache(present, step.rows(), pastLength + step.length(), result));
       } finally {
         if (!handedOver) {
-          result.close(); // the KV cache owns the result from here on; anything else must not keep it
+          result.close(); // the KV cache owns the result from here on; nothing else may keep it
         }
       }
     } finally {
       created.forEach(OnnxTensor::close);
     }
+  }
+
+  private Map<String, OnnxTensor> inputs(Step step, int pastLength, List<OnnxTensor> created) throws OrtException {
+    OrtEnvironment env = OnnxSessions.environment();
+    int rows = step.rows();
+    Map<String, OnnxTensor> inputs = new HashMap<>();
+    inputs.put(INPUT_IDS, track(created, longs(env, step.inputIds(), rows, step.length())));
+    inputs.put(ATTENTION_MASK, track(created, longs(env, step.attentionMask(), rows, pastLength + step.length())));
+    if (hasPositionIds) {
+      inputs.put(POSITION_IDS, track(created, longs(env, step.positionIds(), rows, step.length())));
+    }
+    if (kind == Kind.MERGED) {
+      inputs.put(USE_CACHE_BRANCH, track(created, OnnxTensor.createTensor(env, new boolean[] {pastLength > 0})));
+    }
+    for (int i = 0; i < pastNames.size(); i++) {
+      inputs.put(pastNames.get(i), step.past().tensors[i]);
+    }
+    return inputs;
   }
 
   private FloatBuffer lastPositions(FloatBuffer logits, int rows, int length) {
@@ -191,6 +228,13 @@ final class DecoderGraph implements AutoCloseable {
     return dir.root().relativize(file).toString();
   }
 
+  private void closeQuietly() {
+    closeQuietly(session);
+    if (prefill != null) {
+      prefill.closeQuietly();
+    }
+  }
+
   private static void closeQuietly(OrtSession session) {
     try {
       session.close();
@@ -201,7 +245,13 @@ final class DecoderGraph implements AutoCloseable {
 
   @Override
   public void close() throws OrtException {
-    session.close();
+    try {
+      session.close();
+    } finally {
+      if (prefill != null) {
+        prefill.close();
+      }
+    }
   }
 
   /** A direct float buffer that grows when needed and is reused between steps of one batch. */

@@ -5,7 +5,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +12,7 @@ import java.util.Map;
 /**
  * The past keys and values of a batch: one tensor per past input, each [rows, heads, length,
  * headDim]. Row r holds its valid entries in its last columns; the columns before are left padding
- * that the attention mask hides.
+ * that the attention mask hides. Elements are copied as bytes, so float16 caches stay float16.
  */
 final class KvCache implements AutoCloseable {
   /** Where one row of a new cache comes from: a row of an existing cache and its valid length. */
@@ -23,7 +22,7 @@ final class KvCache implements AutoCloseable {
   final int rows;
   final int length;
   private final AutoCloseable owner;
-  private FloatBuffer[] data;
+  private ByteBuffer[] data;
 
   KvCache(OnnxTensor[] tensors, int rows, int length, AutoCloseable owner) {
     this.tensors = tensors;
@@ -37,7 +36,8 @@ final class KvCache implements AutoCloseable {
     OnnxTensor[] tensors = new OnnxTensor[graph.pastNames.size()];
     for (int i = 0; i < tensors.length; i++) {
       long[] shape = {rows, graph.pastHeads[i], 0, graph.pastHeadDims[i]};
-      tensors[i] = OnnxTensor.createTensor(OnnxSessions.environment(), FloatBuffer.allocate(0), shape);
+      tensors[i] = OnnxTensor.createTensor(OnnxSessions.environment(), ByteBuffer.allocateDirect(0), shape,
+          graph.pastType);
     }
     return new KvCache(tensors, rows, 0, null);
   }
@@ -51,35 +51,35 @@ final class KvCache implements AutoCloseable {
     int rows = slices.size();
     OrtEnvironment env = OnnxSessions.environment();
     OnnxTensor[] tensors = new OnnxTensor[graph.pastNames.size()];
-    Map<KvCache, FloatBuffer[]> sources = new IdentityHashMap<>();
+    int bytes = graph.pastType.size;
+    Map<KvCache, ByteBuffer[]> sources = new IdentityHashMap<>();
     for (Slice slice : slices) {
       sources.computeIfAbsent(slice.source(), KvCache::data);
     }
     for (int t = 0; t < tensors.length; t++) {
       int heads = (int) graph.pastHeads[t];
       int dim = (int) graph.pastHeadDims[t];
-      FloatBuffer target = ByteBuffer.allocateDirect(Float.BYTES * rows * heads * length * dim)
-          .order(ByteOrder.nativeOrder()).asFloatBuffer();
+      ByteBuffer target = ByteBuffer.allocateDirect(bytes * rows * heads * length * dim).order(ByteOrder.nativeOrder());
       for (int r = 0; r < rows; r++) {
         Slice slice = slices.get(r);
-        FloatBuffer source = sources.get(slice.source())[t];
+        ByteBuffer source = sources.get(slice.source())[t];
         int sourceLength = slice.source().length;
         for (int h = 0; h < heads; h++) {
           int from = ((slice.row() * heads + h) * sourceLength + sourceLength - slice.valid()) * dim;
           int to = ((r * heads + h) * length + length - slice.valid()) * dim;
-          target.put(to, source, from, slice.valid() * dim);
+          target.put(to * bytes, source, from * bytes, slice.valid() * dim * bytes);
         }
       }
-      tensors[t] = OnnxTensor.createTensor(env, target, new long[] {rows, heads, length, dim});
+      tensors[t] = OnnxTensor.createTensor(env, target, new long[] {rows, heads, length, dim}, graph.pastType);
     }
     return new KvCache(tensors, rows, length, null);
   }
 
-  private FloatBuffer[] data() {
+  private ByteBuffer[] data() {
     if (data == null) {
-      data = new FloatBuffer[tensors.length];
+      data = new ByteBuffer[tensors.length];
       for (int i = 0; i < tensors.length; i++) {
-        data[i] = tensors[i].getFloatBuffer();
+        data[i] = tensors[i].getByteBuffer();
       }
     }
     return data;

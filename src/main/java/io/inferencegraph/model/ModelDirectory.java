@@ -5,10 +5,12 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** A model in the Hugging Face hub layout of an ONNX export: config, tokenizer and graph files. */
 public final class ModelDirectory {
@@ -63,6 +65,48 @@ public final class ModelDirectory {
       }
     }
     return max;
+  }
+
+  /** tokenizer_config.json, if the export has one. */
+  public Optional<JsonObject> tokenizerConfig() {
+    return readJson("tokenizer_config.json");
+  }
+
+  /**
+   * tokenizer_config.json's {@code model_max_length}; empty when absent or when it is the "no limit"
+   * sentinel transformers writes for a tokenizer without one (int(1e30)).
+   */
+  public OptionalInt modelMaxLength() {
+    JsonElement value = tokenizerConfig().map(c -> c.get("model_max_length")).orElse(null);
+    if (value == null || value.isJsonNull()) {
+      return OptionalInt.empty();
+    }
+    BigDecimal length;
+    try {
+      length = value.getAsBigDecimal();
+    } catch (RuntimeException e) {
+      throw fail("tokenizer_config.json model_max_length must be a number, got " + value);
+    }
+    if (length.signum() <= 0 || length.stripTrailingZeros().scale() > 0) {
+      throw fail("tokenizer_config.json model_max_length must be a positive whole number, got " + value);
+    }
+    return length.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0 ? OptionalInt.empty()
+        : OptionalInt.of(length.intValueExact());
+  }
+
+  /**
+   * tokenizer_config.json's {@code clean_up_tokenization_spaces}; false when absent, transformers'
+   * default since 4.45.
+   */
+  public boolean cleanUpTokenizationSpaces() {
+    JsonElement value = tokenizerConfig().map(c -> c.get("clean_up_tokenization_spaces")).orElse(null);
+    if (value == null || value.isJsonNull()) {
+      return false;
+    }
+    if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isBoolean()) {
+      throw fail("tokenizer_config.json clean_up_tokenization_spaces must be true or false, got " + value);
+    }
+    return value.getAsBoolean();
   }
 
   /**

@@ -56,7 +56,8 @@ public final class TextClassifier implements AutoCloseable {
     if (dir.tokenizerMaxId() + 1 > vocab) {
       throw dir.fail("tokenizer.json has " + (dir.tokenizerMaxId() + 1) + " tokens but config.json vocab_size is " + vocab);
     }
-    int maxTokens = config.has("max_position_embeddings") ? config.get("max_position_embeddings").getAsInt() : 512;
+    int maxTokens = TextTokenizer.maxLength(dir,
+        config.has("max_position_embeddings") ? config.get("max_position_embeddings").getAsInt() : 512);
     Scoring scoring = Scoring.of(config.has("problem_type") && !config.get("problem_type").isJsonNull()
         ? config.get("problem_type").getAsString() : null, labels.size());
     long padId = config.has("pad_token_id") && !config.get("pad_token_id").isJsonNull()

@@ -27,10 +27,12 @@ public final class TextGenerator implements AutoCloseable {
   private final TextTokenizer tokenizer;
   private final int candidates;
   private final boolean useCache;
+  private final int context;
 
   private TextGenerator(String name, DecoderConfig config, DecoderGraph graph, TextTokenizer tokenizer, int candidates,
-      boolean useCache) {
+      boolean useCache, int context) {
     this.useCache = useCache;
+    this.context = context;
     this.name = name;
     this.config = config;
     this.graph = graph;
@@ -50,7 +52,7 @@ public final class TextGenerator implements AutoCloseable {
     try {
       DecoderGraph graph = DecoderGraph.open(dir, config, options);
       return new TextGenerator(dir.root().getFileName().toString(), config, graph, tokenizer, (int) tokenizerSize,
-          options.useCache());
+          options.useCache(), TextTokenizer.maxLength(dir, config.maxPositions()));
     } catch (RuntimeException e) {
       tokenizer.close();
       throw e;
@@ -65,11 +67,12 @@ public final class TextGenerator implements AutoCloseable {
   public String describe() {
     return String.format("%s (%s, %d layers, %d heads, %d wide, vocab %d, context %d, %s, %s)", name,
         config.modelType(), config.layers(), config.heads(), config.hiddenSize(), config.vocabSize(),
-        config.maxPositions(), graph.file.getFileName(), graph.kind.name().toLowerCase());
+        context, graph.files(), graph.kind.name().toLowerCase());
   }
 
+  /** Prompt plus new tokens: the model's positions, or tokenizer_config.json's model_max_length if smaller. */
   public int contextLength() {
-    return config.maxPositions();
+    return context;
   }
 
   /** The model's own defaults: generation_config.json, then task_specific_params["text-generation"]. */
@@ -119,7 +122,6 @@ public final class TextGenerator implements AutoCloseable {
     if (ids.length == 0) {
       ids = new long[] {config.bosTokenId()}; // as Hugging Face does for an empty prompt
     }
-    int context = config.maxPositions();
     int maxNew;
     if (p.maxNewTokens() != null) {
       maxNew = p.maxNewTokens();

@@ -4,16 +4,25 @@ import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A Hugging Face tokenizer.json through DJL, with truncation and special tokens set explicitly
- * per model: DJL would otherwise cut every input at 512 tokens without saying so.
+ * per model (DJL would otherwise cut every input at 512 tokens without saying so), and decoding
+ * that honours tokenizer_config.json's {@code clean_up_tokenization_spaces} as transformers does.
  */
 final class TextTokenizer implements AutoCloseable {
-  private final HuggingFaceTokenizer tokenizer;
+  /** transformers' {@code clean_up_tokenization}, replacements in its order. */
+  private static final List<Map.Entry<String, String>> CLEAN_UP = List.of(Map.entry(" .", "."), Map.entry(" ?", "?"),
+      Map.entry(" !", "!"), Map.entry(" ,", ","), Map.entry(" ' ", "'"), Map.entry(" n't", "n't"),
+      Map.entry(" 'm", "'m"), Map.entry(" 's", "'s"), Map.entry(" 've", "'ve"), Map.entry(" 're", "'re"));
 
-  private TextTokenizer(HuggingFaceTokenizer tokenizer) {
+  private final HuggingFaceTokenizer tokenizer;
+  private final boolean cleanUp;
+
+  private TextTokenizer(HuggingFaceTokenizer tokenizer, boolean cleanUp) {
     this.tokenizer = tokenizer;
+    this.cleanUp = cleanUp;
   }
 
   /** Whole prompts, no special tokens added: the generator decides what to cut. */
@@ -26,6 +35,11 @@ final class TextTokenizer implements AutoCloseable {
     return open(dir, true, maxLength);
   }
 
+  /** The longest input a model takes: its positions, or tokenizer_config.json's model_max_length if smaller. */
+  static int maxLength(ModelDirectory dir, int positions) {
+    return Math.min(positions, dir.modelMaxLength().orElse(positions));
+  }
+
   private static TextTokenizer open(ModelDirectory dir, boolean special, int maxLength) {
     try {
       HuggingFaceTokenizer.Builder builder = HuggingFaceTokenizer.builder()
@@ -36,7 +50,7 @@ final class TextTokenizer implements AutoCloseable {
       if (maxLength > 0) {
         builder.optMaxLength(maxLength);
       }
-      return new TextTokenizer(builder.build());
+      return new TextTokenizer(builder.build(), dir.cleanUpTokenizationSpaces());
     } catch (IOException | RuntimeException e) {
       throw dir.fail("tokenizer.json cannot be loaded: " + e.getMessage(), e);
     }
@@ -50,8 +64,17 @@ final class TextTokenizer implements AutoCloseable {
     return tokenizer.batchEncode(texts);
   }
 
+  /** Special tokens skipped; tokenization spaces cleaned up when tokenizer_config.json asks for it. */
   String decode(long[] ids) {
-    return tokenizer.decode(ids, true);
+    String text = tokenizer.decode(ids, true);
+    return cleanUp ? cleanUp(text) : text;
+  }
+
+  static String cleanUp(String text) {
+    for (Map.Entry<String, String> replacement : CLEAN_UP) {
+      text = text.replace(replacement.getKey(), replacement.getValue());
+    }
+    return text;
   }
 
   @Override

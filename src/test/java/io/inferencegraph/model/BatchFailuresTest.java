@@ -39,6 +39,10 @@ class BatchFailuresTest {
     realPositions = Integer.parseInt(json.replaceAll("(?s).*\"n_positions\": *(\\d+).*", "$1"));
     Files.writeString(config, json.replaceAll("\"n_positions\": *\\d+", "\"n_positions\": 4096")
         .replaceAll("\"n_ctx\": *\\d+", "\"n_ctx\": 4096"));
+    // tokenizer_config.json's model_max_length also bounds the context: lift it too, or prompts are cut to fit.
+    Path tokenizerConfig = broken.resolve("tokenizer_config.json");
+    Files.writeString(tokenizerConfig, Files.readString(tokenizerConfig)
+        .replaceAll("\"model_max_length\": *\\d+", "\"model_max_length\": 4096"));
     generator = TextGenerator.load(broken, ModelOptions.defaults());
   }
 

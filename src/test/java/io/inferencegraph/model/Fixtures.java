@@ -36,12 +36,35 @@ final class Fixtures {
   static List<Prompt> prompts(Path model) {
     JsonObject reference = reference(model);
     List<Prompt> prompts = new ArrayList<>();
-    for (var element : reference.getAsJsonArray("prompts")) {
-      JsonObject prompt = element.getAsJsonObject();
-      prompts.add(new Prompt(prompt.get("text").getAsString(), longs(prompt.getAsJsonArray("input_ids")),
-          longs(prompt.getAsJsonArray("output_ids"))));
-    }
+    reference.getAsJsonArray("prompts").forEach(e -> prompts.add(prompt(e.getAsJsonObject())));
     return prompts;
+  }
+
+  private static Prompt prompt(JsonObject prompt) {
+    return new Prompt(prompt.get("text").getAsString(), longs(prompt.getAsJsonArray("input_ids")),
+        longs(prompt.getAsJsonArray("output_ids")));
+  }
+
+  /**
+   * The greedy reference for one graph file: its onnxruntime reference in reference_variants.json
+   * when torch cannot run it (int8, fp16), else the torch reference.json.
+   */
+  static List<Prompt> prompts(Path model, String onnxFile) {
+    Path file = model.resolve("reference_variants.json");
+    if (!Files.isRegularFile(file)) {
+      return prompts(model);
+    }
+    try {
+      JsonObject variants = JsonParser.parseString(Files.readString(file)).getAsJsonObject().getAsJsonObject("variants");
+      if (!variants.has(onnxFile)) {
+        return prompts(model);
+      }
+      List<Prompt> prompts = new ArrayList<>();
+      variants.getAsJsonObject(onnxFile).getAsJsonArray("prompts").forEach(e -> prompts.add(prompt(e.getAsJsonObject())));
+      return prompts;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   static int referenceMaxNewTokens(Path model) {
