@@ -70,8 +70,14 @@ final class ModelStore {
 
   /** The files a model of its kind needs from its repository. */
   static FileSelector selector(ModelConfig model) {
-    return FileSelector.forOnnxModel(model.kind() == ModelConfig.Kind.GENERATOR ? TextGenerator.GRAPH_FILES
-        : TextClassifier.GRAPH_FILES, model.variant(), model.onnxFile());
+    return model.kind() == ModelConfig.Kind.GENERATOR ? decoder(model.variant(), model.onnxFile())
+        : FileSelector.forOnnxModel(TextClassifier.GRAPH_FILES, model.variant(), model.onnxFile());
+  }
+
+  /** A decoder's files; also the graph for a classifier repo pulled by name, since both look for "model" first. */
+  static FileSelector decoder(String variant, String onnxFile) {
+    return FileSelector.forOnnxModel(TextGenerator.GRAPH_FILES, variant, onnxFile)
+        .withCompanions(TextGenerator.GRAPH_COMPANIONS);
   }
 
   private Errors.CommandFailure missing(ModelConfig model) {

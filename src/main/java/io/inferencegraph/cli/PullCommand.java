@@ -2,10 +2,8 @@ package io.inferencegraph.cli;
 
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.config.ModelSource;
-import io.inferencegraph.hub.FileSelector;
 import io.inferencegraph.hub.RepoRef;
 import io.inferencegraph.hub.Snapshot;
-import io.inferencegraph.model.TextGenerator;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -69,7 +67,6 @@ final class PullCommand implements Callable<Integer> {
   }
 
   private Snapshot pullOne(ModelStore store, RepoRef ref) {
-    // Without a model kind, the generators' graph names: they begin with the classifiers' "model".
-    return store.pull("", ref, FileSelector.forOnnxModel(TextGenerator.GRAPH_FILES, variant, onnxFile));
+    return store.pull("", ref, ModelStore.decoder(variant, onnxFile));
   }
 }

@@ -3,6 +3,7 @@ package io.inferencegraph.hub;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -16,11 +17,13 @@ public final class FileSelector {
   private final List<String> graphCandidates;
   private final String variant;
   private final String onnxFile;
+  private final Map<String, String> companions;
 
-  private FileSelector(List<String> graphCandidates, String variant, String onnxFile) {
+  private FileSelector(List<String> graphCandidates, String variant, String onnxFile, Map<String, String> companions) {
     this.graphCandidates = List.copyOf(graphCandidates);
     this.variant = variant == null ? "" : variant.strip();
     this.onnxFile = onnxFile == null || onnxFile.isBlank() ? null : onnxFile.strip();
+    this.companions = Map.copyOf(companions);
   }
 
   /**
@@ -31,7 +34,16 @@ public final class FileSelector {
     if ((onnxFile == null || onnxFile.isBlank()) && (graphCandidates == null || graphCandidates.isEmpty())) {
       throw new IllegalArgumentException("name an ONNX file or at least one graph candidate");
     }
-    return new FileSelector(graphCandidates == null ? List.of() : graphCandidates, variant, onnxFile);
+    return new FileSelector(graphCandidates == null ? List.of() : graphCandidates, variant, onnxFile, Map.of());
+  }
+
+  /**
+   * Also fetches, when the chosen graph's name starts with a key of {@code byGraph}, the graph named by its value
+   * with the same suffix in the same folder, if the repo has it (a legacy decoder_with_past_model.onnx is prefilled
+   * by its decoder_model.onnx).
+   */
+  public FileSelector withCompanions(Map<String, String> byGraph) {
+    return new FileSelector(graphCandidates, variant, onnxFile, byGraph);
   }
 
   /** The repo paths to fetch, out of a listing of the repo's paths. */
@@ -48,6 +60,10 @@ public final class FileSelector {
     OPTIONAL.stream().filter(present::contains).forEach(selected::add);
     selected.add(graph);
     selected.addAll(externalData(graph, present));
+    companion(graph).filter(present::contains).ifPresent(companion -> {
+      selected.add(companion);
+      selected.addAll(externalData(companion, present));
+    });
     return List.copyOf(selected);
   }
 
@@ -76,6 +92,14 @@ public final class FileSelector {
   private List<String> graphNames() {
     String suffix = variant.isEmpty() ? "" : "_" + variant;
     return graphCandidates.stream().map(name -> name + suffix + ".onnx").toList();
+  }
+
+  private Optional<String> companion(String graph) {
+    int slash = graph.lastIndexOf('/');
+    String folder = graph.substring(0, slash + 1);
+    String name = graph.substring(slash + 1);
+    return companions.entrySet().stream().filter(e -> name.startsWith(e.getKey()))
+        .map(e -> folder + e.getValue() + name.substring(e.getKey().length())).findFirst();
   }
 
   /** Weights kept beside a large graph: "model.onnx_data", "model.onnx.data", "model.onnx_data_1", ... */

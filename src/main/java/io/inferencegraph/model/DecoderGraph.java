@@ -32,6 +32,9 @@ final class DecoderGraph implements AutoCloseable {
   private static final String WITH_PAST_FILE = "decoder_with_past_model";
   private static final String NO_PAST_FILE = "decoder_model";
 
+  /** A with-past graph of the legacy pair and the no-past graph that prefills it, by base name. */
+  static final Map<String, String> COMPANIONS = Map.of(WITH_PAST_FILE, NO_PAST_FILE);
+
   private static final String INPUT_IDS = DecoderSignature.INPUT_IDS;
   private static final String ATTENTION_MASK = DecoderSignature.ATTENTION_MASK;
   private static final String POSITION_IDS = DecoderSignature.POSITION_IDS;

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -20,6 +21,9 @@ public final class TextGenerator implements AutoCloseable {
 
   /** Graph base names looked for, in order, when no file is configured: cached decoders first. */
   public static final List<String> GRAPH_FILES = DecoderGraph.FILES;
+
+  /** Graphs that need another beside them: a legacy with-past decoder is prefilled by its no-past twin. */
+  public static final Map<String, String> GRAPH_COMPANIONS = DecoderGraph.COMPANIONS;
 
   private final String name;
   private final DecoderConfig config;

@@ -29,6 +29,21 @@ class FileSelectorTest {
   }
 
   @Test
+  @DisplayName("a legacy with-past graph brings the no-past graph that prefills it, with the same variant suffix")
+  void companion() {
+    List<String> legacy = List.of("config.json", "tokenizer.json", "onnx/decoder_with_past_model.onnx",
+        "onnx/decoder_model.onnx", "onnx/decoder_with_past_model_quantized.onnx", "onnx/decoder_model_quantized.onnx");
+    FileSelector selector = FileSelector.forOnnxModel(List.of("model", "decoder_with_past_model"), null, null)
+        .withCompanions(java.util.Map.of("decoder_with_past_model", "decoder_model"));
+    assertThat(selector.select(legacy)).endsWith("onnx/decoder_with_past_model.onnx", "onnx/decoder_model.onnx");
+    assertThat(FileSelector.forOnnxModel(List.of("decoder_with_past_model"), "quantized", null)
+        .withCompanions(java.util.Map.of("decoder_with_past_model", "decoder_model")).select(legacy))
+        .endsWith("onnx/decoder_with_past_model_quantized.onnx", "onnx/decoder_model_quantized.onnx");
+    assertThat(selector.select(legacy.subList(0, 3))).as("no companion in the repo: the graph alone")
+        .endsWith("tokenizer.json", "onnx/decoder_with_past_model.onnx");
+  }
+
+  @Test
   @DisplayName("an explicit ONNX file is taken as the exact repo path")
   void explicitFile() {
     assertThat(FileSelector.forOnnxModel(GRAPHS, "quantized", "onnx/decoder_model_merged.onnx").select(REPO))
