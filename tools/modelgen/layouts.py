@@ -8,7 +8,7 @@ import sys
 
 from .common import MODELS_DIR, N_POSITIONS, REPO, log, write_json
 from .decoders import write_decoder_files
-from .gpt2 import export_decoder
+from .gpt2 import export_decoder, greedy_full, greedy_kv
 from .onnx_surgery import make_merged_decoder
 from .tokenizers import gpt2_tokenizer_config
 
@@ -17,6 +17,9 @@ LAYOUTS_BASE = "gpt2-tiny"
 LEGACY_NAME = "gpt2-tiny-legacy"
 ORT_VERSION = "1.30.0"
 ORT_SCRIPT = os.path.join(REPO, "tools", "ort_variants.py")
+# Ends in " '": cleaned up, " ' " then joins the continuation's first word across the prompt boundary, and
+# the pipeline's cut at len(decode(prompt)) shows it (transformers does exactly this).
+CLEAN_UP_PROMPT = "This License is called the '"
 # transformers' PreTrainedTokenizerBase.clean_up_tokenization, in its order
 CLEAN_UP = [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"), (" 'm", "'m"),
             (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")]
@@ -101,11 +104,17 @@ def build_legacy(m, ref, tok, tok_json):
     export_decoder(m, with_past, with_past=True, legacy=True)
     make_merged_decoder(no_past, with_past, os.path.join(onnx_dir, "decoder_model_merged.onnx"))
     prompts = []
-    for p in ref["prompts"]:
+    ids = tok.encode(CLEAN_UP_PROMPT)
+    out, _ = greedy_kv(m, ids, tok.eos_id, ref["max_new_tokens"])
+    assert out == greedy_full(m, ids, tok.eos_id, ref["max_new_tokens"])
+    extra = {"text": CLEAN_UP_PROMPT, "input_ids": ids, "output_ids": out, "output_ids_kv_cache": out,
+             "output_ids_full_recompute": out, "output_text": tok.decode([i for i in out if i != tok.eos_id])}
+    for p in ref["prompts"] + [extra]:
         q = dict(p)
         q["generated_text"] = pipeline_text(tok, p["text"], p["input_ids"], p["output_ids"], clean_up=False)
         q["generated_text_clean_up"] = pipeline_text(tok, p["text"], p["input_ids"], p["output_ids"], clean_up=True)
         prompts.append(q)
+    assert prompts[-1]["generated_text"] != prompts[-1]["generated_text_clean_up"]
     legacy_ref = dict(ref, model=LEGACY_NAME, prompts=prompts,
                       note=ref["note"] + "; generated_text as the HF text-generation pipeline returns it, "
                                          "generated_text_clean_up with clean_up_tokenization_spaces=true")
