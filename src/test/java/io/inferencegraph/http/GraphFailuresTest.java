@@ -59,6 +59,10 @@ class GraphFailuresTest {
     Files.writeString(config, Files.readString(config)
         .replaceAll("\"n_positions\": *\\d+", "\"n_positions\": 4096")
         .replaceAll("\"n_ctx\": *\\d+", "\"n_ctx\": 4096"));
+    // tokenizer_config.json's model_max_length would otherwise keep the context within the graph
+    Path tokenizerConfig = target.resolve("tokenizer_config.json");
+    Files.writeString(tokenizerConfig, Files.readString(tokenizerConfig)
+        .replaceAll("\"model_max_length\": *\\d+", "\"model_max_length\": 4096"));
     return target;
   }
 

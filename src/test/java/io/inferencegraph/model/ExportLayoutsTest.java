@@ -6,7 +6,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Timeout;
@@ -92,22 +95,60 @@ class ExportLayoutsTest {
     // the longest-running prompt first, so that the others join while it decodes
     List<Fixtures.Prompt> prompts = layout.reference().stream()
         .sorted(Comparator.comparingInt((Fixtures.Prompt p) -> p.outputIds().size()).reversed()).toList();
-    ContinuousBatcherTest.StepCounter counter = new ContinuousBatcherTest.StepCounter();
+    Gate gate = new Gate(2, 4);
     List<CompletableFuture<ContinuousBatcher.Result>> futures = new ArrayList<>();
     try (TextGenerator generator = layout.load();
-        ContinuousBatcher batcher = new ContinuousBatcher(generator, new BatchLimits(16, 100_000, 16, 0), counter)) {
+        ContinuousBatcher batcher = new ContinuousBatcher(generator, new BatchLimits(16, 100_000, 16, 0), gate)) {
       futures.add(batcher.submit(prompts.get(0).text(), Fixtures.greedy(maxNew)));
-      counter.awaitSteps(2);
+      gate.awaitHeld();
       futures.add(batcher.submit(prompts.get(1).text(), Fixtures.greedy(maxNew)));
-      counter.awaitSteps(2);
+      gate.release();
+      gate.awaitHeld();
       for (Fixtures.Prompt prompt : prompts.subList(2, prompts.size())) {
         futures.add(batcher.submit(prompt.text(), Fixtures.greedy(maxNew)));
       }
+      gate.release();
       for (int i = 0; i < prompts.size(); i++) {
         ContinuousBatcher.Result result = futures.get(i).get(60, TimeUnit.SECONDS);
         assertThat(result.generations().get(0).tokenIds()).as(prompts.get(i).text()).isEqualTo(prompts.get(i).outputIds());
       }
     }
-    assertThat(counter.sizes).as("batch sizes per step").anyMatch(size -> size >= 2);
+    assertThat(gate.sizes).as("batch sizes per step").anyMatch(size -> size >= 2);
+  }
+
+  /**
+   * Holds the batch after the chosen steps until the test has queued its next prompts, so that they
+   * join while the first one is still decoding, whatever the machine's speed.
+   */
+  static final class Gate implements BatchObserver {
+    final List<Integer> sizes = new CopyOnWriteArrayList<>();
+    private final Set<Integer> holdAfter;
+    private final Semaphore held = new Semaphore(0);
+    private final Semaphore proceed = new Semaphore(0);
+
+    Gate(Integer... holdAfter) {
+      this.holdAfter = Set.of(holdAfter);
+    }
+
+    @Override
+    public void onStep(int batchSize, long nanos, int queued) {
+      sizes.add(batchSize);
+      if (holdAfter.contains(sizes.size())) {
+        held.release();
+        try {
+          proceed.tryAcquire(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+
+    void awaitHeld() throws InterruptedException {
+      assertThat(held.tryAcquire(30, TimeUnit.SECONDS)).as("the batch reached the gate").isTrue();
+    }
+
+    void release() {
+      proceed.release();
+    }
   }
 }
