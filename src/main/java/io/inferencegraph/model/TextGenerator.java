@@ -159,10 +159,10 @@ public final class TextGenerator implements AutoCloseable {
     long[] newIds = sequence.newIds();
     long[] all = Arrays.copyOf(promptIds, promptIds.length + newIds.length);
     System.arraycopy(newIds, 0, all, promptIds.length, newIds.length);
-    // Decoding prompt and continuation together keeps characters split across the boundary whole.
+    // As transformers' text-generation pipeline: decode prompt and continuation together, then cut at the
+    // length of the decoded prompt, even where clean-up joins text across that boundary.
     String full = tokenizer.decode(all);
-    String head = tokenizer.decode(promptIds);
-    String continuation = full.startsWith(head) ? full.substring(head.length()) : tokenizer.decode(newIds);
+    String continuation = full.substring(Math.min(tokenizer.decode(promptIds).length(), full.length()));
     return new Generation(prompt + continuation, promptIds.length, sequence.droppedPromptTokens,
         Arrays.stream(newIds).boxed().toList(), sequence.finishReason());
   }
