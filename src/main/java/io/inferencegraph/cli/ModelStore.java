@@ -30,7 +30,8 @@ final class ModelStore {
 
   /** Settings from HF_* in {@code env}; progress on stderr (a redrawn bar on a terminal). */
   static ModelStore fromEnvironment(Map<String, String> env) {
-    return new ModelStore(HubSettings.fromEnvironment(env), ProgressListener.console(System.err, System.console() != null));
+    return new ModelStore(HubSettings.fromEnvironment(env),
+        ProgressListener.console(System.err, System.console() != null));
   }
 
   HubSettings settings() {

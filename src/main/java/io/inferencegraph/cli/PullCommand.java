@@ -3,7 +3,6 @@ package io.inferencegraph.cli;
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.config.ModelSource;
 import io.inferencegraph.hub.RepoRef;
-import io.inferencegraph.hub.Snapshot;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -27,6 +26,7 @@ final class PullCommand implements Callable<Integer> {
 
   @Spec
   CommandSpec spec;
+
   @ArgGroup(multiplicity = "1")
   What what;
 
@@ -52,7 +52,10 @@ final class PullCommand implements Callable<Integer> {
     ModelStore store = ModelStore.fromEnvironment(env);
     PrintWriter out = spec.commandLine().getOut();
     if (what.repo != null) {
-      out.println(pullOne(store, RepoRef.parse(what.repo)).dir());
+      out.println(store.pull("", RepoRef.parse(what.repo), ModelStore.decoder(variant, onnxFile)).dir());
+    } else if (variant != null || onnxFile != null) {
+      throw new IllegalArgumentException("--variant and --onnx-file go with REPO; with --config each model's "
+          + "variant / onnx_file keys choose its graph");
     } else {
       ConfigFile configFile = new ConfigFile();
       configFile.file = what.config;
@@ -64,9 +67,5 @@ final class PullCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
-  }
-
-  private Snapshot pullOne(ModelStore store, RepoRef ref) {
-    return store.pull("", ref, ModelStore.decoder(variant, onnxFile));
   }
 }

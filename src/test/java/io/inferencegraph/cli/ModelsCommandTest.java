@@ -109,6 +109,8 @@ class ModelsCommandTest {
     assertThat(offline.code).isEqualTo(1);
     assertThat(offline.err.strip()).contains("acme/gpt2-tiny").contains("HF_HUB_OFFLINE").doesNotContain("\n");
     assertThat(run("models", "pull").code).as("neither REPO nor --config").isEqualTo(2);
+    assertThat(run("models", "pull", "--config", config.toString(), "--variant", "int8").code)
+        .as("--variant belongs to REPO").isEqualTo(2);
   }
 
   @Test
