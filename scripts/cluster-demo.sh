@@ -117,12 +117,21 @@ if $FAILOVER; then
     lane "$i" &
     lanes+=($!)
   done
-  sleep 2
+  # Kill once traffic flows (a request has succeeded), and stop once the kill has shown in the
+  # answers (a request has failed): by what happened, not by the clock, so a busy machine waits longer.
+  await_line() { # pattern seconds
+    for _ in $(seq 1 $(($2 * 10))); do
+      cat "$LOGS"/lane-*.log 2>/dev/null | grep -q "$1" && return 0
+      sleep 0.1
+    done
+  }
+  await_line '^200 ' 120
   echo "killing the models node (kill -9 $MODELS_PID) in the middle of traffic"
   kill -9 "$MODELS_PID"
   wait "$MODELS_PID" 2>/dev/null || true
   MODELS_PID=""
-  sleep 5
+  await_line '^50[34] ' 60
+  sleep 1 # let the lanes' requests in flight at that moment end too
   touch "$LOGS/stop"
   wait "${lanes[@]}"
   cat "$LOGS"/lane-*.log >"$LOGS/traffic.log"
