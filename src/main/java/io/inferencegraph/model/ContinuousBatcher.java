@@ -15,21 +15,39 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
   /** A request's sequences and how they went through the batch. */
   public record Result(List<Generation> generations, BatchStats stats) {}
 
+  /** No deadline: the request runs to its end unless its future is cancelled. */
+  public static final long NO_DEADLINE = Long.MAX_VALUE;
+
   static final class Pending {
     final String prompt;
     final List<Sequence> sequences;
     final int tokens;
+    final TokenStream stream;
+    final long deadlineNanos;
     final long enqueued = System.nanoTime();
     final CompletableFuture<Result> future = new CompletableFuture<>();
     long admitted;
     int unfinished;
     int batchSize;
+    /** Its tokens count in {@code tokensInFlight}: from admission until it ends or is dropped. */
+    boolean holdsTokens;
 
-    Pending(String prompt, List<Sequence> sequences) {
+    Pending(String prompt, List<Sequence> sequences, TokenStream stream, long deadlineNanos) {
       this.prompt = prompt;
       this.sequences = sequences;
+      this.stream = stream;
+      this.deadlineNanos = deadlineNanos;
       this.unfinished = sequences.size();
       this.tokens = sequences.stream().mapToInt(s -> s.promptLength + s.maxNewTokens).sum();
+    }
+
+    boolean expired(long now) {
+      return deadlineNanos != NO_DEADLINE && now - deadlineNanos >= 0;
+    }
+
+    /** The caller cancelled the future (it went away) or the deadline passed: no more work for it. */
+    boolean dead(long now) {
+      return future.isCancelled() || (!future.isDone() && expired(now));
     }
   }
 
@@ -56,7 +74,19 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
    * {@link ModelClosedException}; otherwise the future fails only if ONNX Runtime does.
    */
   public CompletableFuture<Result> submit(String prompt, GenerationParams params) {
-    Pending pending = new Pending(prompt, generator.prepare(prompt, params));
+    return submit(prompt, params, TokenListener.NONE, NO_DEADLINE);
+  }
+
+  /**
+   * As {@link #submit(String, GenerationParams)}, with a listener that sees each sequence's text as
+   * it is decoded, and a deadline ({@link System#nanoTime} based, or {@link #NO_DEADLINE}): past
+   * it the request is dropped, queued or running, and fails with {@link DeadlineExceededException}.
+   * Cancelling the returned future drops the request's work at the next step boundary.
+   */
+  public CompletableFuture<Result> submit(String prompt, GenerationParams params, TokenListener listener,
+      long deadlineNanos) {
+    List<Sequence> sequences = generator.prepare(prompt, params);
+    Pending pending = new Pending(prompt, sequences, new TokenStream(generator, listener, sequences), deadlineNanos);
     enqueue(pending);
     return pending.future;
   }
@@ -74,6 +104,11 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
     if (first != null && limits.maxWaitMillis() > 0) {
       awaitCompany(limits.maxBatchSize() - first.sequences.size());
     }
+    if (first != null && first.dead(System.nanoTime())) {
+      drop(first);
+      first = null;
+    }
+    dropDead();
     admit(first);
     if (batch.size() > 0) {
       step();
@@ -99,6 +134,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
     long now = System.nanoTime();
     for (Pending pending : joining) {
       pending.admitted = now;
+      pending.holdsTokens = true;
       tokensInFlight += pending.tokens;
       pending.sequences.forEach(s -> owners.put(s, pending));
       sequences.addAll(pending.sequences);
@@ -109,6 +145,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
       sequences.forEach(Sequence::abort); // a prompt that breaks prefill fails its own requests only
       joining.forEach(pending -> fail(pending, e));
     }
+    joining.forEach(pending -> pending.stream.afterStep());
     finishDone();
   }
 
@@ -133,14 +170,20 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
       Pending pending = owners.get(sequence);
       pending.batchSize = Math.max(pending.batchSize, size);
     }
+    owners.values().stream().distinct().forEach(pending -> pending.stream.afterStep());
     finishDone();
   }
 
   private void finishDone() throws Exception {
     for (Sequence sequence : batch.evictFinished()) {
       Pending pending = owners.remove(sequence);
+      if (pending != null && !pending.stream.silent() && !pending.future.isDone()) {
+        int index = pending.sequences.indexOf(sequence);
+        Generation generation = generator.finish(pending.prompt, sequence);
+        pending.stream.finished(index, generation, generation.generatedText().substring(pending.prompt.length()));
+      }
       if (pending != null && --pending.unfinished == 0 && !pending.future.isDone()) {
-        tokensInFlight -= pending.tokens;
+        settle(pending);
         List<Generation> generations = pending.sequences.stream().map(s -> generator.finish(pending.prompt, s)).toList();
         long now = System.nanoTime();
         BatchStats stats = new BatchStats(pending.admitted - pending.enqueued, now - pending.admitted,
@@ -151,11 +194,45 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
   }
 
   private void fail(Pending pending, Throwable error) {
-    if (!pending.future.isDone()) {
-      tokensInFlight -= pending.tokens;
-      pending.future.completeExceptionally(error);
-    }
+    settle(pending);
+    pending.future.completeExceptionally(error);
     pending.sequences.forEach(owners::remove);
+  }
+
+  /** Gives back the request's share of the token budget, once. */
+  private void settle(Pending pending) {
+    if (pending.holdsTokens) {
+      pending.holdsTokens = false;
+      tokensInFlight -= pending.tokens;
+    }
+  }
+
+  /** Drops cancelled and expired requests: queued ones never start, running ones leave at the next eviction. */
+  private void dropDead() throws Exception {
+    long now = System.nanoTime();
+    for (Pending pending : queue) {
+      if (pending.dead(now) && queue.remove(pending)) {
+        drop(pending);
+      }
+    }
+    for (Pending pending : new ArrayList<>(owners.values())) {
+      if (pending.holdsTokens && pending.dead(now)) {
+        pending.sequences.forEach(Sequence::abort);
+        drop(pending);
+      }
+    }
+    finishDone(); // the aborted rows leave the batch before the next step
+  }
+
+  private void drop(Pending pending) {
+    settle(pending);
+    if (pending.future.isCancelled()) {
+      observer.onCancelled();
+    } else {
+      observer.onExpired();
+      pending.future.completeExceptionally(new DeadlineExceededException(
+          model + ": the request's deadline passed before it was done; its work was dropped"));
+    }
   }
 
   @Override

@@ -149,6 +149,13 @@ public final class TextGenerator implements AutoCloseable {
 
   /** The prompt followed by the decoded continuation, special tokens skipped. */
   Generation finish(String prompt, Sequence sequence) {
+    long[] newIds = sequence.newIds();
+    return new Generation(prompt + continuation(sequence), sequence.promptLength, sequence.droppedPromptTokens,
+        Arrays.stream(newIds).boxed().toList(), sequence.finishReason());
+  }
+
+  /** The sequence's continuation so far, special tokens skipped. */
+  String continuation(Sequence sequence) {
     long[] promptIds = sequence.promptIds();
     long[] newIds = sequence.newIds();
     long[] all = Arrays.copyOf(promptIds, promptIds.length + newIds.length);
@@ -156,9 +163,7 @@ public final class TextGenerator implements AutoCloseable {
     // Decoding prompt and continuation together keeps characters split across the boundary whole.
     String full = tokenizer.decode(all);
     String head = tokenizer.decode(promptIds);
-    String continuation = full.startsWith(head) ? full.substring(head.length()) : tokenizer.decode(newIds);
-    return new Generation(prompt + continuation, promptIds.length, sequence.droppedPromptTokens,
-        Arrays.stream(newIds).boxed().toList(), sequence.finishReason());
+    return full.startsWith(head) ? full.substring(head.length()) : tokenizer.decode(newIds);
   }
 
   @Override
