@@ -25,21 +25,26 @@ import java.util.concurrent.TimeUnit;
  */
 public final class GraphRun {
   private final InferenceGraph graph;
+  private final List<String> generators;
+  private final boolean classified;
   private final GenerateRequest request;
   private final long deadlineNanos;
   private final GraphListener listener;
   private final Future<List<Answer>> answers;
   private boolean cancelled;
 
-  GraphRun(InferenceGraph graph, GenerateRequest request, long deadlineNanos, GraphListener listener) {
+  GraphRun(InferenceGraph graph, List<String> generators, boolean classified, GenerateRequest request,
+      long deadlineNanos, GraphListener listener) {
     this.graph = graph;
+    this.generators = generators;
+    this.classified = classified;
     this.request = request;
     this.deadlineNanos = deadlineNanos;
     this.listener = listener;
     this.answers = request.streamTo() == null ? generateAll().compose(this::classifyInOrder) : streamed();
   }
 
-  /** One answer per generated sequence, generators in configured order. */
+  /** One answer per generated sequence, generators in order; without classification when only generating. */
   public Future<List<Answer>> answers() {
     return answers;
   }
@@ -50,7 +55,7 @@ public final class GraphRun {
       return;
     }
     cancelled = true;
-    for (String model : graph.generators()) {
+    for (String model : generators) {
       graph.bus().publish(Addresses.cancel(model), new CancelRequest(request.requestId()));
     }
   }
@@ -77,13 +82,17 @@ public final class GraphRun {
   }
 
   private Future<List<GenerateReply>> generateAll() {
-    List<Future<GenerateReply>> generated = graph.generators().stream()
+    List<Future<GenerateReply>> generated = generators.stream()
         .map(model -> this.<GenerateReply>ask("generator", model, Addresses.generator(model), request))
         .toList();
     return Future.all(generated).map(all -> all.list());
   }
 
   private Future<List<Answer>> classifyInOrder(List<GenerateReply> replies) {
+    if (!classified) {
+      return Future.succeededFuture(replies.stream().flatMap(reply -> reply.sequences().stream()
+          .map(sequence -> new Answer(reply, sequence, null))).toList());
+    }
     Future<List<Answer>> answers = Future.succeededFuture(new ArrayList<>());
     for (GenerateReply reply : replies) {
       for (int i = 0; i < reply.sequences().size(); i++) {

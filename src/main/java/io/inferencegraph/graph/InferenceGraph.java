@@ -40,16 +40,32 @@ public final class InferenceGraph {
    */
   public GraphRun start(String requestId, String prompt, GenerationParams params, long deadlineNanos,
       GraphListener listener) {
+    return new GraphRun(this, generators, true, request(requestId, prompt, params, listener), deadlineNanos,
+        listener == null ? GraphListener.NONE : listener);
+  }
+
+  /**
+   * Only generator {@code model}, no classification (the OpenAI-compatible door): the same batch
+   * serves it as serves the graph. Answers carry no classification.
+   */
+  public GraphRun generate(String model, String requestId, String prompt, GenerationParams params,
+      long deadlineNanos, GraphListener listener) {
+    return new GraphRun(this, List.of(model), false, request(requestId, prompt, params, listener), deadlineNanos,
+        listener == null ? GraphListener.NONE : listener);
+  }
+
+  private static GenerateRequest request(String requestId, String prompt, GenerationParams params,
+      GraphListener listener) {
     String streamTo = listener == null ? null : Addresses.stream(requestId);
-    GenerateRequest request = new GenerateRequest(requestId, prompt, wire(params), streamTo);
-    return new GraphRun(this, request, deadlineNanos, listener == null ? GraphListener.NONE : listener);
+    return new GenerateRequest(requestId, prompt, wire(params), streamTo);
   }
 
   EventBus bus() {
     return bus;
   }
 
-  List<String> generators() {
+  /** The generators, in the graph's order. */
+  public List<String> generators() {
     return generators;
   }
 

@@ -83,6 +83,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/livez").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
     router.get("/readyz").handler(this::ready);
     router.get("/healthz").handler(this::ready);
+    new OpenAiRoutes(config, graph).mount(router, TimeoutHandler.create(config.http().requestTimeoutMs(), 504),
+        admission);
     ObservabilityRoutes.mount(router, Telemetry.of(vertx));
     router.route().failureHandler(ErrorMapper::handle);
     // No route matched: vert.x-web answers these itself, through the same mapper.

@@ -170,7 +170,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
       Pending pending = owners.get(sequence);
       pending.batchSize = Math.max(pending.batchSize, size);
     }
-    owners.values().stream().distinct().forEach(pending -> pending.stream.afterStep());
+    owners.values().stream().distinct().filter(p -> !p.future.isDone()).forEach(p -> p.stream.afterStep());
     finishDone();
   }
 
