@@ -30,11 +30,11 @@ final class OpenAiRoutes {
 
   /** {@code edge}: the handlers every inference request passes first (timeout, admission). */
   void mount(Router router, Handler<RoutingContext> timeout, Handler<RoutingContext> admission) {
-    router.get("/v1/models").handler(this::models);
+    router.get("/v1/models").handler(this::models).failureHandler(OpenAiRoutes::fail);
     router.post("/v1/completions").handler(timeout).handler(admission)
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .handler(this::completions);
-    router.route("/v1/*").failureHandler(OpenAiRoutes::fail);
+        .handler(this::completions)
+        .failureHandler(OpenAiRoutes::fail);
   }
 
   private void models(RoutingContext ctx) {
