@@ -11,48 +11,15 @@ import java.util.concurrent.CompletableFuture;
  * boundary, and each request is answered as soon as its own sequences finish. Every sequence keeps
  * its own parameters and random source, so its output is what it would be alone.
  */
-public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pending> {
+public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
   /** A request's sequences and how they went through the batch. */
   public record Result(List<Generation> generations, BatchStats stats) {}
 
   /** No deadline: the request runs to its end unless its future is cancelled. */
   public static final long NO_DEADLINE = Long.MAX_VALUE;
 
-  static final class Pending {
-    final String prompt;
-    final List<Sequence> sequences;
-    final int tokens;
-    final TokenStream stream;
-    final long deadlineNanos;
-    final long enqueued = System.nanoTime();
-    final CompletableFuture<Result> future = new CompletableFuture<>();
-    long admitted;
-    int unfinished;
-    int batchSize;
-    /** Its tokens count in {@code tokensInFlight}: from admission until it ends or is dropped. */
-    boolean holdsTokens;
-
-    Pending(String prompt, List<Sequence> sequences, TokenStream stream, long deadlineNanos) {
-      this.prompt = prompt;
-      this.sequences = sequences;
-      this.stream = stream;
-      this.deadlineNanos = deadlineNanos;
-      this.unfinished = sequences.size();
-      this.tokens = sequences.stream().mapToInt(s -> s.promptLength + s.maxNewTokens).sum();
-    }
-
-    boolean expired(long now) {
-      return deadlineNanos != NO_DEADLINE && now - deadlineNanos >= 0;
-    }
-
-    /** The caller cancelled the future (it went away) or the deadline passed: no more work for it. */
-    boolean dead(long now) {
-      return future.isCancelled() || (!future.isDone() && expired(now));
-    }
-  }
-
   private final TextGenerator generator;
-  private final Map<Sequence, Pending> owners = new IdentityHashMap<>();
+  private final Map<Sequence, PendingGeneration> owners = new IdentityHashMap<>();
   private DecodeBatch batch;
   private int tokensInFlight;
 
@@ -86,7 +53,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
   public CompletableFuture<Result> submit(String prompt, GenerationParams params, TokenListener listener,
       long deadlineNanos) {
     List<Sequence> sequences = generator.prepare(prompt, params);
-    Pending pending = new Pending(prompt, sequences, new TokenStream(generator, listener, sequences), deadlineNanos);
+    PendingGeneration pending = new PendingGeneration(prompt, sequences, new TokenStream(generator, listener, sequences), deadlineNanos);
     enqueue(pending);
     return pending.future;
   }
@@ -97,7 +64,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
   }
 
   @Override
-  protected void serve(Pending first) throws Exception {
+  protected void serve(PendingGeneration first) throws Exception {
     if (batch == null) {
       batch = generator.newBatch();
     }
@@ -115,15 +82,15 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
     }
   }
 
-  private void admit(Pending first) throws Exception {
-    List<Pending> joining = new ArrayList<>();
+  private void admit(PendingGeneration first) throws Exception {
+    List<PendingGeneration> joining = new ArrayList<>();
     int rows = batch.size();
     if (first != null) {
       joining.add(first);
       rows += first.sequences.size();
     }
     // Only this thread takes from the queue, so the head we peek at is the one we poll.
-    for (Pending next = queue.peek(); next != null && (rows == 0 || fits(rows, next, joining)); next = queue.peek()) {
+    for (PendingGeneration next = queue.peek(); next != null && (rows == 0 || fits(rows, next, joining)); next = queue.peek()) {
       joining.add(queue.poll());
       rows += next.sequences.size();
     }
@@ -132,7 +99,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
     }
     List<Sequence> sequences = new ArrayList<>();
     long now = System.nanoTime();
-    for (Pending pending : joining) {
+    for (PendingGeneration pending : joining) {
       pending.admitted = now;
       pending.holdsTokens = true;
       tokensInFlight += pending.tokens;
@@ -149,7 +116,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
     finishDone();
   }
 
-  private boolean fits(int rows, Pending next, List<Pending> joining) {
+  private boolean fits(int rows, PendingGeneration next, List<PendingGeneration> joining) {
     int tokens = tokensInFlight + joining.stream().mapToInt(p -> p.tokens).sum() + next.tokens;
     return rows + next.sequences.size() <= limits.maxBatchSize() && tokens <= limits.maxTokensInFlight();
   }
@@ -167,7 +134,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
     int size = batch.size();
     observer.onStep(size, System.nanoTime() - start, queue.size());
     for (Sequence sequence : batch.rows()) {
-      Pending pending = owners.get(sequence);
+      PendingGeneration pending = owners.get(sequence);
       pending.batchSize = Math.max(pending.batchSize, size);
     }
     owners.values().stream().distinct().filter(p -> !p.future.isDone()).forEach(p -> p.stream.afterStep());
@@ -176,7 +143,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
 
   private void finishDone() throws Exception {
     for (Sequence sequence : batch.evictFinished()) {
-      Pending pending = owners.remove(sequence);
+      PendingGeneration pending = owners.remove(sequence);
       if (pending != null && !pending.stream.silent() && !pending.future.isDone()) {
         int index = pending.sequences.indexOf(sequence);
         Generation generation = generator.finish(pending.prompt, sequence);
@@ -193,14 +160,14 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
     }
   }
 
-  private void fail(Pending pending, Throwable error) {
+  private void fail(PendingGeneration pending, Throwable error) {
     settle(pending);
     pending.future.completeExceptionally(error);
     pending.sequences.forEach(owners::remove);
   }
 
   /** Gives back the request's share of the token budget, once. */
-  private void settle(Pending pending) {
+  private void settle(PendingGeneration pending) {
     if (pending.holdsTokens) {
       pending.holdsTokens = false;
       tokensInFlight -= pending.tokens;
@@ -210,12 +177,12 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
   /** Drops cancelled and expired requests: queued ones never start, running ones leave at the next eviction. */
   private void dropDead() throws Exception {
     long now = System.nanoTime();
-    for (Pending pending : queue) {
+    for (PendingGeneration pending : queue) {
       if (pending.dead(now) && queue.remove(pending)) {
         drop(pending);
       }
     }
-    for (Pending pending : new ArrayList<>(owners.values())) {
+    for (PendingGeneration pending : new ArrayList<>(owners.values())) {
       if (pending.holdsTokens && pending.dead(now)) {
         pending.sequences.forEach(Sequence::abort);
         drop(pending);
@@ -224,7 +191,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
     finishDone(); // the aborted rows leave the batch before the next step
   }
 
-  private void drop(Pending pending) {
+  private void drop(PendingGeneration pending) {
     settle(pending);
     if (pending.future.isCancelled()) {
       observer.onCancelled();
@@ -236,7 +203,7 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
   }
 
   @Override
-  protected void refuse(Pending pending, RuntimeException error) {
+  protected void refuse(PendingGeneration pending, RuntimeException error) {
     pending.future.completeExceptionally(error);
   }
 

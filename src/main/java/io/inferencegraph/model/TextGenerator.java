@@ -162,7 +162,10 @@ public final class TextGenerator implements AutoCloseable {
     System.arraycopy(newIds, 0, all, promptIds.length, newIds.length);
     // Decoding prompt and continuation together keeps characters split across the boundary whole.
     String full = tokenizer.decode(all);
-    String head = tokenizer.decode(promptIds);
+    if (sequence.promptText == null) {
+      sequence.promptText = tokenizer.decode(promptIds); // a streamed sequence asks after every step
+    }
+    String head = sequence.promptText;
     return full.startsWith(head) ? full.substring(head.length()) : tokenizer.decode(newIds);
   }
 
