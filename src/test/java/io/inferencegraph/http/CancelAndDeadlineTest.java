@@ -13,6 +13,7 @@ import io.vertx.core.http.HttpClient;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -120,9 +121,30 @@ class CancelAndDeadlineTest {
     assertThat(late.bodyAsJsonObject().getString("error_type")).isEqualTo("timeout");
     gpt2.release();
     gpt2.awaitDropped();
-    assertThat(gpt2.expiredAt).as("dropped unstarted at the first boundary after its deadline").containsExactly(held);
+    assertThat(gpt2.expiredAt).as("dropped unstarted at the first boundary after its deadline").endsWith(held);
     assertThat(await(first).statusCode()).isEqualTo(200);
     assertThat(gpt2.sizes()).as("the late request never joined the batch").containsOnly(1);
+  }
+
+  @Test
+  @DisplayName("a deadline that passes mid-stream ends the stream with an error event; the work is dropped")
+  void deadlineMidStream() throws Exception {
+    Steps gpt2 = graph.steps.get("gpt2");
+    int expired = gpt2.expiredAt.size();
+    gpt2.holdIn(3);
+    SseClient.Stream stream = await(SseClient.post(http, graph.port(), "application/json", body(200),
+        java.util.Map.of(RequestDeadline.HEADER, "1500"), (s, event) -> {}));
+    gpt2.awaitHeld();
+    await(stream.ended()); // gpt2 is held past the deadline, so the graph gives up meanwhile
+    gpt2.release();
+    assertThat(stream.status()).isEqualTo(200);
+    List<SseClient.Event> events = stream.events();
+    assertThat(events).extracting(SseClient.Event::name).contains("token").doesNotContain("done");
+    SseClient.Event last = events.get(events.size() - 1);
+    assertThat(last.name()).isEqualTo("error");
+    assertThat(last.json().getString("error_type")).isEqualTo("timeout");
+    gpt2.awaitDropped();
+    assertThat(gpt2.expiredAt).as("gpt2 dropped the expired work at its next step boundary").hasSize(expired + 1);
   }
 
   /** The worker counts the cancel as it cancels the request's work: wait until it has. */

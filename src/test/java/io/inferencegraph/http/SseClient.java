@@ -31,9 +31,15 @@ final class SseClient {
 
   static Future<Stream> post(HttpClient client, int port, String contentType, String body,
       BiConsumer<Stream, Event> onEvent) {
+    return post(client, port, contentType, body, java.util.Map.of(), onEvent);
+  }
+
+  static Future<Stream> post(HttpClient client, int port, String contentType, String body,
+      java.util.Map<String, String> headers, BiConsumer<Stream, Event> onEvent) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST).setPort(port).setHost("localhost")
         .setURI("/classify_generated_texts").putHeader("Accept", "text/event-stream")
         .putHeader("Content-Type", contentType);
+    headers.forEach(options::putHeader);
     return client.request(options).compose(request -> request.send(Buffer.buffer(body)).map(response -> {
       List<Event> events = new CopyOnWriteArrayList<>();
       Promise<Void> ended = Promise.promise();
