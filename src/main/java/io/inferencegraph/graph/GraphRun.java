@@ -32,6 +32,7 @@ public final class GraphRun {
   private final GraphListener listener;
   private final Future<List<Answer>> answers;
   private boolean cancelled;
+  private List<Future<GenerateReply>> calls = List.of();
 
   GraphRun(InferenceGraph graph, List<String> generators, boolean classified, GenerateRequest request,
       long deadlineNanos, GraphListener listener) {
@@ -63,10 +64,12 @@ public final class GraphRun {
   private Future<List<Answer>> streamed() {
     MessageConsumer<GenerateEvent> events = graph.bus().consumer(request.streamTo(), message -> onEvent(message.body()));
     // On a clustered bus the generators can reach the address only once its registration is done.
-    return events.completion()
+    Future<List<Answer>> answers = events.completion()
         .compose(ready -> generateAll())
-        .compose(this::classifyInOrder)
-        .andThen(done -> events.unregister());
+        .compose(this::classifyInOrder);
+    // A generator sends its events before its reply: once every call is answered, no event can still come.
+    answers.onComplete(done -> Future.join(calls).onComplete(all -> events.unregister()));
+    return answers;
   }
 
   private void onEvent(GenerateEvent event) {
@@ -82,10 +85,10 @@ public final class GraphRun {
   }
 
   private Future<List<GenerateReply>> generateAll() {
-    List<Future<GenerateReply>> generated = generators.stream()
+    calls = generators.stream()
         .map(model -> this.<GenerateReply>ask("generator", model, Addresses.generator(model), request))
         .toList();
-    return Future.all(generated).map(all -> all.list());
+    return Future.all(calls).map(all -> all.list());
   }
 
   private Future<List<Answer>> classifyInOrder(List<GenerateReply> replies) {

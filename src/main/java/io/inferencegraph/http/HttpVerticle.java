@@ -112,21 +112,11 @@ public final class HttpVerticle extends VerticleBase {
     GraphRun run = graph.start(request.id(), request.text(), request.params(), deadline, stream);
     // Runs when the response is done or the connection closed first; a finished run ignores it.
     ctx.addEndHandler(ended -> run.cancel());
-    run.answers()
-        .onSuccess(answers -> {
-          if (stream != null) {
-            stream.done(Answers.toJson(answers));
-          } else {
-            answer(ctx, Answers.toJson(answers));
-          }
-        })
-        .onFailure(error -> {
-          if (stream != null) {
-            stream.fail(error);
-          } else {
-            ctx.fail(error);
-          }
-        });
+    if (stream != null) {
+      run.answers().onSuccess(answers -> stream.done(Answers.toJson(answers))).onFailure(stream::fail);
+    } else {
+      run.answers().onSuccess(answers -> answer(ctx, Answers.toJson(answers))).onFailure(ctx::fail);
+    }
   }
 
   private static void answer(RoutingContext ctx, JsonArray answers) {
