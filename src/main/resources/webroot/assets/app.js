@@ -1,4 +1,5 @@
-// The page: sends a prompt to the graph, shows the answer, then draws the request's trace as a waterfall.
+// The page: streams a prompt through the graph (the texts grow as they are decoded, the scores
+// appear as the classifier answers), shows the answer, then draws the request's trace as a waterfall.
 'use strict';
 
 const $ = (selector) => document.querySelector(selector);
@@ -41,6 +42,61 @@ function showAnswer(answer) {
     cell(row, entry.score.toFixed(4));
     cell(row, String(entry.new_tokens));
     cell(row, entry.generated, 'generated');
+  }
+}
+
+// The row of one sequence while it streams, created the first time the sequence is heard of.
+function streamingRow(rows, model, index) {
+  const key = model + '#' + index;
+  if (!rows.has(key)) {
+    const row = $('#results tbody').insertRow();
+    row.className = 'result streaming';
+    cell(row, model);
+    cell(row, '');
+    cell(row, '');
+    cell(row, '0');
+    cell(row, $('#prompt').value, 'generated');
+    rows.set(key, row);
+  }
+  return rows.get(key);
+}
+
+function onEvent(rows, name, data) {
+  if (name === 'token') {
+    const row = streamingRow(rows, data.model, data.index);
+    row.cells[4].textContent += data.text;
+    row.cells[3].textContent = String(Number(row.cells[3].textContent) + 1);
+  } else if (name === 'generated') {
+    const row = streamingRow(rows, data.model, data.index);
+    row.cells[4].textContent = data.generated;
+    row.cells[3].textContent = String(data.new_tokens);
+  } else if (name === 'classified') {
+    const row = streamingRow(rows, data.model, data.index);
+    row.cells[1].textContent = data.label;
+    row.cells[2].textContent = data.score.toFixed(4);
+  }
+}
+
+// Reads server-sent events off a fetch body as they arrive; returns the done event's answer.
+async function readEvents(response, rows) {
+  const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error('the stream ended without an answer');
+    buffer += value;
+    let end;
+    while ((end = buffer.indexOf('\n\n')) >= 0) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const name = (/^event: (.*)$/m.exec(block) || [])[1];
+      const data = (/^data: (.*)$/m.exec(block) || [])[1];
+      if (!name || data === undefined) continue; // a heartbeat comment
+      const parsed = JSON.parse(data);
+      if (name === 'done') return { ok: true, body: parsed };
+      if (name === 'error') return { ok: false, body: parsed };
+      onEvent(rows, name, parsed);
+    }
   }
 }
 
@@ -154,18 +210,23 @@ async function run(event) {
   status('running…');
   const started = performance.now();
   try {
+    $('#results tbody').replaceChildren();
+    $('#answer').textContent = '';
     const response = await fetch('/classify_generated_texts', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
+      headers: { 'Content-Type': 'application/json', 'Accept': 'text/event-stream' },
       body: JSON.stringify({ text: form.elements.prompt.value, parameters: parameters(form) }),
     });
-    const body = await response.json();
+    const streamed = (response.headers.get('content-type') || '').startsWith('text/event-stream');
+    const result = streamed ? await readEvents(response, new Map())
+      : { ok: response.ok, body: await response.json() };
+    const body = result.body;
     const traceId = response.headers.get('x-trace-id');
     $('#answer').textContent = JSON.stringify(body, null, 2);
     $('#trace-id').textContent = traceId ? 'trace ' + traceId : '';
     const elapsed = (performance.now() - started).toFixed(0) + ' ms';
-    if (!response.ok) {
-      status(response.status + ' ' + body.error_type + ': ' + body.error, true);
+    if (!result.ok) {
+      status((streamed ? 'stream' : response.status) + ' ' + body.error_type + ': ' + body.error, true);
       $('#results tbody').replaceChildren();
     } else {
       status('200 in ' + elapsed);

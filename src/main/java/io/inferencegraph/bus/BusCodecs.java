@@ -24,6 +24,8 @@ public final class BusCodecs {
         bus.registerDefaultCodec(GenerateReply.class, new RecordCodec<>(GenerateReply.class));
         bus.registerDefaultCodec(ClassifyRequest.class, new RecordCodec<>(ClassifyRequest.class));
         bus.registerDefaultCodec(ClassifyReply.class, new RecordCodec<>(ClassifyReply.class));
+        bus.registerDefaultCodec(GenerateEvent.class, new RecordCodec<>(GenerateEvent.class));
+        bus.registerDefaultCodec(CancelRequest.class, new RecordCodec<>(CancelRequest.class));
         bus.registerDefaultCodec(Failure.class, new FailureCodec());
       }
     }

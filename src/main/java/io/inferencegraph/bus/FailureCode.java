@@ -13,7 +13,11 @@ public enum FailureCode {
   BAD_MESSAGE(4),
   SHUTTING_DOWN(5),
   /** Set by the edge, not by a model: the node handling the request left the cluster. */
-  NODE_LEFT(6);
+  NODE_LEFT(6),
+  /** The request's deadline passed before the model was done; its work was dropped. */
+  DEADLINE_EXCEEDED(7),
+  /** The requester cancelled the request (its client went away); its work was dropped. */
+  CANCELLED(8);
 
   private final int code;
 

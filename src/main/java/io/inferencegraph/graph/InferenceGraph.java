@@ -1,69 +1,80 @@
 package io.inferencegraph.graph;
 
 import io.inferencegraph.bus.Addresses;
-import io.inferencegraph.bus.ClassifyReply;
-import io.inferencegraph.bus.ClassifyRequest;
-import io.inferencegraph.bus.GenerateReply;
 import io.inferencegraph.bus.GenerateRequest;
 import io.inferencegraph.model.GenerationParams;
 import io.vertx.core.Future;
-import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
-import io.vertx.core.eventbus.Message;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
  * BentoML's inference graph over the event bus: the prompt goes to every generator at once, then
- * each generated text is classified one after another, in generator order.
+ * each generated text is classified one after another, in generator order ({@link GraphRun}).
  */
 public final class InferenceGraph {
+  /** A run without a deadline of its own: only the event-bus timeout applies. */
+  public static final long NO_DEADLINE = Long.MAX_VALUE;
+
   private final EventBus bus;
   private final List<String> generators;
   private final String classifier;
-  private final DeliveryOptions delivery;
+  private final long timeoutMs;
 
   /** The bus must have the protocol's codecs ({@code BusCodecs.register}). */
   public InferenceGraph(EventBus bus, List<String> generators, String classifier, long timeoutMs) {
     this.bus = bus;
     this.generators = List.copyOf(generators);
     this.classifier = classifier;
-    this.delivery = new DeliveryOptions().setSendTimeout(timeoutMs);
+    this.timeoutMs = timeoutMs;
   }
 
   /** One answer per generated sequence, generators in configured order. */
   public Future<List<Answer>> run(String requestId, String prompt, GenerationParams params) {
-    GenerateRequest request = new GenerateRequest(requestId, prompt, wire(params));
-    List<Future<GenerateReply>> generated = generators.stream().map(model -> generate(model, request)).toList();
-    return Future.all(generated).compose(all -> classifyInOrder(requestId, all.list()));
+    return start(requestId, prompt, params, NO_DEADLINE, null).answers();
   }
 
-  private Future<GenerateReply> generate(String model, GenerateRequest request) {
-    return ask("generator", model, Addresses.generator(model), request);
+  /**
+   * Starts a run that can be cancelled. {@code deadlineNanos} ({@link System#nanoTime} based, or
+   * {@link #NO_DEADLINE}) travels to the models as the time left; a {@code listener} (or null)
+   * sees the tokens as they are decoded, each sequence's end and each classification.
+   */
+  public GraphRun start(String requestId, String prompt, GenerationParams params, long deadlineNanos,
+      GraphListener listener) {
+    return new GraphRun(this, generators, true, request(requestId, prompt, params, listener), deadlineNanos,
+        listener == null ? GraphListener.NONE : listener);
   }
 
-  private Future<List<Answer>> classifyInOrder(String requestId, List<GenerateReply> replies) {
-    Future<List<Answer>> answers = Future.succeededFuture(new ArrayList<>());
-    for (GenerateReply reply : replies) {
-      for (GenerateReply.Sequence sequence : reply.sequences()) {
-        answers = answers.compose(list -> classify(new ClassifyRequest(requestId, sequence.text()))
-            .map(classified -> {
-              list.add(new Answer(reply, sequence, classified));
-              return list;
-            }));
-      }
-    }
-    return answers;
+  /**
+   * Only generator {@code model}, no classification (the OpenAI-compatible door): the same batch
+   * serves it as serves the graph. Answers carry no classification.
+   */
+  public GraphRun generate(String model, String requestId, String prompt, GenerationParams params,
+      long deadlineNanos, GraphListener listener) {
+    return new GraphRun(this, List.of(model), false, request(requestId, prompt, params, listener), deadlineNanos,
+        listener == null ? GraphListener.NONE : listener);
   }
 
-  private Future<ClassifyReply> classify(ClassifyRequest request) {
-    return ask("classifier", classifier, Addresses.classifier(classifier), request);
+  private static GenerateRequest request(String requestId, String prompt, GenerationParams params,
+      GraphListener listener) {
+    String streamTo = listener == null ? null : Addresses.stream(requestId);
+    return new GenerateRequest(requestId, prompt, wire(params), streamTo);
   }
 
-  private <T> Future<T> ask(String stage, String model, String address, Object request) {
-    return bus.<T>request(address, request, delivery)
-        .map(Message::body)
-        .recover(error -> Future.failedFuture(new StageException(stage, model, error)));
+  EventBus bus() {
+    return bus;
+  }
+
+  /** The generators, in the graph's order. */
+  public List<String> generators() {
+    return generators;
+  }
+
+  String classifier() {
+    return classifier;
+  }
+
+  long timeoutMs() {
+    return timeoutMs;
   }
 
   private static GenerateRequest.Parameters wire(GenerationParams p) {

@@ -1,6 +1,7 @@
 package io.inferencegraph.http;
 
 import io.inferencegraph.bus.FailureCode;
+import io.inferencegraph.graph.GraphCancelledException;
 import io.inferencegraph.graph.StageException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServerResponse;
@@ -29,6 +30,9 @@ final class ErrorMapper {
     if (error instanceof ApiException api) {
       return api;
     }
+    if (error instanceof GraphCancelledException) {
+      return new ApiException(499, "cancelled", error.getMessage());
+    }
     if (error instanceof ReplyException reply) {
       return fromBus(reply, failure.getMessage());
     }
@@ -54,6 +58,8 @@ final class ErrorMapper {
         case BAD_MESSAGE -> new ApiException(500, "bad_message", message);
         case SHUTTING_DOWN -> new ApiException(503, "shutting_down", message);
         case NODE_LEFT -> new ApiException(503, "model_node_left", message);
+        case DEADLINE_EXCEEDED -> new ApiException(504, "timeout", message);
+        case CANCELLED -> new ApiException(499, "cancelled", message);
       };
     };
   }
@@ -72,6 +78,11 @@ final class ErrorMapper {
 
   private static void send(HttpServerResponse response, ApiException error) {
     if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) { // a stream under way (the edge timed it out): the error is its last event
+      response.end(EventStream.event("error",
+          new JsonObject().put("error", error.getMessage()).put("error_type", error.errorType()).encode()));
       return;
     }
     response.setStatusCode(error.status()).putHeader("Content-Type", "application/json");

@@ -2,6 +2,7 @@ package io.inferencegraph.http;
 
 import io.inferencegraph.bus.BusCodecs;
 import io.inferencegraph.config.GraphConfig;
+import io.inferencegraph.graph.GraphRun;
 import io.inferencegraph.graph.InferenceGraph;
 import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.Future;
@@ -82,6 +83,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/livez").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
     router.get("/readyz").handler(this::ready);
     router.get("/healthz").handler(this::ready);
+    new OpenAiRoutes(config, graph).mount(router, TimeoutHandler.create(config.http().requestTimeoutMs(), 504),
+        admission);
     ObservabilityRoutes.mount(router, Telemetry.of(vertx));
     router.route().failureHandler(ErrorMapper::handle);
     // No route matched: vert.x-web answers these itself, through the same mapper.
@@ -90,18 +93,30 @@ public final class HttpVerticle extends VerticleBase {
     return router;
   }
 
-  /** The straight line: parse once at the edge, run the graph, answer, or fail to the one failure handler. */
+  /**
+   * The straight line: parse once at the edge, run the graph, answer (at once, or as events when
+   * the client accepts a stream), or fail to the one failure handler. A client that goes away, or
+   * a request timed out at the edge, cancels the run.
+   */
   private void classifyGeneratedTexts(RoutingContext ctx) {
     GraphRequest request;
+    long deadline;
     try {
       request = GraphRequest.parse(ctx, config.generation(), config.http().maxNewTokensLimit());
+      deadline = RequestDeadline.of(ctx, config.http().requestTimeoutMs());
     } catch (ApiException e) {
       ctx.fail(e);
       return;
     }
-    graph.run(request.id(), request.text(), request.params())
-        .onSuccess(answers -> answer(ctx, Answers.toJson(answers)))
-        .onFailure(ctx::fail);
+    EventStream stream = EventStream.wanted(ctx) ? new EventStream(ctx) : null;
+    GraphRun run = graph.start(request.id(), request.text(), request.params(), deadline, stream);
+    // Runs when the response is done or the connection closed first; a finished run ignores it.
+    ctx.addEndHandler(ended -> run.cancel());
+    if (stream != null) {
+      run.answers().onSuccess(answers -> stream.done(Answers.toJson(answers))).onFailure(stream::fail);
+    } else {
+      run.answers().onSuccess(answers -> answer(ctx, Answers.toJson(answers))).onFailure(ctx::fail);
+    }
   }
 
   private static void answer(RoutingContext ctx, JsonArray answers) {

@@ -9,4 +9,10 @@ public interface BatchObserver {
 
   /** A request was refused because the queue was full. */
   default void onRejected() {}
+
+  /** A request's caller gave up; its queued or running work was dropped at this step boundary. */
+  default void onCancelled() {}
+
+  /** A request's deadline passed; its queued or running work was dropped at this step boundary. */
+  default void onExpired() {}
 }

@@ -11,30 +11,15 @@ import java.util.concurrent.CompletableFuture;
  * boundary, and each request is answered as soon as its own sequences finish. Every sequence keeps
  * its own parameters and random source, so its output is what it would be alone.
  */
-public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pending> {
+public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
   /** A request's sequences and how they went through the batch. */
   public record Result(List<Generation> generations, BatchStats stats) {}
 
-  static final class Pending {
-    final String prompt;
-    final List<Sequence> sequences;
-    final int tokens;
-    final long enqueued = System.nanoTime();
-    final CompletableFuture<Result> future = new CompletableFuture<>();
-    long admitted;
-    int unfinished;
-    int batchSize;
-
-    Pending(String prompt, List<Sequence> sequences) {
-      this.prompt = prompt;
-      this.sequences = sequences;
-      this.unfinished = sequences.size();
-      this.tokens = sequences.stream().mapToInt(s -> s.promptLength + s.maxNewTokens).sum();
-    }
-  }
+  /** No deadline: the request runs to its end unless its future is cancelled. */
+  public static final long NO_DEADLINE = Long.MAX_VALUE;
 
   private final TextGenerator generator;
-  private final Map<Sequence, Pending> owners = new IdentityHashMap<>();
+  private final Map<Sequence, PendingGeneration> owners = new IdentityHashMap<>();
   private DecodeBatch batch;
   private int tokensInFlight;
 
@@ -56,7 +41,19 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
    * {@link ModelClosedException}; otherwise the future fails only if ONNX Runtime does.
    */
   public CompletableFuture<Result> submit(String prompt, GenerationParams params) {
-    Pending pending = new Pending(prompt, generator.prepare(prompt, params));
+    return submit(prompt, params, TokenListener.NONE, NO_DEADLINE);
+  }
+
+  /**
+   * As {@link #submit(String, GenerationParams)}, with a listener that sees each sequence's text as
+   * it is decoded, and a deadline ({@link System#nanoTime} based, or {@link #NO_DEADLINE}): past
+   * it the request is dropped, queued or running, and fails with {@link DeadlineExceededException}.
+   * Cancelling the returned future drops the request's work at the next step boundary.
+   */
+  public CompletableFuture<Result> submit(String prompt, GenerationParams params, TokenListener listener,
+      long deadlineNanos) {
+    List<Sequence> sequences = generator.prepare(prompt, params);
+    PendingGeneration pending = new PendingGeneration(prompt, sequences, new TokenStream(generator, listener, sequences), deadlineNanos);
     enqueue(pending);
     return pending.future;
   }
@@ -67,28 +64,33 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
   }
 
   @Override
-  protected void serve(Pending first) throws Exception {
+  protected void serve(PendingGeneration first) throws Exception {
     if (batch == null) {
       batch = generator.newBatch();
     }
     if (first != null && limits.maxWaitMillis() > 0) {
       awaitCompany(limits.maxBatchSize() - first.sequences.size());
     }
+    if (first != null && first.dead(System.nanoTime())) {
+      drop(first);
+      first = null;
+    }
+    dropDead();
     admit(first);
     if (batch.size() > 0) {
       step();
     }
   }
 
-  private void admit(Pending first) throws Exception {
-    List<Pending> joining = new ArrayList<>();
+  private void admit(PendingGeneration first) throws Exception {
+    List<PendingGeneration> joining = new ArrayList<>();
     int rows = batch.size();
     if (first != null) {
       joining.add(first);
       rows += first.sequences.size();
     }
     // Only this thread takes from the queue, so the head we peek at is the one we poll.
-    for (Pending next = queue.peek(); next != null && (rows == 0 || fits(rows, next, joining)); next = queue.peek()) {
+    for (PendingGeneration next = queue.peek(); next != null && (rows == 0 || fits(rows, next, joining)); next = queue.peek()) {
       joining.add(queue.poll());
       rows += next.sequences.size();
     }
@@ -97,8 +99,9 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
     }
     List<Sequence> sequences = new ArrayList<>();
     long now = System.nanoTime();
-    for (Pending pending : joining) {
+    for (PendingGeneration pending : joining) {
       pending.admitted = now;
+      pending.holdsTokens = true;
       tokensInFlight += pending.tokens;
       pending.sequences.forEach(s -> owners.put(s, pending));
       sequences.addAll(pending.sequences);
@@ -109,10 +112,11 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
       sequences.forEach(Sequence::abort); // a prompt that breaks prefill fails its own requests only
       joining.forEach(pending -> fail(pending, e));
     }
+    joining.forEach(pending -> pending.stream.afterStep());
     finishDone();
   }
 
-  private boolean fits(int rows, Pending next, List<Pending> joining) {
+  private boolean fits(int rows, PendingGeneration next, List<PendingGeneration> joining) {
     int tokens = tokensInFlight + joining.stream().mapToInt(p -> p.tokens).sum() + next.tokens;
     return rows + next.sequences.size() <= limits.maxBatchSize() && tokens <= limits.maxTokensInFlight();
   }
@@ -130,17 +134,23 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
     int size = batch.size();
     observer.onStep(size, System.nanoTime() - start, queue.size());
     for (Sequence sequence : batch.rows()) {
-      Pending pending = owners.get(sequence);
+      PendingGeneration pending = owners.get(sequence);
       pending.batchSize = Math.max(pending.batchSize, size);
     }
+    owners.values().stream().distinct().filter(p -> !p.future.isDone()).forEach(p -> p.stream.afterStep());
     finishDone();
   }
 
   private void finishDone() throws Exception {
     for (Sequence sequence : batch.evictFinished()) {
-      Pending pending = owners.remove(sequence);
+      PendingGeneration pending = owners.remove(sequence);
+      if (pending != null && !pending.stream.silent() && !pending.future.isDone()) {
+        int index = pending.sequences.indexOf(sequence);
+        Generation generation = generator.finish(pending.prompt, sequence);
+        pending.stream.finished(index, generation, generation.generatedText().substring(pending.prompt.length()));
+      }
       if (pending != null && --pending.unfinished == 0 && !pending.future.isDone()) {
-        tokensInFlight -= pending.tokens;
+        settle(pending);
         List<Generation> generations = pending.sequences.stream().map(s -> generator.finish(pending.prompt, s)).toList();
         long now = System.nanoTime();
         BatchStats stats = new BatchStats(pending.admitted - pending.enqueued, now - pending.admitted,
@@ -150,16 +160,50 @@ public final class ContinuousBatcher extends BatchQueue<ContinuousBatcher.Pendin
     }
   }
 
-  private void fail(Pending pending, Throwable error) {
-    if (!pending.future.isDone()) {
-      tokensInFlight -= pending.tokens;
-      pending.future.completeExceptionally(error);
-    }
+  private void fail(PendingGeneration pending, Throwable error) {
+    settle(pending);
+    pending.future.completeExceptionally(error);
     pending.sequences.forEach(owners::remove);
   }
 
+  /** Gives back the request's share of the token budget, once. */
+  private void settle(PendingGeneration pending) {
+    if (pending.holdsTokens) {
+      pending.holdsTokens = false;
+      tokensInFlight -= pending.tokens;
+    }
+  }
+
+  /** Drops cancelled and expired requests: queued ones never start, running ones leave at the next eviction. */
+  private void dropDead() throws Exception {
+    long now = System.nanoTime();
+    for (PendingGeneration pending : queue) {
+      if (pending.dead(now) && queue.remove(pending)) {
+        drop(pending);
+      }
+    }
+    for (PendingGeneration pending : new ArrayList<>(owners.values())) {
+      if (pending.holdsTokens && pending.dead(now)) {
+        pending.sequences.forEach(Sequence::abort);
+        drop(pending);
+      }
+    }
+    finishDone(); // the aborted rows leave the batch before the next step
+  }
+
+  private void drop(PendingGeneration pending) {
+    settle(pending);
+    if (pending.future.isCancelled()) {
+      observer.onCancelled();
+    } else {
+      observer.onExpired();
+      pending.future.completeExceptionally(new DeadlineExceededException(
+          model + ": the request's deadline passed before it was done; its work was dropped"));
+    }
+  }
+
   @Override
-  protected void refuse(Pending pending, RuntimeException error) {
+  protected void refuse(PendingGeneration pending, RuntimeException error) {
     pending.future.completeExceptionally(error);
   }
 

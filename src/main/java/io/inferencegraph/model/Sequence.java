@@ -14,6 +14,8 @@ final class Sequence {
   private final Set<Long> eos;
   private int length;
   private String finishReason;
+  /** The prompt decoded, kept once computed (by the batch loop's thread only). */
+  String promptText;
 
   Sequence(long[] prompt, int droppedPromptTokens, int maxNewTokens, int minNewTokens, Sampler sampler, Set<Long> eos) {
     this.minNewTokens = minNewTokens;

@@ -155,6 +155,18 @@ public final class TextGenerator implements AutoCloseable {
 
   /** The prompt followed by the decoded continuation, special tokens skipped. */
   Generation finish(String prompt, Sequence sequence) {
+    long[] newIds = sequence.newIds();
+    return new Generation(prompt + continuation(sequence), sequence.promptLength, sequence.droppedPromptTokens,
+        Arrays.stream(newIds).boxed().toList(), sequence.finishReason());
+  }
+
+  /** Trailing characters of a continuation that more tokens may still change (see {@link TextTokenizer}). */
+  int unsettledTail(String continuation) {
+    return tokenizer.unsettledTail(continuation);
+  }
+
+  /** The sequence's continuation so far, special tokens skipped. */
+  String continuation(Sequence sequence) {
     long[] promptIds = sequence.promptIds();
     long[] newIds = sequence.newIds();
     long[] all = Arrays.copyOf(promptIds, promptIds.length + newIds.length);
@@ -162,9 +174,10 @@ public final class TextGenerator implements AutoCloseable {
     // As transformers' text-generation pipeline: decode prompt and continuation together, then cut at the
     // length of the decoded prompt, even where clean-up joins text across that boundary.
     String full = tokenizer.decode(all);
-    String continuation = full.substring(Math.min(tokenizer.decode(promptIds).length(), full.length()));
-    return new Generation(prompt + continuation, promptIds.length, sequence.droppedPromptTokens,
-        Arrays.stream(newIds).boxed().toList(), sequence.finishReason());
+    if (sequence.promptText == null) {
+      sequence.promptText = tokenizer.decode(promptIds); // a streamed sequence asks after every step
+    }
+    return full.substring(Math.min(sequence.promptText.length(), full.length()));
   }
 
   @Override

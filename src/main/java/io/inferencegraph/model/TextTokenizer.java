@@ -70,6 +70,25 @@ final class TextTokenizer implements AutoCloseable {
     return cleanUp ? cleanUp(text) : text;
   }
 
+  /**
+   * How many trailing characters of decoded text clean-up may still rewrite once more text follows:
+   * the longest end that begins one of its patterns (" n" may become "n't"); 0 without clean-up.
+   */
+  int unsettledTail(String text) {
+    int tail = 0;
+    if (cleanUp) {
+      for (Map.Entry<String, String> replacement : CLEAN_UP) {
+        String pattern = replacement.getKey();
+        for (int n = pattern.length() - 1; n > tail; n--) {
+          if (text.endsWith(pattern.substring(0, n))) {
+            tail = n;
+          }
+        }
+      }
+    }
+    return tail;
+  }
+
   static String cleanUp(String text) {
     for (Map.Entry<String, String> replacement : CLEAN_UP) {
       text = text.replace(replacement.getKey(), replacement.getValue());

@@ -29,6 +29,7 @@ public final class ModelTelemetry {
   private final Timer step;
   private final Counter rejected;
   private final Counter failures;
+  private final Counter cancelled;
   private final AtomicInteger queueDepth = new AtomicInteger();
 
   ModelTelemetry(String model, Tracer tracer, MeterRegistry registry) {
@@ -48,6 +49,8 @@ public final class ModelTelemetry {
         .tag("model", model).register(registry);
     rejected = Counter.builder("graph.inference.rejected").description("Requests refused because the queue was full")
         .tag("model", model).register(registry);
+    cancelled = Counter.builder("graph.inference.cancelled")
+        .description("Requests dropped because their caller went away").tag("model", model).register(registry);
     Gauge.builder("graph.queue.depth", queueDepth, AtomicInteger::get).description("Requests waiting to join a batch")
         .tag("model", model).register(registry);
   }
@@ -68,6 +71,11 @@ public final class ModelTelemetry {
     queue.record(stats.queueNanos(), TimeUnit.NANOSECONDS);
     promptTokens.increment(stats.promptTokens());
     generatedTokens.increment(stats.newTokens());
+  }
+
+  /** Counts a request dropped because its caller went away (not a failure of the model). */
+  public void recordCancelled() {
+    cancelled.increment();
   }
 
   /** Counts a failed inference; its span, if any, says why. */

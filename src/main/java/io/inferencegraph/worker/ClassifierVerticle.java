@@ -36,8 +36,13 @@ public final class ClassifierVerticle extends ModelVerticle<ClassifyRequest, Cla
   }
 
   @Override
-  CompletableFuture<ClassifierBatcher.Result> submit(ClassifyRequest request) {
-    return batcher.submit(request.text());
+  CompletableFuture<ClassifierBatcher.Result> submit(ClassifyRequest request, long deadlineNanos) {
+    return batcher.submit(request.text()); // one classifier call is short: the deadline is checked on arrival only
+  }
+
+  @Override
+  String requestId(ClassifyRequest request) {
+    return request.requestId();
   }
 
   @Override

@@ -2,9 +2,11 @@ package io.inferencegraph.worker;
 
 import io.inferencegraph.bus.Failure;
 import io.inferencegraph.bus.FailureCode;
+import io.inferencegraph.model.DeadlineExceededException;
 import io.inferencegraph.model.InvalidParameterException;
 import io.inferencegraph.model.ModelClosedException;
 import io.inferencegraph.model.OverloadedException;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +28,12 @@ final class Failures {
     }
     if (error instanceof OverloadedException) {
       return new Failure(FailureCode.OVERLOADED, error.getMessage());
+    }
+    if (error instanceof CancellationException) {
+      return new Failure(FailureCode.CANCELLED, model + ": the request was cancelled");
+    }
+    if (error instanceof DeadlineExceededException) {
+      return new Failure(FailureCode.DEADLINE_EXCEEDED, error.getMessage());
     }
     if (error instanceof InvalidParameterException) {
       return new Failure(FailureCode.INVALID_PARAMETER, error.getMessage());

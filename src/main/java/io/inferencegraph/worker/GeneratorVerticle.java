@@ -1,6 +1,7 @@
 package io.inferencegraph.worker;
 
 import io.inferencegraph.bus.Addresses;
+import io.inferencegraph.bus.GenerateEvent;
 import io.inferencegraph.bus.GenerateReply;
 import io.inferencegraph.bus.GenerateRequest;
 import io.inferencegraph.bus.Timing;
@@ -10,6 +11,7 @@ import io.inferencegraph.model.ContinuousBatcher;
 import io.inferencegraph.model.Generation;
 import io.inferencegraph.model.GenerationParams;
 import io.inferencegraph.model.TextGenerator;
+import io.inferencegraph.model.TokenListener;
 import io.inferencegraph.telemetry.InferenceStats;
 import java.util.concurrent.CompletableFuture;
 
@@ -37,8 +39,34 @@ public final class GeneratorVerticle extends ModelVerticle<GenerateRequest, Cont
   }
 
   @Override
-  CompletableFuture<ContinuousBatcher.Result> submit(GenerateRequest request) {
-    return batcher.submit(request.prompt(), params(request.parameters()));
+  CompletableFuture<ContinuousBatcher.Result> submit(GenerateRequest request, long deadlineNanos) {
+    TokenListener listener = request.streamTo() == null ? TokenListener.NONE : new Streamer(request);
+    return batcher.submit(request.prompt(), params(request.parameters()), listener, deadlineNanos);
+  }
+
+  @Override
+  String requestId(GenerateRequest request) {
+    return request.requestId();
+  }
+
+  /** Sends each decoded delta to the requester's stream address, from the batch loop's thread. */
+  private final class Streamer implements TokenListener {
+    private final GenerateRequest request;
+
+    Streamer(GenerateRequest request) {
+      this.request = request;
+    }
+
+    @Override
+    public void onToken(int index, String text) {
+      vertx.eventBus().send(request.streamTo(), new GenerateEvent(request.requestId(), name, index, text, null));
+    }
+
+    @Override
+    public void onFinished(int index, Generation generation) {
+      vertx.eventBus().send(request.streamTo(),
+          new GenerateEvent(request.requestId(), name, index, "", sequence(generation)));
+    }
   }
 
   @Override

@@ -1,10 +1,14 @@
 package io.inferencegraph.worker;
 
+import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.BusCodecs;
+import io.inferencegraph.bus.CancelRequest;
 import io.inferencegraph.bus.Failure;
 import io.inferencegraph.bus.FailureCode;
 import io.inferencegraph.bus.Timing;
 import io.inferencegraph.model.BatchQueue;
+import io.inferencegraph.model.ContinuousBatcher;
+import io.inferencegraph.model.DeadlineExceededException;
 import io.inferencegraph.telemetry.InferenceSpan;
 import io.inferencegraph.telemetry.InferenceStats;
 import io.inferencegraph.telemetry.ModelTelemetry;
@@ -13,12 +17,16 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A worker verticle that hands each request record on its model's address to the model's batch
  * queue and replies with a reply record when the batch is done with it, or with a {@link Failure}:
- * never silence.
+ * never silence. A request arriving with no time left is refused unseen; a {@link CancelRequest}
+ * published for a request this instance holds cancels its work.
  */
 abstract class ModelVerticle<Q, R> extends VerticleBase {
   protected final String name;
@@ -27,6 +35,8 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   private final Class<Q> requestType;
   private BatchQueue<?> batcher;
   private ModelTelemetry telemetry;
+  /** The requests this instance holds, by request id; touched only on this verticle's context. */
+  private final Map<String, CompletableFuture<R>> inFlight = new HashMap<>();
 
   ModelVerticle(String name, String address, String operation, Class<Q> requestType) {
     this.name = name;
@@ -38,8 +48,14 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   /** The batch queue this instance feeds; started with the verticle, closed with it. */
   abstract BatchQueue<?> openBatcher();
 
-  /** Queues the request; throws at once for a request the model refuses or a full queue. */
-  abstract CompletableFuture<R> submit(Q request);
+  /**
+   * Queues the request, to be dropped past {@code deadlineNanos} ({@link System#nanoTime} based,
+   * or {@code ContinuousBatcher.NO_DEADLINE}); throws at once for a request the model refuses or a
+   * full queue. Cancelling the future drops the request's work.
+   */
+  abstract CompletableFuture<R> submit(Q request, long deadlineNanos);
+
+  abstract String requestId(Q request);
 
   /** The reply record for the model's result. */
   abstract Object reply(Q request, R result, Timing timing);
@@ -51,7 +67,9 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
     BusCodecs.register(vertx);
     telemetry = Telemetry.of(vertx).model(name);
     batcher = openBatcher();
-    return vertx.eventBus().consumer(address, this::handle).completion();
+    return Future.join(vertx.eventBus().consumer(address, this::handle).completion(),
+        vertx.eventBus().<CancelRequest>consumer(Addresses.cancel(name), message -> cancel(message.body()))
+            .completion());
   }
 
   /**
@@ -73,7 +91,12 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
       return;
     }
     Q request = requestType.cast(body);
-    queue(request)
+    long deadline = deadline(message);
+    if (deadline != ContinuousBatcher.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+      fail(message, span, new DeadlineExceededException(name + ": the request arrived with no time left"));
+      return;
+    }
+    queue(request, deadline)
         .onSuccess(result -> {
           span.end(stats(result));
           message.reply(reply(request, result, new Timing(started, nowMicros())));
@@ -81,11 +104,37 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
         .onFailure(error -> fail(message, span, error));
   }
 
-  private Future<R> queue(Q request) {
+  private Future<R> queue(Q request, long deadline) {
+    CompletableFuture<R> work;
     try {
-      return Future.fromCompletionStage(submit(request), context);
+      work = submit(request, deadline);
     } catch (Throwable error) {
       return Future.failedFuture(error);
+    }
+    String id = requestId(request);
+    if (id != null) {
+      inFlight.put(id, work);
+    }
+    return Future.fromCompletionStage(work, context).andThen(done -> inFlight.remove(id, work));
+  }
+
+  private void cancel(CancelRequest cancel) {
+    CompletableFuture<R> work = cancel == null ? null : inFlight.remove(cancel.requestId());
+    if (work != null && work.cancel(false)) {
+      telemetry.recordCancelled();
+    }
+  }
+
+  /** The request's deadline on this node's clock, from the time it had left when sent. */
+  private static long deadline(Message<?> message) {
+    String remaining = message.headers().get(Addresses.REMAINING_MS_HEADER);
+    if (remaining == null) {
+      return ContinuousBatcher.NO_DEADLINE;
+    }
+    try {
+      return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(remaining));
+    } catch (NumberFormatException e) {
+      return ContinuousBatcher.NO_DEADLINE;
     }
   }
 

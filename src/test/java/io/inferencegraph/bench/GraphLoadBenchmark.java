@@ -22,6 +22,7 @@ public final class GraphLoadBenchmark {
   private static final String DEFAULT_PROMPT = "The old lighthouse keeper climbed the stairs and looked out at the sea";
   private static final Set<String> OPTIONS = Set.of("concurrency", "warmup-seconds", "seconds", "max-requests",
       "prompt", "parameters", "timeout-seconds");
+  private static final Set<String> FLAGS = Set.of("print-free-port", "help", "stream");
   private static final String USAGE = """
       usage: GraphLoadBenchmark [options] [URL]     (URL default %s; loopback hosts only)
         --concurrency LIST     closed-loop clients per level (1,4,16)
@@ -32,13 +33,15 @@ public final class GraphLoadBenchmark {
         --parameters JSON      generation parameters, e.g. '{"max_new_tokens":32}'; sends application/json
                                (default: text/plain, the server's configured defaults)
         --timeout-seconds S    per-request timeout (120)
+        --stream               ask for server-sent events (Accept: text/event-stream) and also report the
+                               time to the first token event (TTFT)
         --print-free-port      print a free loopback TCP port and exit (for bench/graph-bench.sh)"""
       .formatted(DEFAULT_URL);
 
   public static void main(String[] argv) throws Exception {
     Args args;
     try {
-      args = new Args(argv, OPTIONS, Set.of("print-free-port", "help"));
+      args = new Args(argv, OPTIONS, FLAGS);
     } catch (IllegalArgumentException e) {
       System.err.println(e.getMessage() + "\n" + USAGE);
       System.exit(2);
@@ -86,18 +89,26 @@ public final class GraphLoadBenchmark {
         .connectTimeout(Duration.ofSeconds(10)).build();
     HttpRequest request = request(args, url);
     checkOnce(client, request);
-    LoadLevel level = new LoadLevel(client, request);
+    boolean streamed = args.has("stream");
+    LoadLevel level = new LoadLevel(client, request, streamed);
     double warmup = args.number("warmup-seconds", 5);
     double seconds = args.number("seconds", 15);
     int maxRequests = args.integer("max-requests", 1000, 1);
-    Table table = new Table("clients", "requests", "ok", "ok req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors");
+    Table table = streamed
+        ? new Table("clients", "requests", "ok", "ok req/s", "TTFT p50 ms", "TTFT p99 ms", "p50 ms", "p99 ms", "errors")
+        : new Table("clients", "requests", "ok", "ok req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors");
     for (int concurrency : args.integers("concurrency", "1,4,16")) {
       System.err.printf("%d client(s): %.0f s warm-up, then %.0f s or %d requests%n", concurrency, warmup, seconds,
           maxRequests);
       if (warmup > 0) {
         level.run(concurrency, warmup, Integer.MAX_VALUE);
       }
-      row(table, level.run(concurrency, seconds, maxRequests));
+      LoadLevel.Report report = level.run(concurrency, seconds, maxRequests);
+      if (streamed) {
+        streamedRow(table, report);
+      } else {
+        row(table, report);
+      }
     }
     System.out.println();
     System.out.println("Target: POST " + url + " (" + describe(request, args) + ")");
@@ -111,6 +122,9 @@ public final class GraphLoadBenchmark {
     String prompt = args.string("prompt", DEFAULT_PROMPT);
     HttpRequest.Builder builder = HttpRequest.newBuilder(url)
         .timeout(Duration.ofSeconds(args.integer("timeout-seconds", 120, 1)));
+    if (args.has("stream")) {
+      builder.header("Accept", "text/event-stream");
+    }
     if (args.has("parameters")) {
       JsonObject body = new JsonObject().put("text", prompt).put("parameters", new JsonObject(args.string("parameters", "{}")));
       return builder.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body.encode()))
@@ -147,9 +161,19 @@ public final class GraphLoadBenchmark {
         Stats.round(Stats.percentile(millis, 99)), Stats.round(Stats.percentile(millis, 100)), report.errors());
   }
 
+  private static void streamedRow(Table table, LoadLevel.Report report) {
+    double[] millis = report.sortedOkMillis();
+    double[] firstToken = report.sortedFirstTokenMillis();
+    table.add(report.concurrency(), report.outcomes().size(), millis.length,
+        Stats.round(millis.length / report.seconds()),
+        Stats.round(Stats.percentile(firstToken, 50)), Stats.round(Stats.percentile(firstToken, 99)),
+        Stats.round(Stats.percentile(millis, 50)), Stats.round(Stats.percentile(millis, 99)), report.errors());
+  }
+
   private static String describe(HttpRequest request, Args args) {
     String prompt = args.string("prompt", DEFAULT_PROMPT);
-    return (args.has("parameters") ? "application/json, parameters " + args.string("parameters", "") : "text/plain")
+    return (args.has("stream") ? "text/event-stream, " : "")
+        + (args.has("parameters") ? "application/json, parameters " + args.string("parameters", "") : "text/plain")
         + ", prompt of " + prompt.length() + " characters";
   }
 }

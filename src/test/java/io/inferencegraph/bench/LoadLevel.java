@@ -19,8 +19,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the previous one is answered, until the time or the request budget is spent.
  */
 final class LoadLevel {
-  /** One answered (or failed) request: its latency and "200", another status, or an exception name. */
-  record Outcome(long nanos, String result) {
+  /**
+   * One answered (or failed) request: its latency, the time to its first token event when streamed
+   * (-1 otherwise), and "200", another status, "stream_error", or an exception name.
+   */
+  record Outcome(long nanos, long firstTokenNanos, String result) {
     boolean ok() {
       return result.equals("200");
     }
@@ -30,6 +33,12 @@ final class LoadLevel {
   record Report(int concurrency, List<Outcome> outcomes, double seconds) {
     double[] sortedOkMillis() {
       return outcomes.stream().filter(Outcome::ok).mapToDouble(o -> o.nanos() / 1e6).sorted().toArray();
+    }
+
+    /** Time to first token of the successful streamed requests, in milliseconds. */
+    double[] sortedFirstTokenMillis() {
+      return outcomes.stream().filter(o -> o.ok() && o.firstTokenNanos() >= 0)
+          .mapToDouble(o -> o.firstTokenNanos() / 1e6).sorted().toArray();
     }
 
     /** "none", or the failures by status or exception: "429×3, HttpTimeoutException×1". */
@@ -44,10 +53,13 @@ final class LoadLevel {
 
   private final HttpClient client;
   private final HttpRequest request;
+  private final boolean streamed;
 
-  LoadLevel(HttpClient client, HttpRequest request) {
+  /** {@code streamed}: the request asks for server-sent events; each answer is read line by line as it comes. */
+  LoadLevel(HttpClient client, HttpRequest request, boolean streamed) {
     this.client = client;
     this.request = request;
+    this.streamed = streamed;
   }
 
   Report run(int concurrency, double seconds, int maxRequests) throws InterruptedException {
@@ -75,16 +87,29 @@ final class LoadLevel {
   /** One request; an exception is an outcome too, so a client never dies mid-level. */
   Outcome send() {
     long begin = System.nanoTime();
+    long firstToken = -1;
     String result;
     try {
-      HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
-      result = String.valueOf(response.statusCode());
-    } catch (IOException e) {
+      if (streamed) {
+        HttpResponse<java.util.stream.Stream<String>> response = client.send(request, HttpResponse.BodyHandlers.ofLines());
+        result = String.valueOf(response.statusCode());
+        for (String line : (Iterable<String>) response.body()::iterator) {
+          if (firstToken < 0 && line.equals("event: token")) {
+            firstToken = System.nanoTime() - begin;
+          } else if (line.equals("event: error")) {
+            result = "stream_error";
+          }
+        }
+      } else {
+        HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
+        result = String.valueOf(response.statusCode());
+      }
+    } catch (IOException | java.io.UncheckedIOException e) {
       result = e.getClass().getSimpleName();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       result = "interrupted";
     }
-    return new Outcome(System.nanoTime() - begin, result);
+    return new Outcome(System.nanoTime() - begin, firstToken, result);
   }
 }

@@ -38,6 +38,12 @@ class WireProtocolTest {
     assertRoundTrip(new RecordCodec<>(GenerateReply.class), REPLY);
     assertRoundTrip(new RecordCodec<>(ClassifyRequest.class), new ClassifyRequest("r-1", "I have an idea!"));
     assertRoundTrip(new RecordCodec<>(ClassifyReply.class), CLASSIFIED);
+    assertRoundTrip(new RecordCodec<>(GenerateRequest.class),
+        new GenerateRequest("r-3", "hi", REQUEST.parameters(), Addresses.stream("r-3")));
+    assertRoundTrip(new RecordCodec<>(GenerateEvent.class), new GenerateEvent("r-1", "gpt2", 1, " ün", null));
+    assertRoundTrip(new RecordCodec<>(GenerateEvent.class),
+        new GenerateEvent("r-1", "gpt2", 0, "", REPLY.sequences().get(0)));
+    assertRoundTrip(new RecordCodec<>(CancelRequest.class), new CancelRequest("r-1"));
   }
 
   private static <T extends Record> void assertRoundTrip(RecordCodec<T> codec, T record) {
@@ -63,7 +69,7 @@ class WireProtocolTest {
   @Test
   @DisplayName("wire codes are explicit and stable; an unknown one counts as a model failure")
   void stableCodes() {
-    assertThat(List.of(FailureCode.values())).extracting(FailureCode::code).containsExactly(1, 2, 3, 4, 5, 6);
+    assertThat(List.of(FailureCode.values())).extracting(FailureCode::code).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
     assertThat(FailureCode.of(99)).isEqualTo(FailureCode.MODEL_FAILURE);
   }
 

@@ -40,6 +40,7 @@ class OpenApiTest {
             }
           }
           assertErrors(document);
+          assertStreamsAndOpenAi(paths);
           ctx.completeNow();
         })));
   }
@@ -54,6 +55,22 @@ class OpenApiTest {
     for (HttpMethod method : route.methods()) {
       assertThat(paths.getJsonObject(documented).fieldNames()).as("methods of %s", documented)
           .contains(method.name().toLowerCase());
+    }
+  }
+
+  /** The graph's stream and the /v1 door are documented, the door's errors in OpenAI's shape. */
+  private static void assertStreamsAndOpenAi(JsonObject paths) {
+    assertThat(paths.getJsonObject("/classify_generated_texts").getJsonObject("post").getJsonObject("responses")
+        .getJsonObject("200").getJsonObject("content").fieldNames()).contains("application/json", "text/event-stream");
+    JsonObject completions = paths.getJsonObject("/v1/completions").getJsonObject("post").getJsonObject("responses");
+    assertThat(completions.getJsonObject("200").getJsonObject("content").fieldNames())
+        .contains("application/json", "text/event-stream");
+    for (String status : completions.fieldNames()) {
+      if (!status.equals("200")) {
+        assertThat(completions.getJsonObject(status).getJsonObject("content").getJsonObject("application/json")
+            .getJsonObject("schema").getString("$ref")).as("body of %s", status)
+            .isEqualTo("#/components/schemas/OpenAiError");
+      }
     }
   }
 

@@ -67,6 +67,10 @@ class PageBrowserTest {
       WebElement prompt = driver.findElement(By.id("prompt"));
       prompt.clear();
       prompt.sendKeys("The graph runs in a browser");
+      WebElement maxNewTokens = driver.findElement(By.name("max_new_tokens"));
+      maxNewTokens.clear();
+      maxNewTokens.sendKeys("160");
+      recordPartialTexts(driver);
       driver.findElement(By.id("run")).click();
       awaitWaterfall(driver);
 
@@ -75,6 +79,16 @@ class PageBrowserTest {
       assertThat(results).extracting(row -> row.findElement(By.cssSelector("td")).getText())
           .containsExactly("gpt2", "distilgpt2", "gpt2-medium");
       assertThat(driver.findElement(By.id("trace-id")).getText()).matches("trace [0-9a-f]{32}");
+      List<String> finals = results.stream().map(row -> row.findElement(By.cssSelector("td.generated")).getText())
+          .toList();
+      @SuppressWarnings("unchecked")
+      List<String> partial = (List<String>) ((JavascriptExecutor) driver).executeScript("return window.partialTexts;");
+      assertThat(partial).as("the page showed a text still growing while the answer had not come")
+          .anySatisfy(text -> assertThat(finals).anySatisfy(done -> {
+            assertThat(done).startsWith(text.strip());
+            assertThat(text.strip().length()).isGreaterThan("The graph runs in a browser".length())
+                .isLessThan(done.length());
+          }));
 
       List<double[]> generators = bars(driver, "generate-call");
       List<double[]> classifiers = bars(driver, "classify-call");
@@ -96,6 +110,22 @@ class PageBrowserTest {
     } finally {
       driver.quit();
     }
+  }
+
+  /**
+   * Records, at every change of the results table made before the final answer is shown, the texts
+   * then on display: what a person watching would have seen while the graph ran.
+   */
+  private static void recordPartialTexts(WebDriver driver) {
+    ((JavascriptExecutor) driver).executeScript("""
+        window.partialTexts = [];
+        const answer = document.querySelector('#answer');
+        new MutationObserver(() => {
+          if (answer.textContent === '') {
+            document.querySelectorAll('#results td.generated').forEach(td => window.partialTexts.push(td.textContent));
+          }
+        }).observe(document.querySelector('#results tbody'), { subtree: true, childList: true, characterData: true });
+        """);
   }
 
   /** What a person would have seen, kept in target/ for a look after the run. */

@@ -19,6 +19,8 @@ final class StepLog implements BatchObserver {
   private final List<Integer> sizes = new CopyOnWriteArrayList<>();
   private final Map<Integer, Hold> holds = new ConcurrentHashMap<>();
   final AtomicInteger rejected = new AtomicInteger();
+  final AtomicInteger cancelled = new AtomicInteger();
+  final AtomicInteger expired = new AtomicInteger();
 
   /** The batch loop stopped inside one step until {@link #release}. */
   static final class Hold {
@@ -57,6 +59,16 @@ final class StepLog implements BatchObserver {
   @Override
   public void onRejected() {
     rejected.incrementAndGet();
+  }
+
+  @Override
+  public void onCancelled() {
+    cancelled.incrementAndGet();
+  }
+
+  @Override
+  public void onExpired() {
+    expired.incrementAndGet();
   }
 
   int steps() {

@@ -1,0 +1,136 @@
+package io.inferencegraph.http;
+
+import io.inferencegraph.model.GenerationParams;
+import io.inferencegraph.model.InvalidParameterException;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A validated {@code POST /v1/completions}: OpenAI's fields mapped onto the generator's parameters
+ * ({@code max_tokens} to {@code max_new_tokens}, {@code temperature: 0} to greedy, {@code n} to
+ * {@code num_return_sequences}), over the configured defaults, as the graph endpoint does.
+ */
+record CompletionRequest(String id, String model, String prompt, GenerationParams params, StopStrings stop,
+    boolean stream, long created) {
+  private static final int DEFAULT_MAX_TOKENS = 16; // OpenAI's
+  /** Fields OpenAI defines that this server does not implement: refused unless left at their default. */
+  private static final Set<String> UNSUPPORTED = Set.of("echo", "logprobs", "best_of", "suffix", "logit_bias",
+      "frequency_penalty", "presence_penalty");
+  private static final Set<String> KNOWN = Set.of("model", "prompt", "max_tokens", "temperature", "top_p", "n",
+      "seed", "stop", "stream", "stream_options", "user");
+
+  static CompletionRequest parse(String body, List<String> models, GenerationParams defaults, int maxTokensLimit) {
+    JsonObject json;
+    try {
+      json = new JsonObject(body == null ? "" : body);
+    } catch (DecodeException | ClassCastException e) {
+      throw new ApiException(400, "invalid_json", "the body is not a JSON object: " + e.getMessage());
+    }
+    for (String key : json.fieldNames()) {
+      if (UNSUPPORTED.contains(key) && !isDefault(key, json.getValue(key))) {
+        throw new InvalidParameterException(key, "not supported by this server");
+      } else if (!KNOWN.contains(key) && !UNSUPPORTED.contains(key)) {
+        throw new InvalidParameterException(key, "unknown field");
+      }
+    }
+    if (!(json.getValue("model") instanceof String model)) {
+      throw new InvalidParameterException("model", "must be a string: one of " + models);
+    }
+    if (!models.contains(model)) {
+      throw new ApiException(404, "model_not_found", "The model '" + model + "' does not exist; models: " + models);
+    }
+    GenerationParams params = defaults.overriddenBy(GenerationParams.parse(parameters(json, maxTokensLimit)));
+    return new CompletionRequest("cmpl-" + UUID.randomUUID(), model, prompt(json.getValue("prompt")), params,
+        stop(json.getValue("stop")), Boolean.TRUE.equals(bool(json, "stream")), System.currentTimeMillis() / 1000);
+  }
+
+  private static Map<String, Object> parameters(JsonObject json, int maxTokensLimit) {
+    Map<String, Object> map = new HashMap<>();
+    Object maxTokens = json.getValue("max_tokens", DEFAULT_MAX_TOKENS);
+    if (maxTokens instanceof Number n && n.longValue() > maxTokensLimit) {
+      throw new InvalidParameterException("max_tokens", "must be at most " + maxTokensLimit);
+    }
+    map.put("max_new_tokens", maxTokens);
+    Object temperature = json.getValue("temperature");
+    if (temperature instanceof Number t && t.doubleValue() == 0) {
+      map.put("do_sample", false); // OpenAI's temperature 0 is greedy decoding
+    } else if (temperature != null) {
+      map.put("do_sample", true);
+      map.put("temperature", temperature);
+    }
+    putIfSet(map, "top_p", json.getValue("top_p"));
+    putIfSet(map, "seed", json.getValue("seed"));
+    putIfSet(map, "num_return_sequences", json.getValue("n"));
+    try {
+      GenerationParams.parse(map);
+    } catch (InvalidParameterException e) {
+      throw new InvalidParameterException(openAiName(e.field()), e.getMessage().substring(e.field().length() + 2));
+    }
+    return map;
+  }
+
+  private static String openAiName(String field) {
+    return switch (field) {
+      case "max_new_tokens" -> "max_tokens";
+      case "num_return_sequences" -> "n";
+      default -> field;
+    };
+  }
+
+  private static String prompt(Object prompt) {
+    if (prompt instanceof JsonArray array && array.size() == 1 && array.getValue(0) instanceof String one) {
+      return one;
+    }
+    if (!(prompt instanceof String text)) {
+      throw new InvalidParameterException("prompt", "must be a string (or an array of exactly one string)");
+    }
+    return text;
+  }
+
+  private static StopStrings stop(Object stop) {
+    if (stop == null) {
+      return StopStrings.NONE;
+    }
+    List<String> stops = new ArrayList<>();
+    for (Object item : stop instanceof JsonArray array ? array.getList() : List.of(stop)) {
+      if (!(item instanceof String s) || s.isEmpty()) {
+        throw new InvalidParameterException("stop", "must be a non-empty string or an array of them");
+      }
+      stops.add(s);
+    }
+    if (stops.size() > 4) {
+      throw new InvalidParameterException("stop", "at most 4 stop sequences");
+    }
+    return new StopStrings(stops);
+  }
+
+  private static Boolean bool(JsonObject json, String key) {
+    Object value = json.getValue(key);
+    if (value != null && !(value instanceof Boolean)) {
+      throw new InvalidParameterException(key, "must be a boolean");
+    }
+    return (Boolean) value;
+  }
+
+  private static void putIfSet(Map<String, Object> map, String key, Object value) {
+    if (value != null) {
+      map.put(key, value);
+    }
+  }
+
+  /** OpenAI's own default for an unsupported field (best_of 1, the rest off, zero or empty). */
+  private static boolean isDefault(String key, Object value) {
+    if (key.equals("best_of")) {
+      return value == null || (value instanceof Number n && n.intValue() == 1);
+    }
+    return value == null || Boolean.FALSE.equals(value) || (value instanceof Number n && n.doubleValue() == 0)
+        || (value instanceof JsonObject o && o.isEmpty());
+  }
+}

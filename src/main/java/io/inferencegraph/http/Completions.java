@@ -1,0 +1,62 @@
+package io.inferencegraph.http;
+
+import io.inferencegraph.bus.GenerateReply;
+import io.inferencegraph.graph.Answer;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+
+/** OpenAI's completion objects: the answer, a streamed chunk, an error, from the generator's results. */
+final class Completions {
+  private Completions() {}
+
+  static JsonObject toJson(CompletionRequest request, List<Answer> answers) {
+    JsonArray choices = new JsonArray();
+    int promptTokens = 0;
+    int completionTokens = 0;
+    for (int i = 0; i < answers.size(); i++) {
+      GenerateReply.Sequence sequence = answers.get(i).sequence();
+      String text = continuation(request, sequence);
+      int cut = request.stop().cut(text);
+      choices.add(choice(i, cut < 0 ? text : text.substring(0, cut), cut < 0 ? finishReason(sequence) : "stop"));
+      promptTokens = sequence.promptTokens();
+      completionTokens += sequence.newTokens();
+    }
+    return head(request).put("choices", choices).put("usage", new JsonObject().put("prompt_tokens", promptTokens)
+        .put("completion_tokens", completionTokens).put("total_tokens", promptTokens + completionTokens));
+  }
+
+  /** One streamed chunk: the same object with one choice whose text is a delta; no finish reason until the last. */
+  static JsonObject chunk(CompletionRequest request, int index, String text, String finishReason) {
+    return head(request).put("choices", new JsonArray().add(choice(index, text, finishReason)));
+  }
+
+  /** OpenAI's error body; {@code param} names the offending field when known. */
+  static JsonObject error(ApiException error, String param) {
+    String type = error.status() == 429 ? "rate_limit_error"
+        : error.status() < 500 ? "invalid_request_error" : "server_error";
+    return new JsonObject().put("error", new JsonObject().put("message", error.getMessage()).put("type", type)
+        .put("param", param).put("code", error.errorType()));
+  }
+
+  /** OpenAI's reasons: the model's end of text and a stop string are both "stop". */
+  static String finishReason(GenerateReply.Sequence sequence) {
+    return "length".equals(sequence.finishReason()) ? "length" : "stop";
+  }
+
+  /** The continuation only: the generator's text is the prompt followed by it. */
+  static String continuation(CompletionRequest request, GenerateReply.Sequence sequence) {
+    String text = sequence.text();
+    return text.startsWith(request.prompt()) ? text.substring(request.prompt().length()) : text;
+  }
+
+  private static JsonObject head(CompletionRequest request) {
+    return new JsonObject().put("id", request.id()).put("object", "text_completion")
+        .put("created", request.created()).put("model", request.model());
+  }
+
+  private static JsonObject choice(int index, String text, String finishReason) {
+    return new JsonObject().put("text", text).put("index", index).putNull("logprobs")
+        .put("finish_reason", finishReason);
+  }
+}

@@ -1,0 +1,105 @@
+package io.inferencegraph.http;
+
+import io.inferencegraph.config.GraphConfig;
+import io.inferencegraph.graph.GraphRun;
+import io.inferencegraph.graph.InferenceGraph;
+import io.inferencegraph.graph.StageException;
+import io.inferencegraph.model.InvalidParameterException;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+
+/**
+ * The OpenAI-compatible door on the generators: {@code GET /v1/models} and
+ * {@code POST /v1/completions} (streaming or not), served by the same batches as the graph, with
+ * OpenAI's answer and error shapes.
+ */
+final class OpenAiRoutes {
+  private final GraphConfig config;
+  private final InferenceGraph graph;
+  private final long created = System.currentTimeMillis() / 1000;
+
+  OpenAiRoutes(GraphConfig config, InferenceGraph graph) {
+    this.config = config;
+    this.graph = graph;
+  }
+
+  /** {@code edge}: the handlers every inference request passes first (timeout, admission). */
+  void mount(Router router, Handler<RoutingContext> timeout, Handler<RoutingContext> admission) {
+    router.get("/v1/models").handler(this::models).failureHandler(OpenAiRoutes::fail);
+    router.post("/v1/completions").handler(timeout).handler(admission)
+        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
+        .handler(this::completions)
+        .failureHandler(OpenAiRoutes::fail);
+  }
+
+  private void models(RoutingContext ctx) {
+    JsonArray data = new JsonArray();
+    graph.generators().forEach(model -> data.add(new JsonObject().put("id", model).put("object", "model")
+        .put("created", created).put("owned_by", "inference-graph")));
+    ctx.response().putHeader("Content-Type", "application/json")
+        .end(new JsonObject().put("object", "list").put("data", data).encode());
+  }
+
+  private void completions(RoutingContext ctx) {
+    CompletionRequest request;
+    long deadline;
+    try {
+      request = CompletionRequest.parse(ctx.body().asString("UTF-8"), graph.generators(), config.generation(),
+          config.http().maxNewTokensLimit());
+      deadline = RequestDeadline.of(ctx, config.http().requestTimeoutMs());
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+      return;
+    }
+    int choices = request.params().numReturnSequences() == null ? 1 : request.params().numReturnSequences();
+    CompletionStream stream = request.stream() ? new CompletionStream(ctx, request, choices) : null;
+    GraphRun run = graph.generate(request.model(), request.id(), request.prompt(), request.params(), deadline, stream);
+    if (stream != null) {
+      stream.attach(run);
+    }
+    ctx.addEndHandler(ended -> run.cancel());
+    run.answers().onComplete(done -> {
+      if (done.failed()) {
+        if (stream != null) {
+          stream.fail(done.cause());
+        } else {
+          ctx.fail(done.cause());
+        }
+      } else if (stream != null) {
+        stream.done();
+      } else if (!ctx.response().ended()) {
+        ctx.response().putHeader("Content-Type", "application/json")
+            .end(Completions.toJson(request, done.result()).encode());
+      }
+    });
+  }
+
+  /** The failure handler of /v1: OpenAI's error shape, the status from the one mapper. */
+  private static void fail(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    Throwable cause = failure instanceof StageException ? failure.getCause() : failure;
+    JsonObject body;
+    ApiException error;
+    if (cause instanceof InvalidParameterException invalid) {
+      error = new ApiException(400, "invalid_parameter", invalid.getMessage());
+      body = Completions.error(error, invalid.field());
+    } else {
+      error = ErrorMapper.map(ctx.statusCode(), failure);
+      body = Completions.error(error, null);
+    }
+    HttpServerResponse response = ctx.response();
+    if (response.ended() || response.closed()) {
+      return;
+    }
+    if (response.headWritten()) {
+      response.end("data: " + body.encode() + "\n\n");
+      return;
+    }
+    response.setStatusCode(error.status()).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+}
