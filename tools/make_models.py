@@ -5,6 +5,7 @@ Run from the repository root with Debian's Python (torch + onnx from apt):
 
     /usr/bin/python3 tools/make_models.py                      # writes models/
     /usr/bin/python3 tools/make_models.py --gpt2-sized DIR     # one random gpt2-sized decoder into DIR
+    /usr/bin/python3 tools/make_models.py --sized DIR          # gpt2, distilgpt2, gpt2-medium, bert-base sized
 
 Everything is deterministic (fixed seeds, fixed step counts, fixed thread count).
 The files mirror the layout and ONNX I/O names of real Hugging Face exports
@@ -1209,9 +1210,9 @@ def train_tokenizer():
     return tok, docs
 
 
-def gpt2_sized(out_dir):
-    tok, _ = train_tokenizer()
-    vocab_size, n_layer, n_embd, n_head, n_pos = 50257, 12, 768, 12, 1024
+def gpt2_sized(out_dir, n_layer=12, n_embd=768, n_head=12, tok=None):
+    tok = tok or train_tokenizer()[0]
+    vocab_size, n_pos = 50257, 1024
     # The small BPE vocab padded with filler tokens to gpt2's 50257, <|endoftext|> at 50256 as in gpt2.
     vocab = {t: i for t, i in tok.vocab.items() if t != EOT}
     k = 0
@@ -1229,6 +1230,46 @@ def gpt2_sized(out_dir):
     path = os.path.join(out_dir, "onnx", "model.onnx")
     export_decoder(m, path, with_past=True)
     log("wrote %s (%.1f MB)" % (path, os.path.getsize(path) / 1e6))
+
+
+SIZED_DECODERS = [("gpt2", 12, 768, 12), ("distilgpt2", 6, 768, 12), ("gpt2-medium", 24, 1024, 16)]
+
+
+def bert_sized(out_dir):
+    """A random bert-base-sized classifier (12 layers, 768 hidden, 12 heads, vocab 30522, 2 labels)."""
+    tok_json, _ = bert_tokenizer_json()
+    c = {"architectures": ["BertForSequenceClassification"], "hidden_act": "gelu", "hidden_size": 768,
+         "id2label": {"0": "LABEL_0", "1": "LABEL_1"}, "label2id": {"LABEL_0": 0, "LABEL_1": 1},
+         "initializer_range": 0.02, "intermediate_size": 3072, "layer_norm_eps": 1e-12,
+         "max_position_embeddings": 512, "model_type": "bert", "num_attention_heads": 12,
+         "num_hidden_layers": 12, "pad_token_id": 0, "type_vocab_size": 2, "vocab_size": 30522}
+    seed_all(SEED + 7)
+    m = BertForSequenceClassification(c).eval()
+    if os.path.isdir(out_dir):
+        shutil.rmtree(out_dir)
+    os.makedirs(os.path.join(out_dir, "onnx"))
+    write_json(os.path.join(out_dir, "config.json"), c)
+    write_json(os.path.join(out_dir, "tokenizer.json"), tok_json)
+    write_json(os.path.join(out_dir, "tokenizer_config.json"), {
+        "cls_token": "[CLS]", "do_lower_case": True, "mask_token": "[MASK]", "model_max_length": 512,
+        "pad_token": "[PAD]", "sep_token": "[SEP]", "tokenizer_class": "BertTokenizer", "unk_token": "[UNK]"})
+    path = os.path.join(out_dir, "onnx", "model.onnx")
+    ids = torch.randint(1000, 2000, (2, 8), generator=torch.Generator().manual_seed(0))
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {k: {0: "batch_size", 1: "sequence_length"} for k in names}
+    axes["logits"] = {0: "batch_size"}
+    with torch.no_grad():
+        torch.onnx.export(m, (ids, torch.ones_like(ids), torch.zeros_like(ids)), path, input_names=names,
+                          output_names=["logits"], dynamic_axes=axes, opset_version=OPSET, do_constant_folding=True)
+    log("wrote %s (%.1f MB)" % (path, os.path.getsize(path) / 1e6))
+
+
+def sized(out_dir):
+    """Real-sized stand-ins (random weights) for the memory benchmark: three decoders and a classifier."""
+    tok, _ = train_tokenizer()
+    for name, n_layer, n_embd, n_head in SIZED_DECODERS:
+        gpt2_sized(os.path.join(out_dir, name), n_layer, n_embd, n_head, tok)
+    bert_sized(os.path.join(out_dir, "bert-base-uncased"))
 
 
 def write_readme():
@@ -1261,9 +1302,17 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--gpt2-sized", metavar="DIR",
                     help="write ONE random-weight decoder with real gpt2 dimensions to DIR (benchmarks) and exit")
+    ap.add_argument("--sized", metavar="DIR",
+                    help="write random-weight gpt2, distilgpt2, gpt2-medium and bert-base-sized models to DIR/<name>")
     a = ap.parse_args()
     torch.set_num_threads(NUM_THREADS)
     torch.use_deterministic_algorithms(True)
+    if a.sized:
+        out = os.path.abspath(a.sized)
+        if os.path.commonpath([out, MODELS_DIR]) == MODELS_DIR:
+            sys.exit("--sized must not write into models/")
+        sized(out)
+        return
     if a.gpt2_sized:
         out = os.path.abspath(a.gpt2_sized)
         if os.path.commonpath([out, MODELS_DIR]) == MODELS_DIR:

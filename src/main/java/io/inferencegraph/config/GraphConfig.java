@@ -1,12 +1,13 @@
 package io.inferencegraph.config;
 
 import io.inferencegraph.model.GenerationParams;
+import io.inferencegraph.model.SessionMemory;
 import java.util.List;
 
 /**
  * The whole service: the generators fanned out to (in answer order), the classifier, default
  * generation parameters, the HTTP edge and the event-bus timeout (kept below the HTTP timeout);
- * which of it this node runs, and the cluster it joins.
+ * which of it this node runs, the cluster it joins, and how ONNX Runtime sessions spend memory.
  */
 public record GraphConfig(
     HttpConfig http,
@@ -15,7 +16,8 @@ public record GraphConfig(
     GenerationParams generation,
     long busTimeoutMs,
     Roles roles,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    SessionMemory sessionMemory) {
 
   public List<String> generatorNames() {
     return generators.stream().map(ModelConfig::name).toList();
