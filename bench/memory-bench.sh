@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Memory and cold start on real-sized models: three decoders with gpt2, distilgpt2 and gpt2-medium
 # dimensions and a bert-base-sized classifier (random weights, ~3.2 GB of ONNX, made once into
-# build/models-sized/), served by the fat jar with bench/conf/sized.json. Prints one Markdown row:
-# model bytes, RSS after load, RSS after a minute at 16 clients (and its peak), RSS / model bytes,
-# start to ready (process start until /readyz answers 200) and requests/s at 16 clients.
-#   bench/memory-bench.sh                                  # label "default"
-#   LABEL=arena-off GRAPH_ONNX__ARENA=false bench/memory-bench.sh
-#   MALLOC_ARENA_MAX=2 SERVER_JAVA_OPTS=-Xmx768m bench/memory-bench.sh
+# build/models-sized/ by tools/make_models.py --sized), served by the fat jar with
+# bench/conf/sized.json. Prints one Markdown row: model MiB, RSS after load, RSS after a minute at
+# 16 clients (and its peak, VmHWM), RSS / model bytes, start to ready (process start until /readyz
+# answers 200) and requests/s at 16 clients (20 greedy new tokens). RSS is VmRSS, in MiB.
+#   bench/memory-bench.sh                                   # as the README launches the service
+#   MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=1048576 SERVER_JAVA_OPTS=-XX:MaxDirectMemorySize=1g \
+#     LABEL=launcher bench/memory-bench.sh                  # the launcher settings the README advises
+#   LABEL=prepacking GRAPH_ONNX_RUNTIME__PREPACKING=true bench/memory-bench.sh
 # Environment: LABEL (row name), SERVER_JAVA_OPTS (extra JVM flags), SKIP_BUILD=1 (reuse target/),
-# JAR (run this jar instead of building target/inference-graph.jar),
-# LOAD_SECONDS (default 60), CLIENTS (default 16), PARAMETERS (default 20 greedy new tokens),
-# READY_TIMEOUT (default 300 s), HEADER=0 (row only), and any GRAPH_* or MALLOC_* variable: the
-# server inherits the environment.
+# JAR (run this jar instead of building target/inference-graph.jar), LOAD_SECONDS (default 60),
+# CLIENTS (default 16), PARAMETERS (default 20 greedy new tokens), READY_TIMEOUT (default 300 s),
+# HEADER=0 (row only); the server inherits the rest of the environment (GRAPH_*, MALLOC_*).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
