@@ -12,7 +12,7 @@ import java.nio.file.Path;
  */
 final class OnnxSessions {
   /** Process-wide, like the ORT environment; set once at start-up before models load. */
-  static volatile SessionMemory memory = SessionMemory.LEAN;
+  static volatile SessionMemory memory = SessionMemory.DEFAULT;
 
   private OnnxSessions() {}
 

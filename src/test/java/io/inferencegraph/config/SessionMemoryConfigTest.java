@@ -18,16 +18,16 @@ class SessionMemoryConfigTest {
   }
 
   @Test
-  @DisplayName("both are off unless configured")
-  void leanByDefault() {
-    assertThat(parse(Map.of()).sessionMemory()).isEqualTo(SessionMemory.LEAN).isEqualTo(new SessionMemory(false, false));
+  @DisplayName("unless configured, weights are prepacked and the CPU arena is off")
+  void defaults() {
+    assertThat(parse(Map.of()).sessionMemory()).isEqualTo(SessionMemory.DEFAULT).isEqualTo(new SessionMemory(true, false));
   }
 
   @Test
-  @DisplayName("the environment turns them on")
+  @DisplayName("the environment flips both")
   void fromEnvironment() {
-    assertThat(parse(Map.of("GRAPH_ONNX_RUNTIME__PREPACKING", "true", "GRAPH_ONNX_RUNTIME__CPU_ARENA", "true"))
-        .sessionMemory()).isEqualTo(new SessionMemory(true, true));
+    assertThat(parse(Map.of("GRAPH_ONNX_RUNTIME__PREPACKING", "false", "GRAPH_ONNX_RUNTIME__CPU_ARENA", "true"))
+        .sessionMemory()).isEqualTo(new SessionMemory(false, true));
   }
 
   @Test

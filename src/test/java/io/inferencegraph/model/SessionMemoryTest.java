@@ -17,7 +17,7 @@ class SessionMemoryTest {
 
   @AfterEach
   void restore() {
-    SessionMemory.LEAN.useForNewSessions();
+    SessionMemory.DEFAULT.useForNewSessions();
   }
 
   @ParameterizedTest(name = "prepacking {0}, CPU arena {1}")
