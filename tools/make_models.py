@@ -3,6 +3,7 @@
 
     /usr/bin/python3 tools/make_models.py                      # writes models/
     /usr/bin/python3 tools/make_models.py --gpt2-sized DIR     # one random gpt2-sized decoder into DIR
+    /usr/bin/python3 tools/make_models.py --sized DIR          # gpt2, distilgpt2, gpt2-medium, bert-base sized
     /usr/bin/python3 tools/make_models.py --help               # requirements and options
 """
 

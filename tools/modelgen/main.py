@@ -4,6 +4,7 @@ Run from the repository root with Debian's Python (torch + onnx from apt):
 
     /usr/bin/python3 tools/make_models.py                      # writes models/
     /usr/bin/python3 tools/make_models.py --gpt2-sized DIR     # one random gpt2-sized decoder into DIR
+    /usr/bin/python3 tools/make_models.py --sized DIR          # gpt2, distilgpt2, gpt2-medium, bert-base sized
 
 Everything is deterministic (fixed seeds, fixed step counts, fixed thread count).
 The files mirror the layout and ONNX I/O names of real Hugging Face exports
@@ -31,39 +32,16 @@ $MAKE_MODELS_ORT_PYTHON or `python3` on PATH), e.g. `python3 -m pip install onnx
 
 import argparse
 import os
-import shutil
 import sys
 
 import torch
 
 from .bert import build_bert
-from .common import CORPUS_DIR, DECODERS, EOT, LANGCHAIN4J_ARTIFACT, MODELS_DIR, NUM_THREADS, N_POSITIONS, REPO, SEED, log, seed_all
-from .decoders import build_decoder, write_decoder_files
-from .gpt2 import GPT2LMHeadModel, export_decoder
+from .common import CORPUS_DIR, DECODERS, LANGCHAIN4J_ARTIFACT, MODELS_DIR, NUM_THREADS, N_POSITIONS, REPO, log
+from .decoders import build_decoder
 from .layouts import LAYOUTS_BASE, LEGACY_NAME, ORT_VERSION, build_layouts
+from .sized import gpt2_sized, sized
 from .tokenizers import train_tokenizer
-
-
-def gpt2_sized(out_dir):
-    tok, _ = train_tokenizer()
-    vocab_size, n_layer, n_embd, n_head, n_pos = 50257, 12, 768, 12, 1024
-    # The small BPE vocab padded with filler tokens to gpt2's 50257, <|endoftext|> at 50256 as in gpt2.
-    vocab = {t: i for t, i in tok.vocab.items() if t != EOT}
-    k = 0
-    while len(vocab) < vocab_size - 1:
-        vocab["<|filler_%d|>" % k] = len(vocab)
-        k += 1
-    vocab[EOT] = vocab_size - 1
-    tok_json = tok.tokenizer_json(vocab=vocab, eos_id=vocab_size - 1)
-    seed_all(SEED)
-    m = GPT2LMHeadModel(vocab_size, n_pos, n_embd, n_head, n_layer)
-    m.eval()
-    if os.path.isdir(out_dir):
-        shutil.rmtree(out_dir)
-    write_decoder_files(m, out_dir, tok_json, vocab_size - 1, n_pos)
-    path = os.path.join(out_dir, "onnx", "model.onnx")
-    export_decoder(m, path, with_past=True)
-    log("wrote %s (%.1f MB)" % (path, os.path.getsize(path) / 1e6))
 
 
 def write_readme():
@@ -106,9 +84,17 @@ def main():
                          "$MAKE_MODELS_ORT_PYTHON or python3 on PATH)" % ORT_VERSION)
     ap.add_argument("--gpt2-sized", metavar="DIR",
                     help="write ONE random-weight decoder with real gpt2 dimensions to DIR (benchmarks) and exit")
+    ap.add_argument("--sized", metavar="DIR",
+                    help="write random-weight gpt2, distilgpt2, gpt2-medium and bert-base-sized models to DIR/<name>")
     a = ap.parse_args()
     torch.set_num_threads(NUM_THREADS)
     torch.use_deterministic_algorithms(True)
+    if a.sized:
+        out = os.path.abspath(a.sized)
+        if os.path.commonpath([out, MODELS_DIR]) == MODELS_DIR:
+            sys.exit("--sized must not write into models/")
+        sized(out)
+        return
     if a.gpt2_sized:
         out = os.path.abspath(a.gpt2_sized)
         if os.path.commonpath([out, MODELS_DIR]) == MODELS_DIR:

@@ -47,6 +47,7 @@ public final class MainVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    config.sessionMemory().useForNewSessions();
     List<Future<?>> workers = new ArrayList<>();
     for (ModelConfig model : config.generators()) {
       if (config.roles().servesGenerator(model.name())) {
@@ -83,13 +84,14 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<String> deployGenerator(ModelConfig model) {
-    return vertx.executeBlocking(() -> track(TextGenerator.load(model.path(), model.options())))
+    // Unordered: the models load side by side (ONNX Runtime's loading is mostly one thread each).
+    return vertx.executeBlocking(() -> track(TextGenerator.load(model.path(), model.options())), false)
         .compose(generator -> serve(model, generator.describe(), () -> new GeneratorVerticle(model.name(), generator,
             model.batching(), Telemetry.of(vertx).model(model.name()).batchObserver())));
   }
 
   private Future<String> deployClassifier(ModelConfig model) {
-    return vertx.executeBlocking(() -> track(TextClassifier.load(model.path(), model.options())))
+    return vertx.executeBlocking(() -> track(TextClassifier.load(model.path(), model.options())), false)
         .compose(classifier -> serve(model, classifier.describe(), () -> new ClassifierVerticle(model.name(),
             classifier, model.batching(), Telemetry.of(vertx).model(model.name()).batchObserver())));
   }

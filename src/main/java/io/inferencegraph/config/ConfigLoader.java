@@ -3,6 +3,7 @@ package io.inferencegraph.config;
 import io.inferencegraph.model.BatchLimits;
 import io.inferencegraph.model.GenerationParams;
 import io.inferencegraph.model.InvalidParameterException;
+import io.inferencegraph.model.SessionMemory;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -82,7 +83,25 @@ public final class ConfigLoader {
         model("classifier", ModelConfig.Kind.CLASSIFIER, classifier, modelsDir, cores, modelCount,
             CLASSIFIER_BATCHING),
         generation(json.getJsonObject("generation", new JsonObject())), busTimeout, roles,
-        ClusterConfig.parse(json.getJsonObject("cluster", new JsonObject())));
+        ClusterConfig.parse(json.getJsonObject("cluster", new JsonObject())),
+        sessionMemory(json.getJsonObject("onnx_runtime", new JsonObject())));
+  }
+
+  /** Prepacking on (speed), the arena off (memory): see SessionMemory for the measured trade-off. */
+  private static SessionMemory sessionMemory(JsonObject json) {
+    return new SessionMemory(bool(json, "onnx_runtime.prepacking", "prepacking", SessionMemory.DEFAULT.prepacking()),
+        bool(json, "onnx_runtime.cpu_arena", "cpu_arena", SessionMemory.DEFAULT.cpuArena()));
+  }
+
+  private static boolean bool(JsonObject json, String key, String field, boolean fallback) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      return fallback;
+    }
+    if (value instanceof Boolean b) {
+      return b;
+    }
+    throw new ConfigException(key, "must be true or false, got " + value);
   }
 
   private static List<String> names(JsonArray generators) {

@@ -1,6 +1,7 @@
 package io.inferencegraph.config;
 
 import io.inferencegraph.model.GenerationParams;
+import io.inferencegraph.model.SessionMemory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
@@ -8,7 +9,7 @@ import java.util.function.UnaryOperator;
 /**
  * The whole service: the generators fanned out to (in answer order), the classifier, default
  * generation parameters, the HTTP edge and the event-bus timeout (kept below the HTTP timeout);
- * which of it this node runs, and the cluster it joins.
+ * which of it this node runs, the cluster it joins, and how ONNX Runtime sessions spend memory.
  */
 public record GraphConfig(
     HttpConfig http,
@@ -17,7 +18,8 @@ public record GraphConfig(
     GenerationParams generation,
     long busTimeoutMs,
     Roles roles,
-    ClusterConfig cluster) {
+    ClusterConfig cluster,
+    SessionMemory sessionMemory) {
 
   public List<String> generatorNames() {
     return generators.stream().map(ModelConfig::name).toList();
@@ -33,6 +35,6 @@ public record GraphConfig(
   /** The same graph with each model replaced by {@code change} of it (e.g. its source resolved). */
   public GraphConfig withModels(UnaryOperator<ModelConfig> change) {
     return new GraphConfig(http, generators.stream().map(change).toList(), change.apply(classifier), generation,
-        busTimeoutMs, roles, cluster);
+        busTimeoutMs, roles, cluster, sessionMemory);
   }
 }

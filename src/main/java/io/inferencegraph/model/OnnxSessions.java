@@ -5,8 +5,15 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.nio.file.Path;
 
-/** Opens ONNX Runtime sessions with thread counts set on purpose, never left to defaults. */
+/**
+ * Opens ONNX Runtime sessions with thread counts and memory use set on purpose, never left to
+ * defaults. Sessions load from the file path, so ONNX Runtime reads the graph once and keeps no
+ * Java-side copy of it.
+ */
 final class OnnxSessions {
+  /** Process-wide, like the ORT environment; set once at start-up before models load. */
+  static volatile SessionMemory memory = SessionMemory.DEFAULT;
+
   private OnnxSessions() {}
 
   static OrtEnvironment environment() {
@@ -14,11 +21,16 @@ final class OnnxSessions {
   }
 
   static OrtSession open(ModelDirectory dir, Path file, int intraOpThreads) {
+    SessionMemory chosen = memory;
     try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
       options.setIntraOpNumThreads(intraOpThreads);
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.setCPUArenaAllocator(chosen.cpuArena());
+      if (!chosen.prepacking()) {
+        options.addConfigEntry("session.disable_prepacking", "1");
+      }
       return environment().createSession(file.toString(), options);
     } catch (OrtException e) {
       throw dir.fail("ONNX Runtime cannot load " + dir.root().relativize(file) + ": " + e.getMessage(), e);

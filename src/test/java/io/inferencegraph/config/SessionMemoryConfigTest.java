@@ -1,0 +1,39 @@
+package io.inferencegraph.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.inferencegraph.model.SessionMemory;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+
+@DisplayName("onnx_runtime.prepacking and onnx_runtime.cpu_arena choose how sessions spend memory")
+class SessionMemoryConfigTest {
+
+  private static GraphConfig parse(Map<String, String> env) {
+    return ConfigLoader.parse(ConfigLoader.load(Path.of("conf/config.json"), env, new Properties()), 2);
+  }
+
+  @Test
+  @DisplayName("unless configured, weights are prepacked and the CPU arena is off")
+  void defaults() {
+    assertThat(parse(Map.of()).sessionMemory()).isEqualTo(SessionMemory.DEFAULT).isEqualTo(new SessionMemory(true, false));
+  }
+
+  @Test
+  @DisplayName("the environment flips both")
+  void fromEnvironment() {
+    assertThat(parse(Map.of("GRAPH_ONNX_RUNTIME__PREPACKING", "false", "GRAPH_ONNX_RUNTIME__CPU_ARENA", "true"))
+        .sessionMemory()).isEqualTo(new SessionMemory(false, true));
+  }
+
+  @Test
+  @DisplayName("a value that is not a boolean fails naming the key")
+  void badValue() {
+    assertThatThrownBy(() -> parse(Map.of("GRAPH_ONNX_RUNTIME__CPU_ARENA", "yes")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("onnx_runtime.cpu_arena");
+  }
+}
