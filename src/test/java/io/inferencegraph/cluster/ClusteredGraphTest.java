@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferencegraph.TestGraphs;
 import io.inferencegraph.cluster.ClusterNodes.Node;
+import io.inferencegraph.http.SseClient;
 import io.inferencegraph.model.GenerationParams;
 import io.inferencegraph.telemetry.Telemetry;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
@@ -201,6 +203,33 @@ class ClusteredGraphTest {
 
   private static List<SpanData> spansOf(InMemorySpanExporter exporter, String traceId) {
     return exporter.getFinishedSpanItems().stream().filter(span -> span.getTraceId().equals(traceId)).toList();
+  }
+
+  @Test
+  @DisplayName("a client that leaves mid-stream cancels the decode on the models node: the cancel crosses the cluster")
+  void cancelCrossesTheCluster(Vertx vertx, VertxTestContext ctx) {
+    // Long enough (240 tokens, eos held back) that the decode is still running when the cancel arrives.
+    String body = new JsonObject().put("text", PROMPT)
+        .put("parameters", new JsonObject().put("max_new_tokens", 240).put("min_new_tokens", 240)).encode();
+    double before = cancelled(models);
+    AtomicBoolean left = new AtomicBoolean();
+    SseClient.post(vertx.createHttpClient(), edge.httpPort(), "application/json", body, (stream, event) -> {
+      if (event.name().equals("token") && left.compareAndSet(false, true)) {
+        stream.request().connection().close(); // the first token came from the models node: now leave
+      }
+    })
+        .compose(stream -> waitFor(vertx, "a cancellation counted on the models node",
+            () -> cancelled(models) > before))
+        .onComplete(ctx.succeeding(done -> ctx.verify(() -> {
+          assertThat(left).as("a token reached the client before it left").isTrue();
+          assertThat(cancelled(edge)).as("the edge decodes nothing, so counts nothing").isZero();
+          ctx.completeNow();
+        })));
+  }
+
+  private static double cancelled(Node node) {
+    return Telemetry.of(node.vertx()).registry().find("graph.inference.cancelled").counters().stream()
+        .mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
   }
 
   private static boolean hasRemoteChild(String traceId) {

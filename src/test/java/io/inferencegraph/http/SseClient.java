@@ -16,20 +16,20 @@ import java.util.function.BiConsumer;
  * A test's streaming request: posts a body with {@code Accept: text/event-stream} and parses the
  * server-sent events as their bytes arrive, handing each to a callback as soon as it is complete.
  */
-final class SseClient {
+public final class SseClient {
   /** One event: its name and its data line, as sent. */
-  record Event(String name, String data) {
+  public record Event(String name, String data) {
     JsonObject json() {
       return new JsonObject(data);
     }
   }
 
   /** The stream under way: its events so far, its request (to drop the connection), its end. */
-  record Stream(int status, String contentType, List<Event> events, HttpClientRequest request, Future<Void> ended) {}
+  public record Stream(int status, String contentType, List<Event> events, HttpClientRequest request, Future<Void> ended) {}
 
   private SseClient() {}
 
-  static Future<Stream> post(HttpClient client, int port, String contentType, String body,
+  public static Future<Stream> post(HttpClient client, int port, String contentType, String body,
       BiConsumer<Stream, Event> onEvent) {
     return post(client, port, contentType, body, java.util.Map.of(), onEvent);
   }
