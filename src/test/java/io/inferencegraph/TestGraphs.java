@@ -70,6 +70,26 @@ public final class TestGraphs {
     }
   }
 
+  /**
+   * A copy of a decoder whose config.json (and tokenizer_config.json, which also bounds the
+   * context) claims more positions than its graph has, so that ONNX Runtime fails on long prompts.
+   */
+  public static Path copyClaimingLongerContext(Path model, Path target) {
+    copyModel(model, target);
+    try {
+      Path config = target.resolve("config.json");
+      Files.writeString(config, Files.readString(config)
+          .replaceAll("\"n_positions\": *\\d+", "\"n_positions\": 4096")
+          .replaceAll("\"n_ctx\": *\\d+", "\"n_ctx\": 4096"));
+      Path tokenizerConfig = target.resolve("tokenizer_config.json");
+      Files.writeString(tokenizerConfig, Files.readString(tokenizerConfig)
+          .replaceAll("\"model_max_length\": *\\d+", "\"model_max_length\": 4096"));
+      return target;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   public static Future<MainVerticle> deploy(Vertx vertx, GraphConfig config) {
     MainVerticle main = new MainVerticle(config);
     return vertx.deployVerticle(main).map(id -> main);

@@ -16,8 +16,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,9 +33,10 @@ class GraphFailuresTest {
 
   @Test
   @DisplayName("a model that throws gives 500, and the same worker serves the next request")
-  void modelThrows(Vertx vertx, VertxTestContext ctx, @TempDir Path temp) throws IOException {
+  void modelThrows(Vertx vertx, VertxTestContext ctx, @TempDir Path temp) {
     // A config.json that claims more positions than the graph has: ONNX Runtime fails on long prompts.
-    Path broken = copyWithLongerContext(temp);
+    Path broken = TestGraphs.copyClaimingLongerContext(Path.of("models/distilgpt2-tiny"),
+        temp.resolve("distilgpt2-broken"));
     JsonArray generators = TestGraphs.config(new JsonObject()).generators().stream()
         .map(m -> new JsonObject().put("name", m.name()).put("path", m.path().toAbsolutePath().toString()))
         .collect(JsonArray::new, JsonArray::add, JsonArray::addAll);
@@ -55,19 +54,6 @@ class GraphFailuresTest {
           assertThat(responses.get(1).statusCode()).isEqualTo(200);
           ctx.completeNow();
         })));
-  }
-
-  private static Path copyWithLongerContext(Path temp) throws IOException {
-    Path target = TestGraphs.copyModel(Path.of("models/distilgpt2-tiny"), temp.resolve("distilgpt2-broken"));
-    Path config = target.resolve("config.json");
-    Files.writeString(config, Files.readString(config)
-        .replaceAll("\"n_positions\": *\\d+", "\"n_positions\": 4096")
-        .replaceAll("\"n_ctx\": *\\d+", "\"n_ctx\": 4096"));
-    // tokenizer_config.json's model_max_length also bounds the context: lift it too, or the prompt is cut to fit.
-    Path tokenizerConfig = target.resolve("tokenizer_config.json");
-    Files.writeString(tokenizerConfig, Files.readString(tokenizerConfig)
-        .replaceAll("\"model_max_length\": *\\d+", "\"model_max_length\": 4096"));
-    return target;
   }
 
   @Test

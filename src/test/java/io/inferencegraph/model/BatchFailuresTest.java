@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnxruntime.OrtException;
+import io.inferencegraph.TestGraphs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,16 +34,9 @@ class BatchFailuresTest {
 
   @BeforeAll
   static void load() throws IOException {
-    Path broken = Fixtures.copy(Fixtures.decoder("gpt2-tiny"), temp.resolve("gpt2-tiny-broken"));
-    Path config = broken.resolve("config.json");
-    String json = Files.readString(config);
+    String json = Files.readString(Fixtures.decoder("gpt2-tiny").resolve("config.json"));
     realPositions = Integer.parseInt(json.replaceAll("(?s).*\"n_positions\": *(\\d+).*", "$1"));
-    Files.writeString(config, json.replaceAll("\"n_positions\": *\\d+", "\"n_positions\": 4096")
-        .replaceAll("\"n_ctx\": *\\d+", "\"n_ctx\": 4096"));
-    // tokenizer_config.json's model_max_length also bounds the context: lift it too, or prompts are cut to fit.
-    Path tokenizerConfig = broken.resolve("tokenizer_config.json");
-    Files.writeString(tokenizerConfig, Files.readString(tokenizerConfig)
-        .replaceAll("\"model_max_length\": *\\d+", "\"model_max_length\": 4096"));
+    Path broken = TestGraphs.copyClaimingLongerContext(Fixtures.decoder("gpt2-tiny"), temp.resolve("gpt2-tiny-broken"));
     generator = TextGenerator.load(broken, ModelOptions.defaults());
   }
 
