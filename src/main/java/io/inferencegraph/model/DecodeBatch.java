@@ -26,6 +26,10 @@ final class DecodeBatch implements AutoCloseable {
   private final int candidates;
   private final DecoderGraph.Scratch scratch = new DecoderGraph.Scratch();
   private final List<DecodeCohort> cohorts = new ArrayList<>();
+  /** Where a joining group's prefill writes its keys and values before they are copied into a cohort. */
+  private final KvCache prefilled;
+  /** The zero-length past a prefill is fed, as optimum and transformers.js feed it. */
+  private final KvCache emptyPast;
 
   DecodeBatch(DecoderGraph graph, boolean useCache, long padId, int candidates) {
     this.graph = graph;
@@ -33,6 +37,8 @@ final class DecodeBatch implements AutoCloseable {
     this.equalLengthsOnly = graph.positionsFromPast();
     this.padId = padId;
     this.candidates = candidates;
+    this.prefilled = new KvCache(graph);
+    this.emptyPast = new KvCache(graph);
   }
 
   int size() {
@@ -48,7 +54,7 @@ final class DecodeBatch implements AutoCloseable {
     for (List<Sequence> group : groups(joining)) {
       DecoderGraph.Output output = runFull(group);
       advance(group, output.lastLogits());
-      cohortFor(group.get(0)).join(group, useCache ? output.present() : null);
+      cohortFor(group.get(0)).join(group, output.present());
     }
   }
 
@@ -65,9 +71,19 @@ final class DecodeBatch implements AutoCloseable {
         continue;
       }
       DecoderGraph.Output output = graph.run(cohort.nextStep(), scratch);
-      cohort.advanceCache(output.present());
+      cohort.advanceCache();
       advance(cohort.rows(), output.lastLogits());
     }
+  }
+
+  /** Bytes of keys and values the batch holds now (see {@link KvCache#bytes()}); 0 without a cache. */
+  long kvBytes() {
+    return cohorts.stream().mapToLong(DecodeCohort::kvBytes).sum();
+  }
+
+  /** Bytes of direct memory the batch keeps for keys and values, spare buffers included. */
+  long kvCapacityBytes() {
+    return prefilled.capacityBytes() + cohorts.stream().mapToLong(DecodeCohort::kvCapacityBytes).sum();
   }
 
   /** Removes the finished sequences and returns them; each cohort's cache shrinks to the ones left. */
@@ -99,18 +115,7 @@ final class DecodeBatch implements AutoCloseable {
   }
 
   private DecoderGraph.Output runFull(List<Sequence> group) throws OrtException {
-    DecoderGraph.Step step = fullStep(group);
-    try {
-      DecoderGraph.Output output = graph.run(step, scratch);
-      if (!useCache && output.present() != null) {
-        output.present().close(); // recomputing: the cache is not kept
-      }
-      return output;
-    } finally {
-      if (step.past() != null) {
-        step.past().close();
-      }
-    }
+    return graph.run(fullStep(group), scratch);
   }
 
   /**
@@ -135,18 +140,9 @@ final class DecodeBatch implements AutoCloseable {
         positions[at] = i;
       }
     }
-    return new DecoderGraph.Step(n, length, ids, mask, positions, emptyPast(n));
-  }
-
-  private KvCache emptyPast(int n) {
-    if (graph.kind == DecoderGraph.Kind.NO_PAST) {
-      return null;
-    }
-    try {
-      return KvCache.empty(graph, n);
-    } catch (OrtException e) {
-      throw new IllegalStateException("cannot create an empty KV cache", e);
-    }
+    boolean hasPast = graph.kind != DecoderGraph.Kind.NO_PAST;
+    return new DecoderGraph.Step(n, length, ids, mask, positions, hasPast ? emptyPast.reshape(n, 0) : null,
+        useCache ? prefilled : null);
   }
 
   /** Prefill groups: split to bound the logits tensor and, where positions come from the past, by length. */
@@ -184,5 +180,7 @@ final class DecodeBatch implements AutoCloseable {
   public void close() {
     cohorts.forEach(DecodeCohort::close);
     cohorts.clear();
+    prefilled.close();
+    emptyPast.close();
   }
 }

@@ -1,6 +1,5 @@
 package io.inferencegraph.model;
 
-import ai.onnxruntime.OrtException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -8,47 +7,52 @@ import java.util.List;
 /**
  * Rows of a {@link DecodeBatch} that share one KV cache and one ONNX Runtime call per step. Rows of
  * different lengths are left-padded in the cache; the batch keeps such rows in separate cohorts
- * when the graph derives positions from the past length, since padding would shift them.
+ * when the graph derives positions from the past length, since padding would shift them. The cohort
+ * owns two caches that trade places ("ping-pong"): a step reads its past from one and writes its
+ * present into the other, and a join or leave copies the kept rows from one into the other.
  */
 final class DecodeCohort implements AutoCloseable {
-  private final DecoderGraph graph;
   private final List<Sequence> rows = new ArrayList<>();
   private KvCache cache;
+  private KvCache spare;
 
   DecodeCohort(DecoderGraph graph) {
-    this.graph = graph;
+    this.cache = new KvCache(graph);
+    this.spare = new KvCache(graph);
   }
 
   List<Sequence> rows() {
     return rows;
   }
 
-  /** Adds prefilled rows and, when decoding with a cache, their keys and values (taken over). */
-  void join(List<Sequence> group, KvCache present) throws OrtException {
-    if (present == null || cache == null) {
-      cache = present == null ? cache : present;
-      rows.addAll(group);
-      return;
+  /** Bytes of keys and values the rows hold now. */
+  long kvBytes() {
+    return cache.bytes();
+  }
+
+  /** Bytes of direct memory both caches keep. */
+  long kvCapacityBytes() {
+    return cache.capacityBytes() + spare.capacityBytes();
+  }
+
+  /**
+   * Adds prefilled rows and, when decoding with a cache, copies their keys and values from
+   * {@code present} (left untouched, still the caller's) beside the rows already here.
+   */
+  void join(List<Sequence> group, KvCache present) {
+    if (present != null) {
+      List<KvCache.Slice> slices = new ArrayList<>(slices(cache, rows));
+      slices.addAll(slices(present, group));
+      spare.gather(slices);
+      swap();
     }
-    List<KvCache.Slice> slices = new ArrayList<>(slices(cache, rows));
-    slices.addAll(slices(present, group));
-    KvCache merged;
-    try {
-      merged = KvCache.gather(graph, slices);
-    } catch (OrtException | RuntimeException | Error e) {
-      present.close(); // the joining group never made it in: its prefill cache has no owner
-      throw e;
-    }
-    cache.close();
-    present.close();
-    cache = merged;
     rows.addAll(group);
   }
 
-  /** One step with the cache: each row's last token, its position and its padded mask. */
+  /** One step with the cache: each row's last token, its position and its padded mask; the present goes to the spare. */
   DecoderGraph.Step nextStep() {
     int n = rows.size();
-    int past = cache.length;
+    int past = cache.length();
     long[] ids = new long[n];
     long[] mask = new long[n * (past + 1)];
     long[] positions = new long[n];
@@ -59,34 +63,38 @@ final class DecodeCohort implements AutoCloseable {
       int padding = past - (sequence.length() - 1);
       Arrays.fill(mask, r * (past + 1) + padding, (r + 1) * (past + 1), 1L);
     }
-    return new DecoderGraph.Step(n, 1, ids, mask, positions, cache);
+    return new DecoderGraph.Step(n, 1, ids, mask, positions, cache, spare);
   }
 
-  /** Replaces the cache with the one the last step returned. */
-  void advanceCache(KvCache present) {
-    cache.close();
-    cache = present;
+  /** Makes the present the last step wrote into the spare the current cache. */
+  void advanceCache() {
+    swap();
   }
 
   /** Removes the finished rows and returns them; the cache shrinks to the rows left. */
-  List<Sequence> evictFinished() throws OrtException {
+  List<Sequence> evictFinished() {
     List<Sequence> finished = rows.stream().filter(Sequence::finished).toList();
     if (finished.isEmpty()) {
       return finished;
     }
-    if (cache != null) {
+    if (cache.rows() > 0) {
       List<KvCache.Slice> kept = new ArrayList<>();
       for (int r = 0; r < rows.size(); r++) {
         if (!rows.get(r).finished()) {
           kept.add(new KvCache.Slice(cache, r, rows.get(r).length() - 1));
         }
       }
-      KvCache old = cache;
-      cache = kept.isEmpty() ? null : KvCache.gather(graph, kept);
-      old.close();
+      spare.gather(kept);
+      swap();
     }
     rows.removeAll(finished);
     return finished;
+  }
+
+  private void swap() {
+    KvCache current = cache;
+    cache = spare;
+    spare = current;
   }
 
   /** Every row of {@code source}, in order, with its valid length. */
@@ -100,10 +108,8 @@ final class DecodeCohort implements AutoCloseable {
 
   @Override
   public void close() {
-    if (cache != null) {
-      cache.close();
-      cache = null;
-    }
+    cache.close();
+    spare.close();
     rows.clear();
   }
 }

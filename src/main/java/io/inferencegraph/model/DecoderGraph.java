@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -130,60 +129,53 @@ final class DecoderGraph implements AutoCloseable {
     }
   }
 
-  /** Inputs of one forward pass over {@code rows} rows of {@code length} new tokens each. */
-  record Step(int rows, int length, long[] inputIds, long[] attentionMask, long[] positionIds, KvCache past) {}
+  /**
+   * Inputs of one forward pass over {@code rows} rows of {@code length} new tokens each; the present
+   * keys and values are written into {@code present} (reshaped to [rows, past + length]), or not
+   * fetched when it is null.
+   */
+  record Step(int rows, int length, long[] inputIds, long[] attentionMask, long[] positionIds, KvCache past,
+      KvCache present) {}
 
-  /** Last-position logits of each row ([rows * vocab]) and the present KV cache (null without past). */
+  /** Last-position logits of each row ([rows * vocab]) and the filled present cache (null when none was asked for). */
   record Output(FloatBuffer lastLogits, KvCache present) {}
 
   /**
    * Runs one forward pass. Logits are written into {@code scratch}, a reusable direct buffer, so
-   * that a long prefill does not copy [rows, length, vocab] floats onto the heap.
+   * that a long prefill does not copy [rows, length, vocab] floats onto the heap; the present KV
+   * cache is written into the step's target buffers, so ONNX Runtime allocates no KV output.
    */
   Output run(Step step, Scratch scratch) throws OrtException {
-    if (prefill != null && step.past() != null && step.past().length == 0) {
+    if (prefill != null && step.past() != null && step.past().length() == 0) {
       return prefill.run(new Step(step.rows(), step.length(), step.inputIds(), step.attentionMask(),
-          step.positionIds(), null), scratch, true);
+          step.positionIds(), null, step.present()), scratch);
     }
-    return run(step, scratch, step.past() != null);
-  }
-
-  private Output run(Step step, Scratch scratch, boolean keepPresent) throws OrtException {
-    int pastLength = step.past() == null ? 0 : step.past().length;
+    int pastLength = step.past() == null ? 0 : step.past().length();
     List<OnnxTensor> created = new ArrayList<>();
     try {
       Map<String, OnnxTensor> inputs = inputs(step, pastLength, created);
-      Set<String> wanted = new LinkedHashSet<>(keepPresent ? presentNames : List.of());
-      OrtSession.Result result;
+      Map<String, OnnxTensor> pinned = new HashMap<>();
+      if (step.present() != null) {
+        OnnxTensor[] present = step.present().reshape(step.rows(), pastLength + step.length()).tensors();
+        for (int i = 0; i < present.length; i++) {
+          pinned.put(presentNames.get(i), present[i]);
+        }
+      }
       FloatBuffer last;
       if (logitsType == OnnxJavaType.FLOAT) {
         FloatBuffer logits = scratch.floats(step.rows() * step.length() * vocab);
         long[] shape = {step.rows(), step.length(), vocab};
-        OnnxTensor pinned = track(created, OnnxTensor.createTensor(OnnxSessions.environment(), logits, shape));
-        result = session.run(inputs, wanted, Map.of(LOGITS, pinned));
+        pinned.put(LOGITS, track(created, OnnxTensor.createTensor(OnnxSessions.environment(), logits, shape)));
+        session.run(inputs, Set.of(), pinned).close();
         last = lastPositions(logits, step.rows(), step.length());
       } else {
-        wanted.add(LOGITS); // float16 logits: converted to float for sampling
-        result = session.run(inputs, wanted);
-        FloatBuffer logits = ((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer();
-        last = lastPositions(logits, step.rows(), step.length());
-      }
-      boolean handedOver = false;
-      try {
-        if (!keepPresent) {
-          return new Output(last, null);
-        }
-        OnnxTensor[] present = new OnnxTensor[presentNames.size()];
-        for (int i = 0; i < present.length; i++) {
-          present[i] = (OnnxTensor) result.get(presentNames.get(i)).orElseThrow();
-        }
-        handedOver = true;
-        return new Output(last, new KvCache(present, step.rows(), pastLength + step.length(), result));
-      } finally {
-        if (!handedOver) {
-          result.close(); // the KV cache owns the result from here on; nothing else may keep it
+        try (OrtSession.Result result = session.run(inputs, Set.of(LOGITS), pinned)) {
+          // float16 logits: converted to float for sampling
+          FloatBuffer logits = ((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer();
+          last = lastPositions(logits, step.rows(), step.length());
         }
       }
+      return new Output(last, step.present());
     } finally {
       created.forEach(OnnxTensor::close);
     }
@@ -201,8 +193,11 @@ final class DecoderGraph implements AutoCloseable {
     if (kind == Kind.MERGED) {
       inputs.put(USE_CACHE_BRANCH, track(created, OnnxTensor.createTensor(env, new boolean[] {pastLength > 0})));
     }
-    for (int i = 0; i < pastNames.size(); i++) {
-      inputs.put(pastNames.get(i), step.past().tensors[i]);
+    if (step.past() != null) {
+      OnnxTensor[] past = step.past().tensors();
+      for (int i = 0; i < past.length; i++) {
+        inputs.put(pastNames.get(i), past[i]);
+      }
     }
     return inputs;
   }

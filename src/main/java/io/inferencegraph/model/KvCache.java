@@ -1,102 +1,159 @@
 package io.inferencegraph.model;
 
 import ai.onnxruntime.OnnxTensor;
-import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The past keys and values of a batch: one tensor per past input, each [rows, heads, length,
- * headDim]. Row r holds its valid entries in its last columns; the columns before are left padding
- * that the attention mask hides. Elements are copied as bytes, so float16 caches stay float16.
+ * Past keys and values held in reusable direct buffers, one per past input, each viewed as [rows,
+ * heads, length, headDim]. Row r holds its valid entries in its last columns; the columns before
+ * are left padding that the attention mask hides. ONNX Runtime writes a step's present outputs
+ * straight into such a cache (pinned outputs), and rows move between caches by native byte copies,
+ * so neither a step nor a join or leave allocates KV memory once the buffers are big enough.
  */
 final class KvCache implements AutoCloseable {
-  /** Where one row of a new cache comes from: a row of an existing cache and its valid length. */
+  /** Where one row of a gathered cache comes from: a row of another cache and its valid length. */
   record Slice(KvCache source, int row, int valid) {}
 
-  final OnnxTensor[] tensors;
-  final int rows;
-  final int length;
-  private final AutoCloseable owner;
+  private final DecoderGraph graph;
   private ByteBuffer[] data;
+  private OnnxTensor[] views;
+  private int rows;
+  private int length;
 
-  KvCache(OnnxTensor[] tensors, int rows, int length, AutoCloseable owner) {
-    this.tensors = tensors;
-    this.rows = rows;
-    this.length = length;
-    this.owner = owner;
+  KvCache(DecoderGraph graph) {
+    this.graph = graph;
+    this.data = new ByteBuffer[graph.pastNames.size()];
+    for (int t = 0; t < data.length; t++) {
+      data[t] = ByteBuffer.allocateDirect(0);
+    }
   }
 
-  /** A zero-length past for the first step, as optimum and transformers.js feed it. */
-  static KvCache empty(DecoderGraph graph, int rows) throws OrtException {
-    OnnxTensor[] tensors = new OnnxTensor[graph.pastNames.size()];
-    for (int i = 0; i < tensors.length; i++) {
-      long[] shape = {rows, graph.pastHeads[i], 0, graph.pastHeadDims[i]};
-      tensors[i] = OnnxTensor.createTensor(OnnxSessions.environment(), ByteBuffer.allocateDirect(0), shape,
-          graph.pastType);
-    }
-    return new KvCache(tensors, rows, 0, null);
+  int rows() {
+    return rows;
+  }
+
+  int length() {
+    return length;
   }
 
   /**
-   * A new cache made of the given rows, right-aligned so that its length is the longest valid
-   * length among them; the sources are left untouched.
+   * Bytes of keys and values the current shape holds: rows × layers × 2 × heads × length × headDim ×
+   * element size (summed over the past inputs, which are the layers' keys and values).
    */
-  static KvCache gather(DecoderGraph graph, List<Slice> slices) throws OrtException {
-    int length = slices.stream().mapToInt(Slice::valid).max().orElse(0);
-    int rows = slices.size();
-    OrtEnvironment env = OnnxSessions.environment();
-    OnnxTensor[] tensors = new OnnxTensor[graph.pastNames.size()];
-    int bytes = graph.pastType.size;
-    Map<KvCache, ByteBuffer[]> sources = new IdentityHashMap<>();
-    for (Slice slice : slices) {
-      sources.computeIfAbsent(slice.source(), KvCache::data);
+  long bytes() {
+    long total = 0;
+    for (int t = 0; t < data.length; t++) {
+      total += tensorBytes(t, rows, length);
     }
-    for (int t = 0; t < tensors.length; t++) {
+    return total;
+  }
+
+  /** Bytes of direct memory the buffers hold, whatever the current shape. */
+  long capacityBytes() {
+    long total = 0;
+    for (ByteBuffer buffer : data) {
+      total += buffer.capacity();
+    }
+    return total;
+  }
+
+  /**
+   * Gives the cache a new shape, growing a buffer (doubling) only when the shape outgrows it. The
+   * contents are undefined afterwards: the caller is about to overwrite them.
+   */
+  KvCache reshape(int rows, int length) {
+    closeViews();
+    for (int t = 0; t < data.length; t++) {
+      long needed = tensorBytes(t, rows, length);
+      if (needed > Integer.MAX_VALUE) {
+        throw new IllegalStateException("KV cache of " + rows + " rows × " + length + " tokens exceeds 2 GB per tensor");
+      }
+      if (data[t].capacity() < needed) {
+        long grown = Math.min(Integer.MAX_VALUE, Math.max(needed, 2L * data[t].capacity()));
+        data[t] = ByteBuffer.allocateDirect((int) grown).order(ByteOrder.nativeOrder());
+      }
+    }
+    this.rows = rows;
+    this.length = length;
+    return this;
+  }
+
+  /** Tensors over the buffers in the current shape; they do not own the memory and live until the next reshape. */
+  OnnxTensor[] tensors() throws OrtException {
+    if (views == null) {
+      OnnxTensor[] created = new OnnxTensor[data.length];
+      try {
+        for (int t = 0; t < data.length; t++) {
+          ByteBuffer view = data[t].slice(0, (int) tensorBytes(t, rows, length)).order(ByteOrder.nativeOrder());
+          long[] shape = {rows, graph.pastHeads[t], length, graph.pastHeadDims[t]};
+          created[t] = OnnxTensor.createTensor(OnnxSessions.environment(), view, shape, graph.pastType);
+        }
+      } catch (OrtException | RuntimeException e) {
+        closeAll(created);
+        throw e;
+      }
+      views = created;
+    }
+    return views;
+  }
+
+  /**
+   * Fills this cache with the given rows, right-aligned so that its length is the longest valid
+   * length among them, by native copies; the sources are left untouched and must not be this cache.
+   */
+  void gather(List<Slice> slices) {
+    int newLength = slices.stream().mapToInt(Slice::valid).max().orElse(0);
+    reshape(slices.size(), newLength);
+    int bytes = graph.pastType.size;
+    for (int t = 0; t < data.length; t++) {
       int heads = (int) graph.pastHeads[t];
       int dim = (int) graph.pastHeadDims[t];
-      ByteBuffer target = ByteBuffer.allocateDirect(bytes * rows * heads * length * dim).order(ByteOrder.nativeOrder());
-      for (int r = 0; r < rows; r++) {
+      for (int r = 0; r < slices.size(); r++) {
         Slice slice = slices.get(r);
-        ByteBuffer source = sources.get(slice.source())[t];
+        if (slice.source() == this) {
+          throw new IllegalArgumentException("a KV cache cannot gather from itself");
+        }
+        ByteBuffer source = slice.source().data[t];
         int sourceLength = slice.source().length;
         for (int h = 0; h < heads; h++) {
-          int from = ((slice.row() * heads + h) * sourceLength + sourceLength - slice.valid()) * dim;
-          int to = ((r * heads + h) * length + length - slice.valid()) * dim;
-          target.put(to * bytes, source, from * bytes, slice.valid() * dim * bytes);
+          long from = ((long) (slice.row() * heads + h) * sourceLength + sourceLength - slice.valid()) * dim * bytes;
+          long to = ((long) (r * heads + h) * newLength + newLength - slice.valid()) * dim * bytes;
+          data[t].put((int) to, source, (int) from, slice.valid() * dim * bytes);
         }
       }
-      tensors[t] = OnnxTensor.createTensor(env, target, new long[] {rows, heads, length, dim}, graph.pastType);
     }
-    return new KvCache(tensors, rows, length, null);
   }
 
-  private ByteBuffer[] data() {
-    if (data == null) {
-      data = new ByteBuffer[tensors.length];
-      for (int i = 0; i < tensors.length; i++) {
-        data[i] = tensors[i].getByteBuffer();
-      }
-    }
-    return data;
+  private long tensorBytes(int t, int rows, int length) {
+    return (long) rows * graph.pastHeads[t] * length * graph.pastHeadDims[t] * graph.pastType.size;
   }
 
-  @Override
-  public void close() {
-    if (owner != null) {
-      try {
-        owner.close();
-      } catch (Exception e) {
-        throw new IllegalStateException("cannot release KV cache", e);
-      }
-    } else {
-      for (OnnxTensor tensor : tensors) {
+  private void closeViews() {
+    if (views != null) {
+      closeAll(views);
+      views = null;
+    }
+  }
+
+  private static void closeAll(OnnxTensor[] tensors) {
+    for (OnnxTensor tensor : tensors) {
+      if (tensor != null) {
         tensor.close();
       }
     }
+  }
+
+  /** Closes the tensor views and drops the buffers; the cache is empty afterwards. */
+  @Override
+  public void close() {
+    closeViews();
+    for (int t = 0; t < data.length; t++) {
+      data[t] = ByteBuffer.allocateDirect(0);
+    }
+    rows = 0;
+    length = 0;
   }
 }
