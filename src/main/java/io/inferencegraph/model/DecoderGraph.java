@@ -154,13 +154,7 @@ final class DecoderGraph implements AutoCloseable {
     List<OnnxTensor> created = new ArrayList<>();
     try {
       Map<String, OnnxTensor> inputs = inputs(step, pastLength, created);
-      Map<String, OnnxTensor> pinned = new HashMap<>();
-      if (step.present() != null) {
-        OnnxTensor[] present = step.present().reshape(step.rows(), pastLength + step.length()).tensors();
-        for (int i = 0; i < present.length; i++) {
-          pinned.put(presentNames.get(i), present[i]);
-        }
-      }
+      Map<String, OnnxTensor> pinned = pinnedPresent(step, pastLength);
       FloatBuffer last;
       if (logitsType == OnnxJavaType.FLOAT) {
         FloatBuffer logits = scratch.floats(step.rows() * step.length() * vocab);
@@ -179,6 +173,18 @@ final class DecoderGraph implements AutoCloseable {
     } finally {
       created.forEach(OnnxTensor::close);
     }
+  }
+
+  /** The step's present target, reshaped to [rows, heads, past + length, headDim], as pinned outputs. */
+  private Map<String, OnnxTensor> pinnedPresent(Step step, int pastLength) throws OrtException {
+    Map<String, OnnxTensor> pinned = new HashMap<>();
+    if (step.present() != null) {
+      OnnxTensor[] present = step.present().reshape(step.rows(), pastLength + step.length()).tensors();
+      for (int i = 0; i < present.length; i++) {
+        pinned.put(presentNames.get(i), present[i]);
+      }
+    }
+    return pinned;
   }
 
   private Map<String, OnnxTensor> inputs(Step step, int pastLength, List<OnnxTensor> created) throws OrtException {
