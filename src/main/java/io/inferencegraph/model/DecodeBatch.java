@@ -2,6 +2,7 @@ package io.inferencegraph.model;
 
 import ai.onnxruntime.OrtException;
 import java.nio.FloatBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -30,6 +31,8 @@ final class DecodeBatch implements AutoCloseable {
   private final KvCache prefilled;
   /** The zero-length past a prefill is fed, as optimum and transformers.js feed it. */
   private final KvCache emptyPast;
+  /** Caches of cohorts that emptied, reused with their buffers by the next cohorts. */
+  private final ArrayDeque<KvCache> pool = new ArrayDeque<>();
 
   DecodeBatch(DecoderGraph graph, boolean useCache, long padId, int candidates) {
     this.graph = graph;
@@ -83,7 +86,8 @@ final class DecodeBatch implements AutoCloseable {
 
   /** Bytes of direct memory the batch keeps for keys and values, spare buffers included. */
   long kvCapacityBytes() {
-    return prefilled.capacityBytes() + cohorts.stream().mapToLong(DecodeCohort::kvCapacityBytes).sum();
+    long pooled = pool.stream().mapToLong(KvCache::capacityBytes).sum();
+    return pooled + prefilled.capacityBytes() + cohorts.stream().mapToLong(DecodeCohort::kvCapacityBytes).sum();
   }
 
   /** Removes the finished sequences and returns them; each cohort's cache shrinks to the ones left. */
@@ -91,6 +95,11 @@ final class DecodeBatch implements AutoCloseable {
     List<Sequence> finished = new ArrayList<>();
     for (DecodeCohort cohort : cohorts) {
       finished.addAll(cohort.evictFinished());
+    }
+    for (DecodeCohort cohort : cohorts) {
+      if (cohort.rows().isEmpty()) {
+        pool.addAll(cohort.release()); // kept for the next cohort rather than left to the GC
+      }
     }
     cohorts.removeIf(cohort -> cohort.rows().isEmpty());
     return finished;
@@ -103,9 +112,13 @@ final class DecodeBatch implements AutoCloseable {
         return cohort;
       }
     }
-    DecodeCohort cohort = new DecodeCohort(graph);
+    DecodeCohort cohort = new DecodeCohort(pooled(), pooled());
     cohorts.add(cohort);
     return cohort;
+  }
+
+  private KvCache pooled() {
+    return pool.isEmpty() ? new KvCache(graph) : pool.pop();
   }
 
   private void advance(List<Sequence> group, FloatBuffer lastLogits) {
@@ -182,5 +195,7 @@ final class DecodeBatch implements AutoCloseable {
     cohorts.clear();
     prefilled.close();
     emptyPast.close();
+    pool.forEach(KvCache::close);
+    pool.clear();
   }
 }

@@ -16,9 +16,15 @@ final class DecodeCohort implements AutoCloseable {
   private KvCache cache;
   private KvCache spare;
 
-  DecodeCohort(DecoderGraph graph) {
-    this.cache = new KvCache(graph);
-    this.spare = new KvCache(graph);
+  /** A cohort keeping its keys and values in two caches (their buffers reused, whatever they held). */
+  DecodeCohort(KvCache cache, KvCache spare) {
+    this.cache = cache;
+    this.spare = spare;
+  }
+
+  /** Hands back both caches, buffers kept, once the cohort has no rows left. */
+  List<KvCache> release() {
+    return List.of(cache, spare);
   }
 
   List<Sequence> rows() {
