@@ -21,7 +21,6 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
   private final TextGenerator generator;
   private final Map<Sequence, PendingGeneration> owners = new IdentityHashMap<>();
   private DecodeBatch batch;
-  private int tokensInFlight;
 
   private ContinuousBatcher(TextGenerator generator, BatchLimits limits, BatchObserver observer) {
     super(generator.name(), limits, observer);
@@ -66,7 +65,7 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
   @Override
   protected void serve(PendingGeneration first) throws Exception {
     if (batch == null) {
-      batch = generator.newBatch();
+      batch = generator.newBatch(limits.maxTokensInFlight());
     }
     if (first != null && limits.maxWaitMillis() > 0) {
       awaitCompany(limits.maxBatchSize() - first.sequences.size());
@@ -80,6 +79,7 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
     if (batch.size() > 0) {
       step();
     }
+    observer.onKvCache(batch.kvBytes(), batch.kvCapacityBytes());
   }
 
   private void admit(PendingGeneration first) throws Exception {
@@ -101,8 +101,7 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
     long now = System.nanoTime();
     for (PendingGeneration pending : joining) {
       pending.admitted = now;
-      pending.holdsTokens = true;
-      tokensInFlight += pending.tokens;
+      pending.running = true;
       pending.sequences.forEach(s -> owners.put(s, pending));
       sequences.addAll(pending.sequences);
     }
@@ -116,9 +115,21 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
     finishDone();
   }
 
+  /**
+   * Whether {@code next} may join: rows within the batch size, and KV token slots within the budget.
+   * The KV cache holds every row at the longest row's length (shorter rows are padded), so the slots
+   * the batch may reach are its rows times the longest any row may grow to (prompt + max new tokens).
+   */
   private boolean fits(int rows, PendingGeneration next, List<PendingGeneration> joining) {
-    int tokens = tokensInFlight + joining.stream().mapToInt(p -> p.tokens).sum() + next.tokens;
-    return rows + next.sequences.size() <= limits.maxBatchSize() && tokens <= limits.maxTokensInFlight();
+    int longest = next.longest;
+    for (PendingGeneration pending : joining) {
+      longest = Math.max(longest, pending.longest);
+    }
+    for (Sequence sequence : batch.rows()) {
+      longest = Math.max(longest, sequence.longest());
+    }
+    int total = rows + next.sequences.size();
+    return total <= limits.maxBatchSize() && (long) total * longest <= limits.maxTokensInFlight();
   }
 
   private void step() throws Exception {
@@ -128,7 +139,7 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
     } catch (Exception | Error e) {
       new ArrayList<>(owners.values()).forEach(pending -> fail(pending, e));
       batch.close();
-      batch = generator.newBatch();
+      batch = generator.newBatch(limits.maxTokensInFlight());
       throw e;
     }
     int size = batch.size();
@@ -166,12 +177,9 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
     pending.sequences.forEach(owners::remove);
   }
 
-  /** Gives back the request's share of the token budget, once. */
+  /** Marks the request as no longer running, so a later drop does not count it again. */
   private void settle(PendingGeneration pending) {
-    if (pending.holdsTokens) {
-      pending.holdsTokens = false;
-      tokensInFlight -= pending.tokens;
-    }
+    pending.running = false;
   }
 
   /** Drops cancelled and expired requests: queued ones never start, running ones leave at the next eviction. */
@@ -183,7 +191,7 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
       }
     }
     for (PendingGeneration pending : new ArrayList<>(owners.values())) {
-      if (pending.holdsTokens && pending.dead(now)) {
+      if (pending.running && pending.dead(now)) {
         pending.sequences.forEach(Sequence::abort);
         drop(pending);
       }

@@ -31,17 +31,23 @@ final class DecodeBatch implements AutoCloseable {
   private final KvCache prefilled;
   /** The zero-length past a prefill is fed, as optimum and transformers.js feed it. */
   private final KvCache emptyPast;
-  /** Caches of cohorts that emptied, reused with their buffers by the next cohorts. */
+  /** Caches of cohorts that emptied, reused with their buffers by the next cohorts (at most two kept). */
   private final ArrayDeque<KvCache> pool = new ArrayDeque<>();
+  private final long kvSlotLimit;
 
-  DecodeBatch(DecoderGraph graph, boolean useCache, long padId, int candidates) {
+  /**
+   * A batch whose KV buffers grow by doubling up to {@code kvSlotLimit} token slots (rows × the
+   * longest row) each; the batcher admits no more than that, so each buffer stays within it.
+   */
+  DecodeBatch(DecoderGraph graph, boolean useCache, long padId, int candidates, long kvSlotLimit) {
     this.graph = graph;
     this.useCache = useCache && graph.kind != DecoderGraph.Kind.NO_PAST;
     this.equalLengthsOnly = graph.positionsFromPast();
     this.padId = padId;
     this.candidates = candidates;
-    this.prefilled = new KvCache(graph);
-    this.emptyPast = new KvCache(graph);
+    this.kvSlotLimit = kvSlotLimit;
+    this.prefilled = new KvCache(graph, kvSlotLimit);
+    this.emptyPast = new KvCache(graph, kvSlotLimit);
   }
 
   int size() {
@@ -98,7 +104,13 @@ final class DecodeBatch implements AutoCloseable {
     }
     for (DecodeCohort cohort : cohorts) {
       if (cohort.rows().isEmpty()) {
-        pool.addAll(cohort.release()); // kept for the next cohort rather than left to the GC
+        for (KvCache cache : cohort.release()) {
+          if (pool.size() < 2) {
+            pool.push(cache); // its buffers serve the next cohort: no new allocation and page faults
+          } else {
+            cache.close();
+          }
+        }
       }
     }
     cohorts.removeIf(cohort -> cohort.rows().isEmpty());
@@ -118,7 +130,7 @@ final class DecodeBatch implements AutoCloseable {
   }
 
   private KvCache pooled() {
-    return pool.isEmpty() ? new KvCache(graph) : pool.pop();
+    return pool.isEmpty() ? new KvCache(graph, kvSlotLimit) : pool.pop();
   }
 
   private void advance(List<Sequence> group, FloatBuffer lastLogits) {

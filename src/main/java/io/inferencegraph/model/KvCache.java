@@ -4,6 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -18,17 +19,18 @@ final class KvCache implements AutoCloseable {
   record Slice(KvCache source, int row, int valid) {}
 
   private final DecoderGraph graph;
-  private ByteBuffer[] data;
+  /** Token slots (rows × length) the buffers grow to at most when doubling; a larger shape still gets its exact size. */
+  private final long slotLimit;
+  private final ByteBuffer[] data;
   private OnnxTensor[] views;
   private int rows;
   private int length;
 
-  KvCache(DecoderGraph graph) {
+  KvCache(DecoderGraph graph, long slotLimit) {
     this.graph = graph;
+    this.slotLimit = slotLimit;
     this.data = new ByteBuffer[graph.pastNames.size()];
-    for (int t = 0; t < data.length; t++) {
-      data[t] = ByteBuffer.allocateDirect(0);
-    }
+    Arrays.fill(data, DirectBuffers.EMPTY);
   }
 
   int rows() {
@@ -61,8 +63,10 @@ final class KvCache implements AutoCloseable {
   }
 
   /**
-   * Gives the cache a new shape, growing a buffer (doubling) only when the shape outgrows it. The
-   * contents are undefined afterwards: the caller is about to overwrite them.
+   * Gives the cache a new shape, growing a buffer (doubling) only when the shape outgrows it; a
+   * replaced buffer is freed at once. The contents are undefined afterwards: the caller is about to
+   * overwrite them. Buffers never shrink: they stay at the largest shape the batch has reached,
+   * which the batcher's token budget bounds.
    */
   KvCache reshape(int rows, int length) {
     closeViews();
@@ -72,8 +76,11 @@ final class KvCache implements AutoCloseable {
         throw new IllegalStateException("KV cache of " + rows + " rows × " + length + " tokens exceeds 2 GB per tensor");
       }
       if (data[t].capacity() < needed) {
-        long grown = Math.min(Integer.MAX_VALUE, Math.max(needed, 2L * data[t].capacity()));
-        data[t] = ByteBuffer.allocateDirect((int) grown).order(ByteOrder.nativeOrder());
+        long doubled = Math.min(2L * data[t].capacity(), tensorBytes(t, 1, (int) Math.min(slotLimit, Integer.MAX_VALUE)));
+        long grown = Math.min(Integer.MAX_VALUE, Math.max(needed, doubled));
+        DirectBuffers.free(data[t]);
+        data[t] = DirectBuffers.EMPTY; // if the allocation fails, the cache still holds no freed buffer
+        data[t] = DirectBuffers.allocate((int) grown);
       }
     }
     this.rows = rows;
@@ -151,7 +158,8 @@ final class KvCache implements AutoCloseable {
   public void close() {
     closeViews();
     for (int t = 0; t < data.length; t++) {
-      data[t] = ByteBuffer.allocateDirect(0);
+      DirectBuffers.free(data[t]);
+      data[t] = DirectBuffers.EMPTY;
     }
     rows = 0;
     length = 0;

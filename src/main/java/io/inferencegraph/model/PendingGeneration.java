@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
 final class PendingGeneration {
   final String prompt;
   final List<Sequence> sequences;
-  final int tokens;
+  /** The longest any of its sequences may grow to: prompt plus max new tokens. */
+  final int longest;
   final TokenStream stream;
   final long deadlineNanos;
   final long enqueued = System.nanoTime();
@@ -15,8 +16,8 @@ final class PendingGeneration {
   long admitted;
   int unfinished;
   int batchSize;
-  /** Its tokens count in {@code tokensInFlight}: from admission until it ends or is dropped. */
-  boolean holdsTokens;
+  /** Admitted to the batch and not yet answered, failed or dropped. */
+  boolean running;
 
   PendingGeneration(String prompt, List<Sequence> sequences, TokenStream stream, long deadlineNanos) {
     this.prompt = prompt;
@@ -24,7 +25,7 @@ final class PendingGeneration {
     this.stream = stream;
     this.deadlineNanos = deadlineNanos;
     this.unfinished = sequences.size();
-    this.tokens = sequences.stream().mapToInt(s -> s.promptLength + s.maxNewTokens).sum();
+    this.longest = sequences.stream().mapToInt(Sequence::longest).max().orElse(0);
   }
 
   boolean expired(long now) {

@@ -32,6 +32,11 @@ final class Sequence {
     return length;
   }
 
+  /** The length it may grow to: prompt plus max new tokens. */
+  int longest() {
+    return promptLength + maxNewTokens;
+  }
+
   long token(int index) {
     return tokens[index];
   }

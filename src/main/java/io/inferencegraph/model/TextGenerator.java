@@ -69,9 +69,9 @@ public final class TextGenerator implements AutoCloseable {
 
   /** What was loaded, for logs, health and metrics. */
   public String describe() {
-    return String.format("%s (%s, %d layers, %d heads, %d wide, vocab %d, context %d, %s, %s)", name,
-        config.modelType(), config.layers(), config.heads(), config.hiddenSize(), config.vocabSize(),
-        context, graph.files(), graph.kind.name().toLowerCase());
+    return String.format("%s (%s, %d layers, %d heads, %d wide, vocab %d, context %d, %s, %s, KV %d KiB per token)",
+        name, config.modelType(), config.layers(), config.heads(), config.hiddenSize(), config.vocabSize(),
+        context, graph.files(), graph.kind.name().toLowerCase(), kvBytesPerSlot() / 1024);
   }
 
   /** Prompt plus new tokens: the model's positions, or tokenizer_config.json's model_max_length if smaller. */
@@ -93,7 +93,7 @@ public final class TextGenerator implements AutoCloseable {
     for (String prompt : prompts) {
       sequences.add(prepare(prompt, request));
     }
-    try (DecodeBatch batch = newBatch()) {
+    try (DecodeBatch batch = newBatch(Integer.MAX_VALUE)) {
       batch.admit(sequences.stream().flatMap(List::stream).toList());
       batch.evictFinished();
       while (batch.size() > 0) {
@@ -111,8 +111,24 @@ public final class TextGenerator implements AutoCloseable {
     return results;
   }
 
-  DecodeBatch newBatch() {
-    return new DecodeBatch(graph, useCache, config.padTokenId(), candidates);
+  /** A batch whose KV buffers grow to at most {@code kvSlotLimit} token slots each (see {@link #kvBytesPerSlot}). */
+  DecodeBatch newBatch(long kvSlotLimit) {
+    return new DecodeBatch(graph, useCache, config.padTokenId(), candidates, kvSlotLimit);
+  }
+
+  /**
+   * Bytes of keys and values one token of one row takes: layers × 2 (key and value) × heads ×
+   * head size × element size; 0 when decoding recomputes without a cache.
+   */
+  public long kvBytesPerSlot() {
+    if (!useCache || graph.kind == DecoderGraph.Kind.NO_PAST) {
+      return 0;
+    }
+    long bytes = 0;
+    for (int t = 0; t < graph.pastNames.size(); t++) {
+      bytes += graph.pastHeads[t] * graph.pastHeadDims[t] * graph.pastType.size;
+    }
+    return bytes;
   }
 
   /** Tokenizes, resolves parameters and cuts an over-long prompt from the left. */

@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One model's inference spans and meters. Thread-safe and cheap: the batching thread calls
@@ -31,6 +32,8 @@ public final class ModelTelemetry {
   private final Counter failures;
   private final Counter cancelled;
   private final AtomicInteger queueDepth = new AtomicInteger();
+  private final AtomicLong kvBytes = new AtomicLong();
+  private final AtomicLong kvCapacityBytes = new AtomicLong();
 
   ModelTelemetry(String model, Tracer tracer, MeterRegistry registry) {
     this.model = model;
@@ -52,6 +55,12 @@ public final class ModelTelemetry {
     cancelled = Counter.builder("graph.inference.cancelled")
         .description("Requests dropped because their caller went away").tag("model", model).register(registry);
     Gauge.builder("graph.queue.depth", queueDepth, AtomicInteger::get).description("Requests waiting to join a batch")
+        .tag("model", model).register(registry);
+    Gauge.builder("graph.kv.cache", kvBytes, AtomicLong::get).baseUnit("bytes")
+        .description("Keys and values the running batch holds (rows × longest row)").tag("model", model)
+        .register(registry);
+    Gauge.builder("graph.kv.cache.capacity", kvCapacityBytes, AtomicLong::get).baseUnit("bytes")
+        .description("Direct memory the model keeps for keys and values, reused from step to step")
         .tag("model", model).register(registry);
   }
 
@@ -106,6 +115,12 @@ public final class ModelTelemetry {
       @Override
       public void onRejected() {
         recordRejected();
+      }
+
+      @Override
+      public void onKvCache(long bytes, long capacityBytes) {
+        kvBytes.set(bytes);
+        kvCapacityBytes.set(capacityBytes);
       }
     };
   }

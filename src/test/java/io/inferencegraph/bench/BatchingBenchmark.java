@@ -34,10 +34,13 @@ public final class BatchingBenchmark {
           "ms per step");
       double single = 0;
       for (int n : args.integers("concurrency", "1,4,8,16")) {
-        run(generator, n, tokens); // warm-up at this batch size
         List<Double> rates = new ArrayList<>();
-        for (int r = 0; r < repeat; r++) {
-          rates.add(run(generator, n, tokens));
+        BatchLimits limits = new BatchLimits(n, Integer.MAX_VALUE, n, 0);
+        try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, limits, BatchObserver.NONE)) {
+          run(batcher, n, tokens); // warm-up at this batch size
+          for (int r = 0; r < repeat; r++) {
+            rates.add(run(batcher, n, tokens));
+          }
         }
         double rate = rates.stream().sorted().toList().get(rates.size() / 2);
         single = n == 1 ? rate : single;
@@ -49,9 +52,8 @@ public final class BatchingBenchmark {
   }
 
   /** Tokens per second for n concurrent sequences of {@code tokens} new tokens each. */
-  private static double run(TextGenerator generator, int n, int tokens) throws Exception {
-    BatchLimits limits = new BatchLimits(Math.max(n, 1), Integer.MAX_VALUE, Math.max(n, 1), 0);
-    try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, limits, BatchObserver.NONE)) {
+  private static double run(ContinuousBatcher batcher, int n, int tokens) throws Exception {
+    {
       GenerationParams greedy = GenerationParams.builder().maxNewTokens(tokens).doSample(false)
           .numReturnSequences(1).build();
       long start = System.nanoTime();

@@ -149,15 +149,28 @@ class ContinuousBatcherTest {
     assertThat(largestStepOfTwo(2 * tokens)).as("limit fits two requests").isEqualTo(2);
   }
 
+  @Test
+  @DisplayName("the budget counts rows × the longest row, as the padded KV cache holds them, not the sum of lengths")
+  void tokensInFlightCountPadding() throws Exception {
+    int prompt = alone("I have an idea!", Fixtures.greedy(1)).promptTokens();
+    int sum = (prompt + 30) + (prompt + 5);
+    assertThat(largestStepOfTwo(sum, 30, 5)).as("the sum fits, the padded batch does not").isEqualTo(1);
+    assertThat(largestStepOfTwo(2 * (prompt + 30), 30, 5)).as("two rows of the longest fit").isEqualTo(2);
+  }
+
   /** Two requests of 30 tokens, the second queued while the first is held at its first step. */
   private static int largestStepOfTwo(int tokensInFlight) throws Exception {
+    return largestStepOfTwo(tokensInFlight, 30, 30);
+  }
+
+  private static int largestStepOfTwo(int tokensInFlight, int firstTokens, int secondTokens) throws Exception {
     StepLog log = new StepLog();
     StepLog.Hold hold = log.holdAt(1);
     try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, new BatchLimits(16, tokensInFlight, 16, 0),
         log)) {
-      var first = batcher.submit("I have an idea!", exactly(30));
+      var first = batcher.submit("I have an idea!", exactly(firstTokens));
       hold.awaitReached();
-      var second = batcher.submit("I have an idea!", exactly(30));
+      var second = batcher.submit("I have an idea!", exactly(secondTokens));
       hold.release();
       first.get(30, TimeUnit.SECONDS);
       second.get(30, TimeUnit.SECONDS);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -18,7 +19,7 @@ class KvMemoryTest {
   void kvBytesFollowTheRows(String file, int elementSize) throws Exception {
     try (TextGenerator generator = TextGenerator.load(Fixtures.decoder("gpt2-tiny"),
             ModelOptions.defaults().withOnnxFile(file));
-        DecodeBatch batch = generator.newBatch()) {
+        DecodeBatch batch = generator.newBatch(Integer.MAX_VALUE)) {
       Sequence shortOne = sequence(new long[] {46, 20, 75}, 1);
       Sequence longOne = sequence(new long[] {46, 20, 75, 218, 180}, 4);
       batch.admit(List.of(shortOne, longOne));
@@ -30,6 +31,30 @@ class KvMemoryTest {
       batch.step();
       assertThat(batch.kvBytes()).isEqualTo(PER_ROW_AND_TOKEN * 6 * elementSize);
       assertThat(batch.kvCapacityBytes()).isGreaterThanOrEqualTo(batch.kvBytes());
+    }
+  }
+
+  @Test
+  @DisplayName("the buffers double as the batch grows but stop at the slot limit: past, present and prefill within it")
+  void capacityStopsAtTheSlotLimit() throws Exception {
+    long[] prompt = {46, 20, 75, 218, 180};
+    int rows = 2;
+    int newTokens = 20;
+    long limit = (long) rows * (prompt.length + newTokens);
+    try (TextGenerator generator = TextGenerator.load(Fixtures.decoder("gpt2-tiny"), ModelOptions.defaults());
+        DecodeBatch batch = generator.newBatch(limit)) {
+      assertThat(generator.kvBytesPerSlot()).isEqualTo(PER_ROW_AND_TOKEN * 4);
+      batch.admit(List.of(sequence(prompt, newTokens), sequence(prompt, newTokens)));
+      long peak = 0;
+      while (batch.size() > 0) {
+        batch.step();
+        peak = Math.max(peak, batch.kvCapacityBytes());
+        batch.evictFinished();
+      }
+      long prefill = (long) rows * prompt.length;
+      // doubling alone would reach 2 × 80 + 10 slots here
+      assertThat(peak).isLessThanOrEqualTo((2 * limit + prefill) * generator.kvBytesPerSlot());
+      assertThat(peak).isGreaterThanOrEqualTo(2 * (limit - rows) * generator.kvBytesPerSlot());
     }
   }
 
