@@ -1,6 +1,7 @@
 package io.inferencegraph;
 
 import io.inferencegraph.cluster.ClusterNode;
+import io.inferencegraph.model.NativeHeap;
 import io.inferencegraph.config.ConfigException;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.telemetry.Telemetry;
@@ -23,13 +24,19 @@ public final class Server {
 
   /** Returns once deployment has started; the JVM then lives on Vert.x's threads. */
   public static void start(GraphConfig config) {
+    config.sessionMemory().applyToProcess(); // before Vert.x and Hazelcast start their threads
     VertxOptions options = new VertxOptions();
     Telemetry telemetry = Telemetry.fromEnvironment();
     VertxBuilder builder = telemetry.configure(Vertx.builder().with(options));
     ClusterNode cluster = config.cluster().enabled() ? joinCluster(builder, options, config) : null;
     Vertx vertx = telemetry.attach(cluster != null ? cluster.vertx() : builder.build());
     MainVerticle main = new MainVerticle(config, cluster != null ? cluster::status : null);
-    vertx.deployVerticle(main).onFailure(error -> {
+    vertx.deployVerticle(main).onSuccess(id -> {
+      if (config.sessionMemory().mallocTrimIntervalMillis() > 0) {
+        // loading parsed every model file into memory it has freed since: give those pages back now
+        vertx.executeBlocking(() -> NativeHeap.glibc().map(NativeHeap::trim).orElse(false));
+      }
+    }).onFailure(error -> {
       LOG.error("start-up failed: {}", error.getMessage(), error);
       vertx.close();
       System.exit(1);

@@ -87,10 +87,14 @@ public final class ConfigLoader {
         sessionMemory(json.getJsonObject("onnx_runtime", new JsonObject())));
   }
 
-  /** Prepacking on (speed), the arena off (memory): see SessionMemory for the measured trade-off. */
+  /** Prepacking on (speed), the arena off and malloc kept lean (memory): see SessionMemory for the measured trade-offs. */
   private static SessionMemory sessionMemory(JsonObject json) {
-    return new SessionMemory(bool(json, "onnx_runtime.prepacking", "prepacking", SessionMemory.DEFAULT.prepacking()),
-        bool(json, "onnx_runtime.cpu_arena", "cpu_arena", SessionMemory.DEFAULT.cpuArena()));
+    SessionMemory defaults = SessionMemory.DEFAULT;
+    return new SessionMemory(bool(json, "onnx_runtime.prepacking", "prepacking", defaults.prepacking()),
+        bool(json, "onnx_runtime.cpu_arena", "cpu_arena", defaults.cpuArena()),
+        intIn(json, "onnx_runtime.malloc_arenas", "malloc_arenas", defaults.mallocArenas(), 0, 1024),
+        intIn(json, "onnx_runtime.malloc_trim_interval_ms", "malloc_trim_interval_ms",
+            (int) defaults.mallocTrimIntervalMillis(), 0, Integer.MAX_VALUE));
   }
 
   private static boolean bool(JsonObject json, String key, String field, boolean fallback) {

@@ -65,7 +65,7 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
   @Override
   protected void serve(PendingGeneration first) throws Exception {
     if (batch == null) {
-      batch = generator.newBatch(limits.maxTokensInFlight());
+      batch = generator.newBatch();
     }
     if (first != null && limits.maxWaitMillis() > 0) {
       awaitCompany(limits.maxBatchSize() - first.sequences.size());
@@ -139,7 +139,7 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
     } catch (Exception | Error e) {
       new ArrayList<>(owners.values()).forEach(pending -> fail(pending, e));
       batch.close();
-      batch = generator.newBatch(limits.maxTokensInFlight());
+      batch = generator.newBatch();
       throw e;
     }
     int size = batch.size();

@@ -33,21 +33,15 @@ final class DecodeBatch implements AutoCloseable {
   private final KvCache emptyPast;
   /** Caches of cohorts that emptied, reused with their buffers by the next cohorts (at most two kept). */
   private final ArrayDeque<KvCache> pool = new ArrayDeque<>();
-  private final long kvSlotLimit;
 
-  /**
-   * A batch whose KV buffers grow by doubling up to {@code kvSlotLimit} token slots (rows × the
-   * longest row) each; the batcher admits no more than that, so each buffer stays within it.
-   */
-  DecodeBatch(DecoderGraph graph, boolean useCache, long padId, int candidates, long kvSlotLimit) {
+  DecodeBatch(DecoderGraph graph, boolean useCache, long padId, int candidates) {
     this.graph = graph;
     this.useCache = useCache && graph.kind != DecoderGraph.Kind.NO_PAST;
     this.equalLengthsOnly = graph.positionsFromPast();
     this.padId = padId;
     this.candidates = candidates;
-    this.kvSlotLimit = kvSlotLimit;
-    this.prefilled = new KvCache(graph, kvSlotLimit);
-    this.emptyPast = new KvCache(graph, kvSlotLimit);
+    this.prefilled = new KvCache(graph);
+    this.emptyPast = new KvCache(graph);
   }
 
   int size() {
@@ -130,7 +124,7 @@ final class DecodeBatch implements AutoCloseable {
   }
 
   private KvCache pooled() {
-    return pool.isEmpty() ? new KvCache(graph, kvSlotLimit) : pool.pop();
+    return pool.isEmpty() ? new KvCache(graph) : pool.pop();
   }
 
   private void advance(List<Sequence> group, FloatBuffer lastLogits) {

@@ -49,6 +49,9 @@ final class DecodeCohort implements AutoCloseable {
     if (present != null) {
       List<KvCache.Slice> slices = new ArrayList<>(slices(cache, rows));
       slices.addAll(slices(present, group));
+      List<Sequence> joined = new ArrayList<>(rows);
+      joined.addAll(group);
+      spare.reserve(reach(joined));
       spare.gather(slices);
       swap();
     }
@@ -69,7 +72,13 @@ final class DecodeCohort implements AutoCloseable {
       int padding = past - (sequence.length() - 1);
       Arrays.fill(mask, r * (past + 1) + padding, (r + 1) * (past + 1), 1L);
     }
+    spare.reserve(reach(rows));
     return new DecoderGraph.Step(n, 1, ids, mask, positions, cache, spare);
+  }
+
+  /** Token slots the rows may come to hold: their count times the longest any may grow to. */
+  private static long reach(List<Sequence> sequences) {
+    return (long) sequences.size() * sequences.stream().mapToInt(Sequence::longest).max().orElse(0);
   }
 
   /** Makes the present the last step wrote into the spare the current cache. */

@@ -19,16 +19,14 @@ final class KvCache implements AutoCloseable {
   record Slice(KvCache source, int row, int valid) {}
 
   private final DecoderGraph graph;
-  /** Token slots (rows × length) the buffers grow to at most when doubling; a larger shape still gets its exact size. */
-  private final long slotLimit;
   private final ByteBuffer[] data;
   private OnnxTensor[] views;
   private int rows;
   private int length;
+  private long reserved;
 
-  KvCache(DecoderGraph graph, long slotLimit) {
+  KvCache(DecoderGraph graph) {
     this.graph = graph;
-    this.slotLimit = slotLimit;
     this.data = new ByteBuffer[graph.pastNames.size()];
     Arrays.fill(data, DirectBuffers.EMPTY);
   }
@@ -63,10 +61,19 @@ final class KvCache implements AutoCloseable {
   }
 
   /**
-   * Gives the cache a new shape, growing a buffer (doubling) only when the shape outgrows it; a
-   * replaced buffer is freed at once. The contents are undefined afterwards: the caller is about to
-   * overwrite them. Buffers never shrink: they stay at the largest shape the batch has reached,
-   * which the batcher's token budget bounds.
+   * Token slots (rows × length) this cache may have to hold before its rows change: the rows times
+   * the longest any of them may grow to. When a shape outgrows the buffers they grow to this at
+   * once, so a batch that lengthens by a token per step does not reallocate per step.
+   */
+  void reserve(long slots) {
+    reserved = slots;
+  }
+
+  /**
+   * Gives the cache a new shape, growing a buffer only when the shape outgrows it (to the reserved
+   * slots, see {@link #reserve}); a replaced buffer is freed at once. The contents are undefined
+   * afterwards: the caller is about to overwrite them. Buffers never shrink: they stay at the
+   * largest batch reached, which the batcher's token budget bounds.
    */
   KvCache reshape(int rows, int length) {
     closeViews();
@@ -76,8 +83,7 @@ final class KvCache implements AutoCloseable {
         throw new IllegalStateException("KV cache of " + rows + " rows × " + length + " tokens exceeds 2 GB per tensor");
       }
       if (data[t].capacity() < needed) {
-        long doubled = Math.min(2L * data[t].capacity(), tensorBytes(t, 1, (int) Math.min(slotLimit, Integer.MAX_VALUE)));
-        long grown = Math.min(Integer.MAX_VALUE, Math.max(needed, doubled));
+        long grown = Math.min(Integer.MAX_VALUE, Math.max(needed, tensorBytes(t, 1, reserved)));
         DirectBuffers.free(data[t]);
         data[t] = DirectBuffers.EMPTY; // if the allocation fails, the cache still holds no freed buffer
         data[t] = DirectBuffers.allocate((int) grown);
@@ -134,7 +140,7 @@ final class KvCache implements AutoCloseable {
     }
   }
 
-  private long tensorBytes(int t, int rows, int length) {
+  private long tensorBytes(int t, long rows, long length) {
     return (long) rows * graph.pastHeads[t] * length * graph.pastHeadDims[t] * graph.pastType.size;
   }
 

@@ -93,7 +93,7 @@ public final class TextGenerator implements AutoCloseable {
     for (String prompt : prompts) {
       sequences.add(prepare(prompt, request));
     }
-    try (DecodeBatch batch = newBatch(Integer.MAX_VALUE)) {
+    try (DecodeBatch batch = newBatch()) {
       batch.admit(sequences.stream().flatMap(List::stream).toList());
       batch.evictFinished();
       while (batch.size() > 0) {
@@ -111,9 +111,8 @@ public final class TextGenerator implements AutoCloseable {
     return results;
   }
 
-  /** A batch whose KV buffers grow to at most {@code kvSlotLimit} token slots each (see {@link #kvBytesPerSlot}). */
-  DecodeBatch newBatch(long kvSlotLimit) {
-    return new DecodeBatch(graph, useCache, config.padTokenId(), candidates, kvSlotLimit);
+  DecodeBatch newBatch() {
+    return new DecodeBatch(graph, useCache, config.padTokenId(), candidates);
   }
 
   /**

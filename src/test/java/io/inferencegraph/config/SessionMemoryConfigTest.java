@@ -18,16 +18,18 @@ class SessionMemoryConfigTest {
   }
 
   @Test
-  @DisplayName("unless configured, weights are prepacked and the CPU arena is off")
+  @DisplayName("unless configured, weights are prepacked, the CPU arena is off, malloc has 2 arenas trimmed every 10 s")
   void defaults() {
-    assertThat(parse(Map.of()).sessionMemory()).isEqualTo(SessionMemory.DEFAULT).isEqualTo(new SessionMemory(true, false));
+    assertThat(parse(Map.of()).sessionMemory()).isEqualTo(SessionMemory.DEFAULT)
+        .isEqualTo(new SessionMemory(true, false, 2, 10_000));
   }
 
   @Test
-  @DisplayName("the environment flips both")
+  @DisplayName("the environment sets each")
   void fromEnvironment() {
-    assertThat(parse(Map.of("GRAPH_ONNX_RUNTIME__PREPACKING", "false", "GRAPH_ONNX_RUNTIME__CPU_ARENA", "true"))
-        .sessionMemory()).isEqualTo(new SessionMemory(false, true));
+    assertThat(parse(Map.of("GRAPH_ONNX_RUNTIME__PREPACKING", "false", "GRAPH_ONNX_RUNTIME__CPU_ARENA", "true",
+        "GRAPH_ONNX_RUNTIME__MALLOC_ARENAS", "0", "GRAPH_ONNX_RUNTIME__MALLOC_TRIM_INTERVAL_MS", "0"))
+        .sessionMemory()).isEqualTo(new SessionMemory(false, true, 0, 0));
   }
 
   @Test

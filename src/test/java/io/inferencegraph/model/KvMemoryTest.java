@@ -19,7 +19,7 @@ class KvMemoryTest {
   void kvBytesFollowTheRows(String file, int elementSize) throws Exception {
     try (TextGenerator generator = TextGenerator.load(Fixtures.decoder("gpt2-tiny"),
             ModelOptions.defaults().withOnnxFile(file));
-        DecodeBatch batch = generator.newBatch(Integer.MAX_VALUE)) {
+        DecodeBatch batch = generator.newBatch()) {
       Sequence shortOne = sequence(new long[] {46, 20, 75}, 1);
       Sequence longOne = sequence(new long[] {46, 20, 75, 218, 180}, 4);
       batch.admit(List.of(shortOne, longOne));
@@ -35,26 +35,23 @@ class KvMemoryTest {
   }
 
   @Test
-  @DisplayName("the buffers double as the batch grows but stop at the slot limit: past, present and prefill within it")
-  void capacityStopsAtTheSlotLimit() throws Exception {
+  @DisplayName("the buffers grow to rows × the longest row once, not per step and not beyond: past, present and prefill")
+  void capacityIsRowsTimesTheLongestRow() throws Exception {
     long[] prompt = {46, 20, 75, 218, 180};
     int rows = 2;
     int newTokens = 20;
-    long limit = (long) rows * (prompt.length + newTokens);
+    long reach = (long) rows * (prompt.length + newTokens);
     try (TextGenerator generator = TextGenerator.load(Fixtures.decoder("gpt2-tiny"), ModelOptions.defaults());
-        DecodeBatch batch = generator.newBatch(limit)) {
+        DecodeBatch batch = generator.newBatch()) {
       assertThat(generator.kvBytesPerSlot()).isEqualTo(PER_ROW_AND_TOKEN * 4);
       batch.admit(List.of(sequence(prompt, newTokens), sequence(prompt, newTokens)));
-      long peak = 0;
+      long prefill = (long) rows * prompt.length;
+      long expected = (2 * reach + prefill) * generator.kvBytesPerSlot();
       while (batch.size() > 0) {
         batch.step();
-        peak = Math.max(peak, batch.kvCapacityBytes());
+        assertThat(batch.kvCapacityBytes()).as("reserved on the first step, kept to the end").isEqualTo(expected);
         batch.evictFinished();
       }
-      long prefill = (long) rows * prompt.length;
-      // doubling alone would reach 2 × 80 + 10 slots here
-      assertThat(peak).isLessThanOrEqualTo((2 * limit + prefill) * generator.kvBytesPerSlot());
-      assertThat(peak).isGreaterThanOrEqualTo(2 * (limit - rows) * generator.kvBytesPerSlot());
     }
   }
 
