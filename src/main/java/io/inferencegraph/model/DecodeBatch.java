@@ -17,15 +17,19 @@ import java.util.Map;
  * shift a padded row, so there only rows of equal length share a cohort. Not thread-safe: one owner drives it.
  */
 final class DecodeBatch implements AutoCloseable {
-  /** Largest prefill logits tensor, in floats, before a joining group is split (128 MB). */
-  private static final long PREFILL_LOGITS_BUDGET = 1L << 25;
+  /**
+   * Largest prefill logits tensor, in floats, before a joining group is split (32 MB). The graph
+   * returns logits for every prompt position though only the last is used, so this buffer is pure
+   * overhead: 16 prompts of 40 tokens would take 129 MB on gpt2's vocabulary.
+   */
+  private static final long PREFILL_LOGITS_BUDGET = 1L << 23;
 
   private final DecoderGraph graph;
   private final boolean useCache;
   private final boolean equalLengthsOnly;
   private final long padId;
   private final int candidates;
-  private final DecoderGraph.Scratch scratch = new DecoderGraph.Scratch();
+  private final DecoderGraph.Scratch scratch = new DecoderGraph.Scratch(PREFILL_LOGITS_BUDGET);
   private final List<DecodeCohort> cohorts = new ArrayList<>();
   /** Where a joining group's prefill writes its keys and values before they are copied into a cohort. */
   private final KvCache prefilled;

@@ -258,14 +258,24 @@ final class DecoderGraph implements AutoCloseable {
     }
   }
 
-  /** A direct float buffer that grows when needed and is reused between steps of one batch. */
+  /**
+   * A direct float buffer that grows when needed and is reused between steps of one batch: by half
+   * again, up to {@code usualMax} floats, or to exactly what a larger step needs.
+   */
   static final class Scratch {
-    private ByteBuffer bytes = ByteBuffer.allocateDirect(0);
+    private final long usualMax;
+    private ByteBuffer bytes = DirectBuffers.EMPTY;
+
+    Scratch(long usualMax) {
+      this.usualMax = usualMax;
+    }
 
     FloatBuffer floats(int count) {
       if (bytes.capacity() < count * Float.BYTES) {
-        bytes = ByteBuffer.allocateDirect(Math.max(count, bytes.capacity() / Float.BYTES * 3 / 2) * Float.BYTES)
-            .order(ByteOrder.nativeOrder());
+        long grown = Math.max(count, Math.min(usualMax, bytes.capacity() / Float.BYTES * 3L / 2));
+        DirectBuffers.free(bytes); // the last step's tensors over it are closed
+        bytes = DirectBuffers.EMPTY;
+        bytes = DirectBuffers.allocate(Math.toIntExact(grown * Float.BYTES));
       }
       return bytes.duplicate().order(ByteOrder.nativeOrder()).limit(count * Float.BYTES).slice()
           .order(ByteOrder.nativeOrder()).asFloatBuffer();
