@@ -4,7 +4,7 @@ package io.inferencegraph.model;
  * How ONNX Runtime sessions spend memory. {@code prepacking} keeps MatMul weights in a GEMM-friendly
  * packed layout: decode steps at 16 rows are 1.7-3.5x faster (no difference at 1 row), and the
  * memory it seems to cost (~0.8 GB on the real-sized graph) is mostly glibc fragmentation that the
- * launcher's malloc settings remove, so it stays on. {@code cpuArena} keeps a session's working
+ * malloc settings below remove, so it stays on. {@code cpuArena} keeps a session's working
  * memory in a pool that grows to its largest step and is never given back (~0.4 GB there, no clear
  * speed-up), so it is off. {@code mallocArenas} (0: glibc's default of 8 per core) and
  * {@code mallocTrimIntervalMillis} (0: never) are what {@link NativeHeap} does with glibc's malloc,
