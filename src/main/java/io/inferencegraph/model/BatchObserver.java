@@ -7,7 +7,7 @@ public interface BatchObserver {
   /** One ONNX Runtime call over {@code batchSize} rows took {@code nanos}; {@code queued} requests wait. */
   default void onStep(int batchSize, long nanos, int queued) {}
 
-  /** After a step, joins and leaves: the KV bytes the batch holds and the direct memory kept for them. */
+  /** After each decode step: the KV bytes the batch holds and the direct memory kept for them. */
   default void onKvCache(long bytes, long capacityBytes) {}
 
   /** A request was refused because the queue was full. */

@@ -79,7 +79,6 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
     if (batch.size() > 0) {
       step();
     }
-    observer.onKvCache(batch.kvBytes(), batch.kvCapacityBytes());
   }
 
   private void admit(PendingGeneration first) throws Exception {
@@ -144,6 +143,7 @@ public final class ContinuousBatcher extends BatchQueue<PendingGeneration> {
     }
     int size = batch.size();
     observer.onStep(size, System.nanoTime() - start, queue.size());
+    observer.onKvCache(batch.kvBytes(), batch.kvCapacityBytes()); // before any reply: the gauge is current
     for (Sequence sequence : batch.rows()) {
       PendingGeneration pending = owners.get(sequence);
       pending.batchSize = Math.max(pending.batchSize, size);

@@ -34,6 +34,7 @@ public final class ModelTelemetry {
   private final AtomicInteger queueDepth = new AtomicInteger();
   private final AtomicLong kvBytes = new AtomicLong();
   private final AtomicLong kvCapacityBytes = new AtomicLong();
+  private volatile boolean kvReported;
 
   ModelTelemetry(String model, Tracer tracer, MeterRegistry registry) {
     this.model = model;
@@ -56,6 +57,10 @@ public final class ModelTelemetry {
         .description("Requests dropped because their caller went away").tag("model", model).register(registry);
     Gauge.builder("graph.queue.depth", queueDepth, AtomicInteger::get).description("Requests waiting to join a batch")
         .tag("model", model).register(registry);
+  }
+
+  /** The KV gauges, registered on a generator's first report so that the classifier shows none. */
+  private void registerKvGauges() {
     Gauge.builder("graph.kv.cache", kvBytes, AtomicLong::get).baseUnit("bytes")
         .description("Keys and values the running batch holds (rows × longest row)").tag("model", model)
         .register(registry);
@@ -119,6 +124,10 @@ public final class ModelTelemetry {
 
       @Override
       public void onKvCache(long bytes, long capacityBytes) {
+        if (!kvReported) {
+          kvReported = true; // only the model's batching thread reports
+          registerKvGauges();
+        }
         kvBytes.set(bytes);
         kvCapacityBytes.set(capacityBytes);
       }

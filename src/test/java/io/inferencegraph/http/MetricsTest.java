@@ -3,6 +3,7 @@ package io.inferencegraph.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.inferencegraph.TracedGraph;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
@@ -61,6 +62,24 @@ class MetricsTest {
           }
           assertThat(value(text, "graph_inference_tokens_generated_total{model=\"gpt2\"}")).isPositive();
           assertThat(value(text, "graph_batch_size_count{model=\"bert-base-uncased\"}")).isGreaterThanOrEqualTo(3);
+          ctx.completeNow();
+        })));
+  }
+
+  @Test
+  @DisplayName("each generator reports its KV buffers in bytes after a step; the classifier, which has none, does not")
+  void kvCacheGauges(VertxTestContext ctx) {
+    String body = "{\"text\": \"I have an idea!\", \"parameters\": {\"max_new_tokens\": 4, \"min_new_tokens\": 4}}";
+    client.post(graph.port(), "localhost", "/classify_generated_texts").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body))
+        .compose(answer -> client.get(graph.port(), "localhost", "/metrics").send())
+        .onComplete(ctx.succeeding(response -> ctx.verify(() -> {
+          String text = response.bodyAsString();
+          for (String model : List.of("gpt2", "distilgpt2", "gpt2-medium")) {
+            assertThat(value(text, "graph_kv_cache_capacity_bytes{model=\"" + model + "\"}")).as(model).isPositive();
+            assertThat(text).contains("graph_kv_cache_bytes{model=\"" + model + "\"}");
+          }
+          assertThat(text).doesNotContain("graph_kv_cache_bytes{model=\"bert-base-uncased\"}");
           ctx.completeNow();
         })));
   }
