@@ -1,9 +1,9 @@
 package io.inferencegraph;
 
 import io.inferencegraph.cluster.ClusterNode;
-import io.inferencegraph.model.NativeHeap;
 import io.inferencegraph.config.ConfigException;
 import io.inferencegraph.config.GraphConfig;
+import io.inferencegraph.model.NativeHeap;
 import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
