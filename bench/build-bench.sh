@@ -42,3 +42,45 @@ ensure_gpt2_sized() {
     || { apt-get update -qq && apt-get install -y -qq python3-torch python3-onnx python3-regex; }
   /usr/bin/python3 "$root/tools/make_models.py" --gpt2-sized "$model"
 }
+
+# Starts the fat jar $2 on 127.0.0.1:$3 (loopback only, whatever the configuration says) with the
+# remaining arguments, its output in $1; sets BENCH_SERVER to its pid and stops it when the script
+# exits. SERVER_JAVA_OPTS adds JVM flags.
+bench_start_server() {
+  local log="$1" jar="$2" port="$3"
+  shift 3
+  GRAPH_HTTP__HOST=127.0.0.1 java -Dai.djl.offline=true ${SERVER_JAVA_OPTS:-} -jar "$jar" --port "$port" "$@" \
+    >"$log" 2>&1 &
+  BENCH_SERVER=$!
+  BENCH_SERVER_LOG="$log"
+  trap bench_stop_server EXIT
+  trap 'exit 130' INT TERM
+}
+
+bench_stop_server() {
+  if kill -0 "$BENCH_SERVER" 2>/dev/null; then
+    kill -TERM "$BENCH_SERVER" 2>/dev/null || true
+    for _ in $(seq 1 60); do kill -0 "$BENCH_SERVER" 2>/dev/null || break; sleep 0.5; done
+    kill -KILL "$BENCH_SERVER" 2>/dev/null || true
+  fi
+  wait "$BENCH_SERVER" 2>/dev/null || true
+}
+
+# Waits until the server started by bench_start_server answers /readyz on port $1, at most $2
+# seconds; ends the script with the log's last lines if it exits or the time passes.
+bench_wait_ready() {
+  local port="$1" timeout="$2" deadline=$((SECONDS + $2))
+  until curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null; do
+    if ! kill -0 "$BENCH_SERVER" 2>/dev/null; then
+      echo "the server exited before it was ready; last lines of $BENCH_SERVER_LOG:" >&2
+      tail -n 30 "$BENCH_SERVER_LOG" >&2
+      exit 1
+    fi
+    if ((SECONDS > deadline)); then
+      echo "the server was not ready after $timeout s; last lines of $BENCH_SERVER_LOG:" >&2
+      tail -n 30 "$BENCH_SERVER_LOG" >&2
+      exit 1
+    fi
+    sleep 0.1
+  done
+}

@@ -18,36 +18,9 @@ bench() { java -Dorg.slf4j.simpleLogger.log.ai.djl=error -cp "$BENCH_CP" io.infe
 
 port="$(bench --print-free-port)"
 log="$root/target/graph-bench-server.log"
-# Loopback only: the server listens on 127.0.0.1 whatever the configuration says.
-GRAPH_HTTP__HOST=127.0.0.1 java -Dai.djl.offline=true ${SERVER_JAVA_OPTS:-} -jar target/inference-graph.jar \
-  --port "$port" >"$log" 2>&1 &
-server=$!
+bench_start_server "$log" target/inference-graph.jar "$port"
 started=$SECONDS
-stop_server() {
-  if kill -0 "$server" 2>/dev/null; then
-    kill -TERM "$server" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$server" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$server" 2>/dev/null || true
-  fi
-  wait "$server" 2>/dev/null || true
-}
-trap stop_server EXIT
-trap 'exit 130' INT TERM
-
-echo "server pid $server on 127.0.0.1:$port (log: $log); waiting for /readyz" >&2
-deadline=$((SECONDS + ${READY_TIMEOUT:-180}))
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null; do
-  if ! kill -0 "$server" 2>/dev/null; then
-    echo "the server exited before it was ready; last lines of $log:" >&2
-    tail -n 30 "$log" >&2
-    exit 1
-  fi
-  if ((SECONDS > deadline)); then
-    echo "the server was not ready after ${READY_TIMEOUT:-180} s; last lines of $log:" >&2
-    tail -n 30 "$log" >&2
-    exit 1
-  fi
-  sleep 0.5
-done
+echo "server pid $BENCH_SERVER on 127.0.0.1:$port (log: $log); waiting for /readyz" >&2
+bench_wait_ready "$port" "${READY_TIMEOUT:-180}"
 echo "ready after $((SECONDS - started)) s; server: $(grep -m1 -o 'inference graph listening.*' "$log" || true)" >&2
 bench "$@" "http://127.0.0.1:$port/classify_generated_texts"

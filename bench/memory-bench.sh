@@ -39,32 +39,11 @@ model_mb=$((model_bytes / 1024 / 1024))
 port="$(bench --print-free-port)"
 log="$root/target/memory-bench-server.log"
 started_ns="$(date +%s%N)"
-GRAPH_HTTP__HOST=127.0.0.1 java -Dai.djl.offline=true ${SERVER_JAVA_OPTS:-} -jar "$jar" \
-  --config bench/conf/sized.json --port "$port" >"$log" 2>&1 &
-server=$!
-stop_server() {
-  if kill -0 "$server" 2>/dev/null; then
-    kill -TERM "$server" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$server" 2>/dev/null || break; sleep 0.5; done
-    kill -KILL "$server" 2>/dev/null || true
-  fi
-  wait "$server" 2>/dev/null || true
-}
-trap stop_server EXIT
-trap 'exit 130' INT TERM
-
-deadline=$((SECONDS + ${READY_TIMEOUT:-300}))
-until curl -fsS -o /dev/null "http://127.0.0.1:$port/readyz" 2>/dev/null; do
-  if ! kill -0 "$server" 2>/dev/null || ((SECONDS > deadline)); then
-    echo "the server did not become ready; last lines of $log:" >&2
-    tail -n 30 "$log" >&2
-    exit 1
-  fi
-  sleep 0.1
-done
+bench_start_server "$log" "$jar" "$port" --config bench/conf/sized.json
+bench_wait_ready "$port" "${READY_TIMEOUT:-300}"
 ready_s="$(awk -v a="$started_ns" -v b="$(date +%s%N)" 'BEGIN {printf "%.1f", (b - a) / 1e9}')"
 sleep 2
-rss_loaded="$(rss_mb "$server")"
+rss_loaded="$(rss_mb "$BENCH_SERVER")"
 echo "ready after $ready_s s, RSS $rss_loaded MB; ${CLIENTS:-16} clients for ${LOAD_SECONDS:-60} s" >&2
 
 out="$root/target/memory-bench-load.txt"
@@ -72,8 +51,8 @@ greedy20='{"max_new_tokens":20,"do_sample":false}'
 bench --concurrency "${CLIENTS:-16}" --warmup-seconds 0 --seconds "${LOAD_SECONDS:-60}" --max-requests 1000000 \
   --timeout-seconds 300 --parameters "${PARAMETERS:-$greedy20}" \
   "http://127.0.0.1:$port/classify_generated_texts" >"$out"
-rss_loaded_after="$(rss_mb "$server")"
-peak="$(hwm_mb "$server")"
+rss_loaded_after="$(rss_mb "$BENCH_SERVER")"
+peak="$(hwm_mb "$BENCH_SERVER")"
 req_s="$(awk -F'|' '$2 ~ /^ *[0-9]+ *$/ {gsub(/ /, "", $5); print $5}' "$out" | tail -n 1)"
 errors="$(awk -F'|' '$2 ~ /^ *[0-9]+ *$/ {gsub(/^ +| +$/, "", $10); print $10}' "$out" | tail -n 1)"
 ratio="$(awk -v r="$rss_loaded_after" -v m="$model_mb" 'BEGIN {printf "%.2f", r / m}')"
