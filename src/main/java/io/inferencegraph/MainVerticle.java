@@ -4,13 +4,14 @@ import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.http.HttpVerticle;
-import io.inferencegraph.model.TextClassifier;
-import io.inferencegraph.model.TextGenerator;
+import io.inferencegraph.model.batch.BatchObserver;
+import io.inferencegraph.model.classify.TextClassifier;
+import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.telemetry.Telemetry;
 import io.inferencegraph.worker.ClassifierVerticle;
 import io.inferencegraph.worker.GeneratorVerticle;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Deployable;
+import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.VerticleBase;
@@ -29,25 +30,35 @@ import org.slf4j.LoggerFactory;
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
 
+  /** Wraps each model's batch observer; tests watch or hold a model's batch loop through it. */
+  @FunctionalInterface
+  public interface ObserverHook {
+    ObserverHook NONE = (model, metrics) -> metrics;
+
+    /** The observer model {@code model}'s batcher reports to, given the one that keeps its metrics. */
+    BatchObserver observe(String model, BatchObserver metrics);
+  }
+
   private final GraphConfig config;
   private final Supplier<JsonObject> clusterStatus;
+  private final ObserverHook observers;
   private final List<AutoCloseable> models = new ArrayList<>();
   private HttpVerticle http;
   private String httpDeployment;
 
-  public MainVerticle(GraphConfig config) {
-    this(config, null);
-  }
-
   /** {@code clusterStatus}: this node's cluster membership, shown on /readyz; null when not clustered. */
   public MainVerticle(GraphConfig config, Supplier<JsonObject> clusterStatus) {
+    this(config, clusterStatus, ObserverHook.NONE);
+  }
+
+  public MainVerticle(GraphConfig config, Supplier<JsonObject> clusterStatus, ObserverHook observers) {
     this.config = config;
     this.clusterStatus = clusterStatus;
+    this.observers = observers;
   }
 
   @Override
   public Future<?> start() {
-    config.sessionMemory().useForNewSessions();
     List<Future<?>> workers = new ArrayList<>();
     for (ModelConfig model : config.generators()) {
       if (config.roles().servesGenerator(model.name())) {
@@ -85,15 +96,19 @@ public final class MainVerticle extends VerticleBase {
 
   private Future<String> deployGenerator(ModelConfig model) {
     // Unordered: the models load side by side (ONNX Runtime's loading is mostly one thread each).
-    return vertx.executeBlocking(() -> track(TextGenerator.load(model.path(), model.options())), false)
+    return vertx.executeBlocking(() -> track(TextGenerator.load(model.path(), model.options(config.sessionMemory()))), false)
         .compose(generator -> serve(model, generator.describe(), () -> new GeneratorVerticle(model.name(), generator,
-            model.batching(), Telemetry.of(vertx).model(model.name()).batchObserver())));
+            model.batching(), observer(model))));
   }
 
   private Future<String> deployClassifier(ModelConfig model) {
-    return vertx.executeBlocking(() -> track(TextClassifier.load(model.path(), model.options())), false)
+    return vertx.executeBlocking(() -> track(TextClassifier.load(model.path(), model.options(config.sessionMemory()))), false)
         .compose(classifier -> serve(model, classifier.describe(), () -> new ClassifierVerticle(model.name(),
-            classifier, model.batching(), Telemetry.of(vertx).model(model.name()).batchObserver())));
+            classifier, model.batching(), observer(model))));
+  }
+
+  private BatchObserver observer(ModelConfig model) {
+    return observers.observe(model.name(), Telemetry.of(vertx).model(model.name()).batchObserver());
   }
 
   private Future<String> deployHttp() {

@@ -3,7 +3,6 @@ package io.inferencegraph;
 import io.inferencegraph.cluster.ClusterNode;
 import io.inferencegraph.config.ConfigException;
 import io.inferencegraph.config.GraphConfig;
-import io.inferencegraph.model.NativeHeap;
 import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
@@ -24,7 +23,8 @@ public final class Server {
 
   /** Returns once deployment has started; the JVM then lives on Vert.x's threads. */
   public static void start(GraphConfig config) {
-    config.sessionMemory().applyToProcess(); // before Vert.x and Hazelcast start their threads
+    // before Vert.x and Hazelcast start their threads
+    NativeHeap.configure(config.malloc().arenas(), config.malloc().trimIntervalMillis());
     VertxOptions options = new VertxOptions();
     Telemetry telemetry = Telemetry.fromEnvironment();
     VertxBuilder builder = telemetry.configure(Vertx.builder().with(options));
@@ -32,7 +32,7 @@ public final class Server {
     Vertx vertx = telemetry.attach(cluster != null ? cluster.vertx() : builder.build());
     MainVerticle main = new MainVerticle(config, cluster != null ? cluster::status : null);
     vertx.deployVerticle(main).onSuccess(id -> {
-      if (config.sessionMemory().mallocTrimIntervalMillis() > 0) {
+      if (config.malloc().trimIntervalMillis() > 0) {
         // loading parsed every model file into memory it has freed since: give those pages back now
         vertx.executeBlocking(() -> NativeHeap.glibc().map(NativeHeap::trim).orElse(false));
       }

@@ -1,14 +1,15 @@
 package io.inferencegraph;
 
+import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.config.ConfigLoader;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.ModelConfig;
-import io.inferencegraph.model.Classification;
-import io.inferencegraph.model.Generation;
-import io.inferencegraph.model.GenerationParams;
-import io.inferencegraph.model.ModelOptions;
-import io.inferencegraph.model.TextClassifier;
-import io.inferencegraph.model.TextGenerator;
+import io.inferencegraph.model.Decoding;
+import io.inferencegraph.model.classify.Classification;
+import io.inferencegraph.model.classify.TextClassifier;
+import io.inferencegraph.model.generate.Generation;
+import io.inferencegraph.model.generate.TextGenerator;
+import io.inferencegraph.model.load.ModelOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -43,7 +44,7 @@ public final class TestGraphs {
     try (TextClassifier classifier = TextClassifier.load(classifierModel.path(), ModelOptions.defaults())) {
       for (ModelConfig model : config.generators()) {
         try (TextGenerator generator = TextGenerator.load(model.path(), ModelOptions.defaults())) {
-          Generation g = generator.generate(List.of(prompt), config.generation().overriddenBy(params)).get(0).get(0);
+          Generation g = Decoding.one(generator, prompt, config.generation().overriddenBy(params));
           Classification c = classifier.classify(List.of(g.generatedText())).get(0);
           expected.add(new JsonObject().put("model", model.name()).put("generated", g.generatedText())
               .put("score", c.score()));
@@ -91,7 +92,12 @@ public final class TestGraphs {
   }
 
   public static Future<MainVerticle> deploy(Vertx vertx, GraphConfig config) {
-    MainVerticle main = new MainVerticle(config);
+    return deploy(vertx, config, MainVerticle.ObserverHook.NONE);
+  }
+
+  /** As {@link #deploy(Vertx, GraphConfig)}, each model's batch loop reporting through {@code observers} too. */
+  public static Future<MainVerticle> deploy(Vertx vertx, GraphConfig config, MainVerticle.ObserverHook observers) {
+    MainVerticle main = new MainVerticle(config, null, observers);
     return vertx.deployVerticle(main).map(id -> main);
   }
 }

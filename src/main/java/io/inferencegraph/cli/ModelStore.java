@@ -10,8 +10,8 @@ import io.inferencegraph.hub.HubSettings;
 import io.inferencegraph.hub.ProgressListener;
 import io.inferencegraph.hub.RepoRef;
 import io.inferencegraph.hub.Snapshot;
-import io.inferencegraph.model.TextClassifier;
-import io.inferencegraph.model.TextGenerator;
+import io.inferencegraph.model.classify.TextClassifier;
+import io.inferencegraph.model.generate.TextGenerator;
 import java.util.Map;
 import java.util.Optional;
 

@@ -1,2 +1,3 @@
 /** The command line (picocli): serve the graph, and {@code models pull|list} for the Hugging Face cache. */
 package io.inferencegraph.cli;
+

@@ -1,9 +1,9 @@
 package io.inferencegraph.config;
 
-import io.inferencegraph.model.BatchLimits;
-import io.inferencegraph.model.GenerationParams;
-import io.inferencegraph.model.InvalidParameterException;
-import io.inferencegraph.model.SessionMemory;
+import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.model.batch.BatchLimits;
+import io.inferencegraph.model.load.SessionMemory;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -84,17 +84,22 @@ public final class ConfigLoader {
             CLASSIFIER_BATCHING),
         generation(json.getJsonObject("generation", new JsonObject())), busTimeout, roles,
         ClusterConfig.parse(json.getJsonObject("cluster", new JsonObject())),
-        sessionMemory(json.getJsonObject("onnx_runtime", new JsonObject())));
+        sessionMemory(json.getJsonObject("onnx_runtime", new JsonObject())),
+        malloc(json.getJsonObject("onnx_runtime", new JsonObject())));
   }
 
   /** Prepacking on (speed), the arena off and malloc kept lean (memory): see SessionMemory for the measured trade-offs. */
   private static SessionMemory sessionMemory(JsonObject json) {
     SessionMemory defaults = SessionMemory.DEFAULT;
     return new SessionMemory(bool(json, "onnx_runtime.prepacking", "prepacking", defaults.prepacking()),
-        bool(json, "onnx_runtime.cpu_arena", "cpu_arena", defaults.cpuArena()),
-        intIn(json, "onnx_runtime.malloc_arenas", "malloc_arenas", defaults.mallocArenas(), 0, 1024),
+        bool(json, "onnx_runtime.cpu_arena", "cpu_arena", defaults.cpuArena()));
+  }
+
+  private static MallocConfig malloc(JsonObject json) {
+    MallocConfig defaults = MallocConfig.DEFAULT;
+    return new MallocConfig(intIn(json, "onnx_runtime.malloc_arenas", "malloc_arenas", defaults.arenas(), 0, 1024),
         intIn(json, "onnx_runtime.malloc_trim_interval_ms", "malloc_trim_interval_ms",
-            (int) defaults.mallocTrimIntervalMillis(), 0, Integer.MAX_VALUE));
+            (int) defaults.trimIntervalMillis(), 0, Integer.MAX_VALUE));
   }
 
   private static boolean bool(JsonObject json, String key, String field, boolean fallback) {

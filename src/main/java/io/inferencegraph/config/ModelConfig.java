@@ -1,7 +1,8 @@
 package io.inferencegraph.config;
 
-import io.inferencegraph.model.BatchLimits;
-import io.inferencegraph.model.ModelOptions;
+import io.inferencegraph.model.batch.BatchLimits;
+import io.inferencegraph.model.load.ModelOptions;
+import io.inferencegraph.model.load.SessionMemory;
 import java.nio.file.Path;
 
 /**
@@ -24,7 +25,8 @@ public record ModelConfig(String name, Kind kind, ModelSource source, int instan
     return new ModelConfig(name, kind, newSource, instances, intraOpThreads, variant, onnxFile, batching);
   }
 
-  public ModelOptions options() {
-    return new ModelOptions(onnxFile, variant, intraOpThreads, true);
+  /** How to load it, its session spending memory as {@code memory} says. */
+  public ModelOptions options(SessionMemory memory) {
+    return new ModelOptions(onnxFile, variant, intraOpThreads, true, memory);
   }
 }

@@ -1,8 +1,9 @@
 package io.inferencegraph.graph;
 
+import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.bus.Addresses;
+import io.inferencegraph.bus.BusCodecs;
 import io.inferencegraph.bus.GenerateRequest;
-import io.inferencegraph.model.GenerationParams;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import java.util.List;

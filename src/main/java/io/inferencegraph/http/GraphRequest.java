@@ -1,7 +1,7 @@
 package io.inferencegraph.http;
 
-import io.inferencegraph.model.GenerationParams;
-import io.inferencegraph.model.InvalidParameterException;
+import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.InvalidParameterException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;

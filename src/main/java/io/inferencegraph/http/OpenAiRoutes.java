@@ -1,10 +1,10 @@
 package io.inferencegraph.http;
 
+import io.inferencegraph.api.InvalidParameterException;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.graph.GraphRun;
 import io.inferencegraph.graph.InferenceGraph;
 import io.inferencegraph.graph.StageException;
-import io.inferencegraph.model.InvalidParameterException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;

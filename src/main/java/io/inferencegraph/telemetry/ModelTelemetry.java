@@ -1,6 +1,6 @@
 package io.inferencegraph.telemetry;
 
-import io.inferencegraph.model.BatchObserver;
+import io.inferencegraph.model.batch.BatchObserver;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;

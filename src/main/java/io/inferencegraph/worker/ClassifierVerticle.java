@@ -4,11 +4,11 @@ import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.ClassifyReply;
 import io.inferencegraph.bus.ClassifyRequest;
 import io.inferencegraph.bus.Timing;
-import io.inferencegraph.model.BatchLimits;
-import io.inferencegraph.model.BatchObserver;
-import io.inferencegraph.model.Classification;
-import io.inferencegraph.model.ClassifierBatcher;
-import io.inferencegraph.model.TextClassifier;
+import io.inferencegraph.model.batch.BatchLimits;
+import io.inferencegraph.model.batch.BatchObserver;
+import io.inferencegraph.model.classify.Classification;
+import io.inferencegraph.model.classify.ClassifierBatcher;
+import io.inferencegraph.model.classify.TextClassifier;
 import io.inferencegraph.telemetry.InferenceStats;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,11 +1,11 @@
 package io.inferencegraph.worker;
 
+import io.inferencegraph.api.InvalidParameterException;
 import io.inferencegraph.bus.Failure;
 import io.inferencegraph.bus.FailureCode;
-import io.inferencegraph.model.DeadlineExceededException;
-import io.inferencegraph.model.InvalidParameterException;
-import io.inferencegraph.model.ModelClosedException;
-import io.inferencegraph.model.OverloadedException;
+import io.inferencegraph.model.batch.DeadlineExceededException;
+import io.inferencegraph.model.batch.ModelClosedException;
+import io.inferencegraph.model.batch.OverloadedException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;

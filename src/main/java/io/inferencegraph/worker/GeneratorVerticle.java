@@ -1,17 +1,17 @@
 package io.inferencegraph.worker;
 
+import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.GenerateEvent;
 import io.inferencegraph.bus.GenerateReply;
 import io.inferencegraph.bus.GenerateRequest;
 import io.inferencegraph.bus.Timing;
-import io.inferencegraph.model.BatchLimits;
-import io.inferencegraph.model.BatchObserver;
-import io.inferencegraph.model.ContinuousBatcher;
-import io.inferencegraph.model.Generation;
-import io.inferencegraph.model.GenerationParams;
-import io.inferencegraph.model.TextGenerator;
-import io.inferencegraph.model.TokenListener;
+import io.inferencegraph.model.batch.BatchLimits;
+import io.inferencegraph.model.batch.BatchObserver;
+import io.inferencegraph.model.generate.ContinuousBatcher;
+import io.inferencegraph.model.generate.Generation;
+import io.inferencegraph.model.generate.TextGenerator;
+import io.inferencegraph.model.generate.TokenListener;
 import io.inferencegraph.telemetry.InferenceStats;
 import java.util.concurrent.CompletableFuture;
 

@@ -1,9 +1,9 @@
 package io.inferencegraph.worker;
 
-import io.inferencegraph.model.BatchStats;
-import io.inferencegraph.model.ClassifierBatcher;
-import io.inferencegraph.model.ContinuousBatcher;
-import io.inferencegraph.model.Generation;
+import io.inferencegraph.model.batch.BatchStats;
+import io.inferencegraph.model.classify.ClassifierBatcher;
+import io.inferencegraph.model.generate.ContinuousBatcher;
+import io.inferencegraph.model.generate.Generation;
 import io.inferencegraph.telemetry.InferenceStats;
 import java.util.List;
 

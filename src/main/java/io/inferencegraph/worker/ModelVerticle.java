@@ -6,9 +6,9 @@ import io.inferencegraph.bus.CancelRequest;
 import io.inferencegraph.bus.Failure;
 import io.inferencegraph.bus.FailureCode;
 import io.inferencegraph.bus.Timing;
-import io.inferencegraph.model.BatchQueue;
-import io.inferencegraph.model.ContinuousBatcher;
-import io.inferencegraph.model.DeadlineExceededException;
+import io.inferencegraph.model.batch.Batcher;
+import io.inferencegraph.model.batch.DeadlineExceededException;
+import io.inferencegraph.model.generate.ContinuousBatcher;
 import io.inferencegraph.telemetry.InferenceSpan;
 import io.inferencegraph.telemetry.InferenceStats;
 import io.inferencegraph.telemetry.ModelTelemetry;
@@ -33,7 +33,7 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   private final String address;
   private final String operation;
   private final Class<Q> requestType;
-  private BatchQueue<?> batcher;
+  private Batcher batcher;
   private ModelTelemetry telemetry;
   /** The requests this instance holds, by request id; touched only on this verticle's context. */
   private final Map<String, CompletableFuture<R>> inFlight = new HashMap<>();
@@ -46,7 +46,7 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   }
 
   /** The batch queue this instance feeds; started with the verticle, closed with it. */
-  abstract BatchQueue<?> openBatcher();
+  abstract Batcher openBatcher();
 
   /**
    * Queues the request, to be dropped past {@code deadlineNanos} ({@link System#nanoTime} based,

@@ -1,11 +1,11 @@
 package io.inferencegraph.bench;
 
-import io.inferencegraph.model.BatchLimits;
-import io.inferencegraph.model.BatchObserver;
-import io.inferencegraph.model.ContinuousBatcher;
-import io.inferencegraph.model.GenerationParams;
-import io.inferencegraph.model.ModelOptions;
-import io.inferencegraph.model.TextGenerator;
+import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.model.batch.BatchLimits;
+import io.inferencegraph.model.batch.BatchObserver;
+import io.inferencegraph.model.generate.ContinuousBatcher;
+import io.inferencegraph.model.generate.TextGenerator;
+import io.inferencegraph.model.load.ModelOptions;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,10 +1,11 @@
 package io.inferencegraph.bench;
 
 import ai.onnxruntime.OrtEnvironment;
-import io.inferencegraph.model.Generation;
-import io.inferencegraph.model.GenerationParams;
-import io.inferencegraph.model.ModelOptions;
-import io.inferencegraph.model.TextGenerator;
+import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.model.Decoding;
+import io.inferencegraph.model.generate.Generation;
+import io.inferencegraph.model.generate.TextGenerator;
+import io.inferencegraph.model.load.ModelOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -146,6 +147,6 @@ public final class ModelBenchmark {
   static int generate(TextGenerator generator, List<String> prompts, int maxNewTokens) {
     GenerationParams greedy = GenerationParams.builder().maxNewTokens(maxNewTokens).doSample(false)
         .numReturnSequences(1).build();
-    return generator.generate(prompts, greedy).stream().flatMap(List::stream).mapToInt(Generation::newTokens).sum();
+    return Decoding.generate(generator, prompts, greedy).stream().flatMap(List::stream).mapToInt(Generation::newTokens).sum();
   }
 }

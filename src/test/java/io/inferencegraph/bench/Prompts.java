@@ -1,7 +1,8 @@
 package io.inferencegraph.bench;
 
-import io.inferencegraph.model.GenerationParams;
-import io.inferencegraph.model.TextGenerator;
+import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.model.Decoding;
+import io.inferencegraph.model.generate.TextGenerator;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -44,7 +45,7 @@ final class Prompts {
   /** The prompt's length in tokens, as the generator counts it. */
   int tokens(String prompt) {
     GenerationParams one = GenerationParams.builder().maxNewTokens(1).doSample(false).numReturnSequences(1).build();
-    return generator.generate(List.of(prompt), one).get(0).get(0).promptTokens();
+    return Decoding.generate(generator, List.of(prompt), one).get(0).get(0).promptTokens();
   }
 
   private static String words(int start, int count) {

@@ -1,14 +1,12 @@
 package io.inferencegraph.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.inferencegraph.MainVerticle;
 import io.inferencegraph.TestGraphs;
+import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.hub.FakeRepo;
 import io.inferencegraph.hub.HubStandIn;
-import io.inferencegraph.model.GenerationParams;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -29,6 +27,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
 @DisplayName("models pull / models list and serving hf:// models, against a stand-in Hub serving the repo's models")

@@ -1,8 +1,5 @@
 package io.inferencegraph.cli;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.inferencegraph.config.ConfigException;
 import io.inferencegraph.config.GraphConfig;
 import java.io.PrintWriter;
@@ -13,6 +10,8 @@ import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @DisplayName("The command line picks the node's roles and its cluster settings")
 class ServeCommandTest {

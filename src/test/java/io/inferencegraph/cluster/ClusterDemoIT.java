@@ -1,7 +1,5 @@
 package io.inferencegraph.cluster;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -10,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /** Runs scripts/cluster-demo.sh against the packaged jar, as a user would on two hosts. */
 @DisplayName("scripts/cluster-demo.sh: an edge and a models node as two java -jar processes on loopback")

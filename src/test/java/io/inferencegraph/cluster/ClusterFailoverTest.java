@@ -1,7 +1,5 @@
 package io.inferencegraph.cluster;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.inferencegraph.bus.FailureCode;
 import io.inferencegraph.cluster.ClusterNodes.Node;
 import io.vertx.core.Context;
@@ -28,6 +26,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 60, unit = TimeUnit.SECONDS)

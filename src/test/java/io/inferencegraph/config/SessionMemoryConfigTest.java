@@ -1,14 +1,13 @@
 package io.inferencegraph.config;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
-import io.inferencegraph.model.SessionMemory;
+import io.inferencegraph.model.load.SessionMemory;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 @DisplayName("onnx_runtime.prepacking and onnx_runtime.cpu_arena choose how sessions spend memory")
 class SessionMemoryConfigTest {
@@ -21,15 +20,17 @@ class SessionMemoryConfigTest {
   @DisplayName("unless configured, weights are prepacked, the CPU arena is off, malloc has 2 arenas trimmed every 10 s")
   void defaults() {
     assertThat(parse(Map.of()).sessionMemory()).isEqualTo(SessionMemory.DEFAULT)
-        .isEqualTo(new SessionMemory(true, false, 2, 10_000));
+        .isEqualTo(new SessionMemory(true, false));
+    assertThat(parse(Map.of()).malloc()).isEqualTo(MallocConfig.DEFAULT).isEqualTo(new MallocConfig(2, 10_000));
   }
 
   @Test
   @DisplayName("the environment sets each")
   void fromEnvironment() {
-    assertThat(parse(Map.of("GRAPH_ONNX_RUNTIME__PREPACKING", "false", "GRAPH_ONNX_RUNTIME__CPU_ARENA", "true",
-        "GRAPH_ONNX_RUNTIME__MALLOC_ARENAS", "0", "GRAPH_ONNX_RUNTIME__MALLOC_TRIM_INTERVAL_MS", "0"))
-        .sessionMemory()).isEqualTo(new SessionMemory(false, true, 0, 0));
+    GraphConfig config = parse(Map.of("GRAPH_ONNX_RUNTIME__PREPACKING", "false", "GRAPH_ONNX_RUNTIME__CPU_ARENA", "true",
+        "GRAPH_ONNX_RUNTIME__MALLOC_ARENAS", "0", "GRAPH_ONNX_RUNTIME__MALLOC_TRIM_INTERVAL_MS", "0"));
+    assertThat(config.sessionMemory()).isEqualTo(new SessionMemory(false, true));
+    assertThat(config.malloc()).isEqualTo(new MallocConfig(0, 0));
   }
 
   @Test

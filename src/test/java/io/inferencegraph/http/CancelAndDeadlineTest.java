@@ -1,10 +1,11 @@
 package io.inferencegraph.http;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
+import io.inferencegraph.MainVerticle;
 import io.inferencegraph.TestGraphs;
 import io.inferencegraph.config.GraphConfig;
-import io.inferencegraph.model.BatchLimits;
+import io.inferencegraph.config.ModelConfig;
+import io.inferencegraph.model.StepLog;
+import io.inferencegraph.model.batch.BatchLimits;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -14,6 +15,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A client that goes away and a deadline that passes both stop the work they no longer need. gpt2
@@ -31,7 +35,8 @@ import org.junit.jupiter.api.Timeout;
 class CancelAndDeadlineTest {
   private static final String PROMPT = "I have an idea!";
   private static Vertx vertx;
-  private static ObservedGraph graph;
+  private static final Map<String, StepLog> steps = new ConcurrentHashMap<>();
+  private static MainVerticle graph;
   private static HttpClient http;
   private static WebClient web;
 
@@ -39,9 +44,14 @@ class CancelAndDeadlineTest {
   static void start() throws Exception {
     vertx = Vertx.vertx();
     GraphConfig config = TestGraphs.config(new JsonObject());
-    graph = await(new ObservedGraph(vertx).deploy(config, model -> model.name().equals("gpt2")
-        ? new BatchLimits(1, model.batching().maxTokensInFlight(), model.batching().maxQueue(), 0)
-        : model.batching()));
+    GraphConfig oneRow = config.withModels(m -> !m.name().equals("gpt2") ? m
+        : new ModelConfig(m.name(), m.kind(), m.source(), m.instances(), m.intraOpThreads(), m.variant(), m.onnxFile(),
+            new BatchLimits(1, m.batching().maxTokensInFlight(), m.batching().maxQueue(), 0)));
+    graph = await(TestGraphs.deploy(vertx, oneRow, (model, metrics) -> {
+      StepLog log = new StepLog(metrics);
+      steps.put(model, log);
+      return log;
+    }));
     http = vertx.createHttpClient();
     web = WebClient.create(vertx);
   }
@@ -49,7 +59,6 @@ class CancelAndDeadlineTest {
   @AfterAll
   static void stop() throws Exception {
     await(vertx.close());
-    graph.close();
   }
 
   static <T> T await(Future<T> future) throws Exception {
@@ -63,7 +72,7 @@ class CancelAndDeadlineTest {
   }
 
   private static Future<HttpResponse<Buffer>> post(String body, String timeoutMs) {
-    var request = web.post(graph.port(), "localhost", "/classify_generated_texts")
+    var request = web.post(graph.httpPort(), "localhost", "/classify_generated_texts")
         .putHeader("Content-Type", "application/json");
     if (timeoutMs != null) {
       request.putHeader(RequestDeadline.HEADER, timeoutMs);
@@ -75,34 +84,34 @@ class CancelAndDeadlineTest {
   @DisplayName("a client that disconnects mid-stream frees gpt2's only slot at the next step boundary, "
       + "is counted as cancelled, and is never classified")
   void disconnectFreesTheSlot() throws Exception {
-    Steps gpt2 = graph.steps.get("gpt2");
-    Steps classifier = graph.steps.get("bert-base-uncased");
+    StepLog gpt2 = steps.get("gpt2");
+    StepLog classifier = steps.get("bert-base-uncased");
     int classified = classifier.sizes().stream().mapToInt(Integer::intValue).sum();
     CountDownLatch firstToken = new CountDownLatch(1);
-    gpt2.holdIn(3);
-    SseClient.Stream stream = await(SseClient.post(http, graph.port(), "application/json", body(200), (s, event) -> {
+    StepLog.Hold held = gpt2.holdIn(3);
+    SseClient.Stream stream = await(SseClient.post(http, graph.httpPort(), "application/json", body(200), (s, event) -> {
       if (event.name().equals("token") && event.json().getString("model").equals("gpt2")) {
         firstToken.countDown();
       }
     }));
-    gpt2.awaitHeld();
-    int held = gpt2.steps();
+    held.awaitReached();
+    int heldAt = gpt2.steps();
     // gpt2's loop is inside a step: its earlier tokens reached the client while the decode goes on.
     assertThat(firstToken.await(60, TimeUnit.SECONDS)).as("a gpt2 token arrived before generation ended").isTrue();
     await(stream.request().connection().close());
     awaitCancelCounted();
-    gpt2.release();
+    held.release();
     gpt2.awaitDropped();
-    assertThat(gpt2.cancelledAt).as("dropped at the first step boundary after the cancel").containsExactly(held);
+    assertThat(gpt2.cancelledAt).as("dropped at the first step boundary after the cancel").containsExactly(heldAt);
 
     // The slot is free: a new request gets gpt2's only row, and the cancelled one never comes back.
     HttpResponse<Buffer> next = await(post(body(2), null));
     assertThat(next.statusCode()).isEqualTo(200);
-    assertThat(gpt2.sizes().subList(held, gpt2.steps())).as("steps after the cancel serve the new request")
+    assertThat(gpt2.sizes().subList(heldAt, gpt2.steps())).as("steps after the cancel serve the new request")
         .hasSize(1).containsOnly(1);
     int classifiedAfter = classifier.sizes().stream().mapToInt(Integer::intValue).sum();
     assertThat(classifiedAfter - classified).as("only the new request's three texts were classified").isEqualTo(3);
-    String metrics = await(web.get(graph.port(), "localhost", "/metrics").send()).bodyAsString();
+    String metrics = await(web.get(graph.httpPort(), "localhost", "/metrics").send()).bodyAsString();
     assertThat(metrics).contains("graph_inference_cancelled_total{model=\"gpt2\"} 1.0");
   }
 
@@ -110,18 +119,18 @@ class CancelAndDeadlineTest {
   @DisplayName("a request whose deadline passes while it waits behind a busy batch answers 504 and is "
       + "dropped from the queue at the next step boundary, never decoded")
   void deadlineInTheQueue() throws Exception {
-    Steps gpt2 = graph.steps.get("gpt2");
-    gpt2.holdIn(2);
+    StepLog gpt2 = steps.get("gpt2");
+    StepLog.Hold held = gpt2.holdIn(2);
     Future<HttpResponse<Buffer>> first = post(body(100), null);
-    gpt2.awaitHeld();
-    int held = gpt2.steps();
+    held.awaitReached();
+    int heldAt = gpt2.steps();
     // gpt2's only row is taken and its loop is held: this request can only wait in the queue.
     HttpResponse<Buffer> late = await(post(body(100), "1000"));
     assertThat(late.statusCode()).isEqualTo(504);
     assertThat(late.bodyAsJsonObject().getString("error_type")).isEqualTo("timeout");
-    gpt2.release();
+    held.release();
     gpt2.awaitDropped();
-    assertThat(gpt2.expiredAt).as("dropped unstarted at the first boundary after its deadline").endsWith(held);
+    assertThat(gpt2.expiredAt).as("dropped unstarted at the first boundary after its deadline").endsWith(heldAt);
     assertThat(await(first).statusCode()).isEqualTo(200);
     assertThat(gpt2.sizes()).as("the late request never joined the batch").containsOnly(1);
   }
@@ -129,14 +138,14 @@ class CancelAndDeadlineTest {
   @Test
   @DisplayName("a deadline that passes mid-stream ends the stream with an error event; the work is dropped")
   void deadlineMidStream() throws Exception {
-    Steps gpt2 = graph.steps.get("gpt2");
+    StepLog gpt2 = steps.get("gpt2");
     int expired = gpt2.expiredAt.size();
-    gpt2.holdIn(3);
-    SseClient.Stream stream = await(SseClient.post(http, graph.port(), "application/json", body(200),
+    StepLog.Hold held = gpt2.holdIn(3);
+    SseClient.Stream stream = await(SseClient.post(http, graph.httpPort(), "application/json", body(200),
         java.util.Map.of(RequestDeadline.HEADER, "1500"), (s, event) -> {}));
-    gpt2.awaitHeld();
+    held.awaitReached();
     await(stream.ended()); // gpt2 is held past the deadline, so the graph gives up meanwhile
-    gpt2.release();
+    held.release();
     assertThat(stream.status()).isEqualTo(200);
     List<SseClient.Event> events = stream.events();
     assertThat(events).extracting(SseClient.Event::name).contains("token").doesNotContain("done");

@@ -1,15 +1,14 @@
 package io.inferencegraph.http;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.inferencegraph.bus.Failure;
 import io.inferencegraph.bus.FailureCode;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("ErrorMapper alone turns a wire failure code into the README's status and error_type")
 class ErrorMapperTest {

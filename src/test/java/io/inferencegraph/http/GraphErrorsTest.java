@@ -1,7 +1,5 @@
 package io.inferencegraph.http;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.inferencegraph.MainVerticle;
 import io.inferencegraph.TestGraphs;
 import io.inferencegraph.config.GraphConfig;
@@ -22,6 +20,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

@@ -1,9 +1,5 @@
 package io.inferencegraph.http;
 
-import static io.inferencegraph.http.GraphErrorsTest.assertError;
-import static io.inferencegraph.http.GraphErrorsTest.postText;
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.inferencegraph.DeliveryGate;
 import io.inferencegraph.TestGraphs;
 import io.inferencegraph.config.GraphConfig;
@@ -25,6 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+import static io.inferencegraph.http.GraphErrorsTest.assertError;
+import static io.inferencegraph.http.GraphErrorsTest.postText;
+import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

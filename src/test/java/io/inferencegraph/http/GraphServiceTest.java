@@ -1,22 +1,19 @@
 package io.inferencegraph.http;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.inferencegraph.BusTraffic;
 import io.inferencegraph.DeliveryGate;
-import io.inferencegraph.MainVerticle;
 import io.inferencegraph.TestGraphs;
+import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.config.GraphConfig;
-import io.inferencegraph.model.GenerationParams;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import io.vertx.core.http.PoolOptions;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.ArrayList;
@@ -28,6 +25,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import static org.assertj.core.api.Assertions.assertThat;
 
 @ExtendWith(VertxExtension.class)
 @Timeout(value = 120, unit = TimeUnit.SECONDS)

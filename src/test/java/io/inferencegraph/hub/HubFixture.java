@@ -1,8 +1,5 @@
 package io.inferencegraph.hub;
 
-import static io.inferencegraph.hub.FakeRepo.lfs;
-import static io.inferencegraph.hub.FakeRepo.small;
-
 import io.inferencegraph.hub.FakeRepo.FakeFile;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +11,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
+import static io.inferencegraph.hub.FakeRepo.lfs;
+import static io.inferencegraph.hub.FakeRepo.small;
 
 /** A stand-in Hub serving "acme/tiny", an empty cache, and clients whose retry waits are recorded, not slept. */
 abstract class HubFixture {

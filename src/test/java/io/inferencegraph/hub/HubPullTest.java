@@ -1,13 +1,11 @@
 package io.inferencegraph.hub;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
+import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.hub.FakeRepo.FakeFile;
-import io.inferencegraph.model.Generation;
-import io.inferencegraph.model.GenerationParams;
-import io.inferencegraph.model.ModelOptions;
-import io.inferencegraph.model.TextGenerator;
+import io.inferencegraph.model.Decoding;
+import io.inferencegraph.model.generate.Generation;
+import io.inferencegraph.model.generate.TextGenerator;
+import io.inferencegraph.model.load.ModelOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Pulls against the stand-in Hub: the cache layout, revisions, offline use, concurrent pulls, a real model. */
 class HubPullTest extends HubFixture {
@@ -160,7 +160,7 @@ class HubPullTest extends HubFixture {
     try (TextGenerator generator = TextGenerator.load(snapshot.dir(), ModelOptions.defaults())) {
       assertThat(generator.describe()).contains("model.onnx");
       GenerationParams greedy = GenerationParams.builder().maxNewTokens(4).doSample(false).build();
-      Generation generated = generator.generate(List.of("the license"), greedy).get(0).get(0);
+      Generation generated = Decoding.generate(generator, List.of("the license"), greedy).get(0).get(0);
       assertThat(generated.generatedText()).startsWith("the license");
       assertThat(generated.newTokens()).isBetween(1, 4);
     }

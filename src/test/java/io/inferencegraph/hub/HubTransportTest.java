@@ -1,8 +1,5 @@
 package io.inferencegraph.hub;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.inferencegraph.hub.FakeRepo.FakeFile;
 import io.inferencegraph.hub.HubStandIn.Seen;
 import java.nio.file.Files;
@@ -13,6 +10,8 @@ import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How bytes arrive: the CDN redirect, resuming, checksums, retries. */
 class HubTransportTest extends HubFixture {

@@ -1,9 +1,10 @@
 package io.inferencegraph.model;
 
 import com.google.gson.JsonArray;
-import io.inferencegraph.TestGraphs;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.inferencegraph.TestGraphs;
+import io.inferencegraph.api.GenerationParams;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,20 +13,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The small models under models/ (made by tools/make_models.py) and their torch reference outputs. */
-final class Fixtures {
-  static final Path MODELS = Path.of("models");
-  static final List<String> DECODERS = List.of("distilgpt2-tiny", "gpt2-tiny", "gpt2-medium-tiny");
-  static final Path CLASSIFIER = MODELS.resolve("bert-tiny-classifier");
+public final class Fixtures {
+  public static final Path MODELS = Path.of("models");
+  public static final List<String> DECODERS = List.of("distilgpt2-tiny", "gpt2-tiny", "gpt2-medium-tiny");
+  public static final Path CLASSIFIER = MODELS.resolve("bert-tiny-classifier");
 
   private Fixtures() {}
 
-  record Prompt(String text, List<Long> inputIds, List<Long> outputIds) {}
+  public record Prompt(String text, List<Long> inputIds, List<Long> outputIds) {}
 
-  static Path decoder(String name) {
+  public static Path decoder(String name) {
     return MODELS.resolve(name);
   }
 
-  static JsonObject reference(Path model) {
+  public static JsonObject reference(Path model) {
     try {
       return JsonParser.parseString(Files.readString(model.resolve("reference.json"))).getAsJsonObject();
     } catch (IOException e) {
@@ -33,7 +34,7 @@ final class Fixtures {
     }
   }
 
-  static List<Prompt> prompts(Path model) {
+  public static List<Prompt> prompts(Path model) {
     JsonObject reference = reference(model);
     List<Prompt> prompts = new ArrayList<>();
     reference.getAsJsonArray("prompts").forEach(e -> prompts.add(prompt(e.getAsJsonObject())));
@@ -49,7 +50,7 @@ final class Fixtures {
    * The greedy reference for one graph file: its onnxruntime reference in reference_variants.json
    * when torch cannot run it (int8, fp16), else the torch reference.json.
    */
-  static List<Prompt> prompts(Path model, String onnxFile) {
+  public static List<Prompt> prompts(Path model, String onnxFile) {
     Path file = model.resolve("reference_variants.json");
     if (!Files.isRegularFile(file)) {
       return prompts(model);
@@ -67,33 +68,33 @@ final class Fixtures {
     }
   }
 
-  static int referenceMaxNewTokens(Path model) {
+  public static int referenceMaxNewTokens(Path model) {
     return reference(model).get("max_new_tokens").getAsInt();
   }
 
-  static List<Long> longs(JsonArray array) {
+  public static List<Long> longs(JsonArray array) {
     List<Long> values = new ArrayList<>();
     array.forEach(e -> values.add(e.getAsLong()));
     return values;
   }
 
-  static List<Double> doubles(JsonArray array) {
+  public static List<Double> doubles(JsonArray array) {
     List<Double> values = new ArrayList<>();
     array.forEach(e -> values.add(e.getAsDouble()));
     return values;
   }
 
-  static GenerationParams greedy(int maxNewTokens) {
+  public static GenerationParams greedy(int maxNewTokens) {
     return GenerationParams.builder().maxNewTokens(maxNewTokens).doSample(false).numReturnSequences(1).build();
   }
 
-  static GenerationParams sampled(int maxNewTokens, long seed, int sequences) {
+  public static GenerationParams sampled(int maxNewTokens, long seed, int sequences) {
     return GenerationParams.builder().maxNewTokens(maxNewTokens).doSample(true)
         .temperature(0.9).topK(40).topP(0.95).seed(seed).numReturnSequences(sequences).build();
   }
 
   /** A copy of a model directory that a test may break. */
-  static Path copy(Path model, Path target) {
+  public static Path copy(Path model, Path target) {
     return TestGraphs.copyModel(model, target);
   }
 }

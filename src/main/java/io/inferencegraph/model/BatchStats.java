@@ -1,7 +1,0 @@
-package io.inferencegraph.model;
-
-/**
- * How a request went through a batching queue: time waiting before it was admitted, time from
- * admission to its answer, and the largest batch it was part of.
- */
-public record BatchStats(long queuedNanos, long runNanos, int batchSize) {}

@@ -1,0 +1,308 @@
+package io.inferencegraph.model.decode;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.inferencegraph.model.load.DecoderConfig;
+import io.inferencegraph.model.load.ModelDirectory;
+import io.inferencegraph.model.load.ModelLoadException;
+import io.inferencegraph.model.load.ModelOptions;
+import io.inferencegraph.model.load.OnnxSessions;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A causal-LM ONNX graph and what its inputs say about how to drive it: with a KV cache
+ * ({@code past_key_values.*}), merged (with {@code use_cache_branch}), or full recompute; with or
+ * without a {@code position_ids} input; KV cache and logits in float32 or float16.
+ */
+public final class DecoderGraph implements AutoCloseable {
+  public enum Kind { WITH_PAST, MERGED, NO_PAST }
+
+  /** Default file names, in order of preference: cached decoders first. */
+  public static final List<String> FILES = List.of("model", "decoder_model_merged", "decoder_with_past_model", "decoder_model");
+
+  private static final String WITH_PAST_FILE = "decoder_with_past_model";
+  private static final String NO_PAST_FILE = "decoder_model";
+
+  /** A with-past graph of the legacy pair and the no-past graph that prefills it, by base name. */
+  public static final Map<String, String> COMPANIONS = Map.of(WITH_PAST_FILE, NO_PAST_FILE);
+
+  private static final String INPUT_IDS = DecoderSignature.INPUT_IDS;
+  private static final String ATTENTION_MASK = DecoderSignature.ATTENTION_MASK;
+  private static final String POSITION_IDS = DecoderSignature.POSITION_IDS;
+  private static final String USE_CACHE_BRANCH = DecoderSignature.USE_CACHE_BRANCH;
+  private static final String LOGITS = DecoderSignature.LOGITS;
+
+  final OrtSession session;
+  final Path file;
+  final Kind kind;
+  final boolean hasPositionIds;
+  final List<String> pastNames;
+  final List<String> presentNames;
+  final long[] pastHeads;
+  final long[] pastHeadDims;
+  final int vocab;
+  /** Element type of the KV cache tensors (FLOAT or FLOAT16). */
+  final OnnxJavaType pastType;
+  private final OnnxJavaType logitsType;
+  /** decoder_model.onnx beside a decoder_with_past_model.onnx: what runs the prefill, as optimum did. */
+  private DecoderGraph prefill;
+
+  private DecoderGraph(ModelDirectory dir, Path file, OrtSession session, DecoderConfig config) throws OrtException {
+    this.session = session;
+    this.file = file;
+    DecoderSignature signature = new DecoderSignature(dir, dir.root().relativize(file).toString(), session, config);
+    kind = signature.kind;
+    hasPositionIds = signature.hasPositionIds;
+    pastNames = signature.pastNames;
+    presentNames = signature.presentNames;
+    pastHeads = signature.pastHeads;
+    pastHeadDims = signature.pastHeadDims;
+    vocab = signature.vocab;
+    pastType = signature.pastType;
+    logitsType = signature.logitsType;
+  }
+
+  /** The graph file, and the one that runs the prefill if it is another. */
+  public Kind kind() {
+    return kind;
+  }
+
+  /**
+   * Bytes of keys and values one token of one row takes: layers × 2 (key and value) × heads ×
+   * head size × element size; 0 when decoding recomputes without a cache.
+   */
+  public long kvBytesPerToken(boolean useCache) {
+    if (!useCache || kind == Kind.NO_PAST) {
+      return 0;
+    }
+    long bytes = 0;
+    for (int t = 0; t < pastNames.size(); t++) {
+      bytes += pastHeads[t] * pastHeadDims[t] * pastType.size;
+    }
+    return bytes;
+  }
+
+  public String files() {
+    return file.getFileName() + (prefill == null ? "" : " + " + prefill.file.getFileName() + " for prefill");
+  }
+
+  /** True when the graph derives positions from the past length: only rows of equal length may share a call. */
+  boolean positionsFromPast() {
+    return !hasPositionIds || (prefill != null && !prefill.hasPositionIds);
+  }
+
+  public static DecoderGraph open(ModelDirectory dir, DecoderConfig config, ModelOptions options) {
+    Path file = options.onnxFile() != null
+        ? dir.onnxFile(options.onnxFile())
+        : dir.onnxFile(FILES, options.variant());
+    DecoderGraph graph = open(dir, file, config, options);
+    Path companion = prefillCompanion(file);
+    if (graph.kind == Kind.WITH_PAST && companion != null) {
+      try {
+        graph.prefill = open(dir, companion, config, options);
+        graph.checkPrefill(dir);
+      } catch (RuntimeException e) {
+        graph.closeQuietly();
+        throw e;
+      }
+    }
+    return graph;
+  }
+
+  private static DecoderGraph open(ModelDirectory dir, Path file, DecoderConfig config, ModelOptions options) {
+    OrtSession session = OnnxSessions.open(dir, file, options);
+    try {
+      return new DecoderGraph(dir, file, session, config);
+    } catch (OrtException | RuntimeException e) {
+      closeQuietly(session);
+      throw e instanceof ModelLoadException m ? m : dir.fail("cannot inspect " + file.getFileName() + ": " + e, e);
+    }
+  }
+
+  /**
+   * decoder_model{suffix}.onnx beside decoder_with_past_model{suffix}.onnx. Optimum ran the first
+   * pass through it and fed the with-past graph only a real past, so that is the path these pairs
+   * were exported and validated for.
+   */
+  private static Path prefillCompanion(Path file) {
+    String name = file.getFileName().toString();
+    if (!name.startsWith(WITH_PAST_FILE)) {
+      return null;
+    }
+    Path companion = file.resolveSibling(NO_PAST_FILE + name.substring(WITH_PAST_FILE.length()));
+    return Files.isRegularFile(companion) ? companion : null;
+  }
+
+  private void checkPrefill(ModelDirectory dir) {
+    if (prefill.kind != Kind.NO_PAST || !prefill.presentNames.equals(presentNames) || prefill.pastType != pastType) {
+      throw dir.fail(prefill.name(dir) + " does not match " + name(dir) + ": expected a decoder without past inputs"
+          + " whose outputs " + presentNames + " are " + pastType);
+    }
+  }
+
+  /**
+   * Inputs of one forward pass over {@code rows} rows of {@code length} new tokens each; the present
+   * keys and values are written into {@code present} (reshaped to [rows, past + length]), or not
+   * fetched when it is null.
+   */
+  record Step(int rows, int length, long[] inputIds, long[] attentionMask, long[] positionIds, KvCache past,
+      KvCache present) {}
+
+  /** Last-position logits of each row ([rows * vocab]) and the filled present cache (null when none was asked for). */
+  record Output(FloatBuffer lastLogits, KvCache present) {}
+
+  /**
+   * Runs one forward pass. Logits are written into {@code scratch}, a reusable direct buffer, so
+   * that a long prefill does not copy [rows, length, vocab] floats onto the heap; the present KV
+   * cache is written into the step's target buffers, so ONNX Runtime allocates no KV output.
+   */
+  Output run(Step step, Scratch scratch) throws OrtException {
+    if (prefill != null && step.past() != null && step.past().length() == 0) {
+      return prefill.run(new Step(step.rows(), step.length(), step.inputIds(), step.attentionMask(),
+          step.positionIds(), null, step.present()), scratch);
+    }
+    int pastLength = step.past() == null ? 0 : step.past().length();
+    List<OnnxTensor> created = new ArrayList<>();
+    try {
+      Map<String, OnnxTensor> inputs = inputs(step, pastLength, created);
+      Map<String, OnnxTensor> pinned = pinnedPresent(step, pastLength);
+      FloatBuffer last;
+      if (logitsType == OnnxJavaType.FLOAT) {
+        FloatBuffer logits = scratch.floats(step.rows() * step.length() * vocab);
+        long[] shape = {step.rows(), step.length(), vocab};
+        pinned.put(LOGITS, track(created, OnnxTensor.createTensor(OnnxSessions.environment(), logits, shape)));
+        session.run(inputs, Set.of(), pinned).close();
+        last = lastPositions(logits, step.rows(), step.length());
+      } else {
+        try (OrtSession.Result result = session.run(inputs, Set.of(LOGITS), pinned)) {
+          // float16 logits: converted to float for sampling
+          FloatBuffer logits = ((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer();
+          last = lastPositions(logits, step.rows(), step.length());
+        }
+      }
+      return new Output(last, step.present());
+    } finally {
+      created.forEach(OnnxTensor::close);
+    }
+  }
+
+  /** The step's present target, reshaped to [rows, heads, past + length, headDim], as pinned outputs. */
+  private Map<String, OnnxTensor> pinnedPresent(Step step, int pastLength) throws OrtException {
+    Map<String, OnnxTensor> pinned = new HashMap<>();
+    if (step.present() != null) {
+      OnnxTensor[] present = step.present().reshape(step.rows(), pastLength + step.length()).tensors();
+      for (int i = 0; i < present.length; i++) {
+        pinned.put(presentNames.get(i), present[i]);
+      }
+    }
+    return pinned;
+  }
+
+  private Map<String, OnnxTensor> inputs(Step step, int pastLength, List<OnnxTensor> created) throws OrtException {
+    OrtEnvironment env = OnnxSessions.environment();
+    int rows = step.rows();
+    Map<String, OnnxTensor> inputs = new HashMap<>();
+    inputs.put(INPUT_IDS, track(created, longs(env, step.inputIds(), rows, step.length())));
+    inputs.put(ATTENTION_MASK, track(created, longs(env, step.attentionMask(), rows, pastLength + step.length())));
+    if (hasPositionIds) {
+      inputs.put(POSITION_IDS, track(created, longs(env, step.positionIds(), rows, step.length())));
+    }
+    if (kind == Kind.MERGED) {
+      inputs.put(USE_CACHE_BRANCH, track(created, OnnxTensor.createTensor(env, new boolean[] {pastLength > 0})));
+    }
+    if (step.past() != null) {
+      OnnxTensor[] past = step.past().tensors();
+      for (int i = 0; i < past.length; i++) {
+        inputs.put(pastNames.get(i), past[i]);
+      }
+    }
+    return inputs;
+  }
+
+  private FloatBuffer lastPositions(FloatBuffer logits, int rows, int length) {
+    if (length == 1) {
+      return logits;
+    }
+    FloatBuffer last = FloatBuffer.allocate(rows * vocab);
+    for (int r = 0; r < rows; r++) {
+      last.put(r * vocab, logits, ((r * length) + length - 1) * vocab, vocab);
+    }
+    return last;
+  }
+
+  private static OnnxTensor longs(OrtEnvironment env, long[] values, int rows, int columns) throws OrtException {
+    return OnnxTensor.createTensor(env, LongBuffer.wrap(values), new long[] {rows, columns});
+  }
+
+  private static OnnxTensor track(List<OnnxTensor> created, OnnxTensor tensor) {
+    created.add(tensor);
+    return tensor;
+  }
+
+  private String name(ModelDirectory dir) {
+    return dir.root().relativize(file).toString();
+  }
+
+  private void closeQuietly() {
+    closeQuietly(session);
+    if (prefill != null) {
+      prefill.closeQuietly();
+    }
+  }
+
+  private static void closeQuietly(OrtSession session) {
+    try {
+      session.close();
+    } catch (OrtException ignored) {
+      // already failing; the load error is what matters
+    }
+  }
+
+  @Override
+  public void close() throws OrtException {
+    try {
+      session.close();
+    } finally {
+      if (prefill != null) {
+        prefill.close();
+      }
+    }
+  }
+
+  /**
+   * A direct float buffer that grows when needed and is reused between steps of one batch: by half
+   * again, up to {@code usualMax} floats, or to exactly what a larger step needs.
+   */
+  static final class Scratch {
+    private final long usualMax;
+    private ByteBuffer bytes = DirectBuffers.EMPTY;
+
+    Scratch(long usualMax) {
+      this.usualMax = usualMax;
+    }
+
+    FloatBuffer floats(int count) {
+      if (bytes.capacity() < count * Float.BYTES) {
+        long grown = Math.max(count, Math.min(usualMax, bytes.capacity() / Float.BYTES * 3L / 2));
+        DirectBuffers.free(bytes); // the last step's tensors over it are closed
+        bytes = DirectBuffers.EMPTY;
+        bytes = DirectBuffers.allocate(Math.toIntExact(grown * Float.BYTES));
+      }
+      return bytes.duplicate().order(ByteOrder.nativeOrder()).limit(count * Float.BYTES).slice()
+          .order(ByteOrder.nativeOrder()).asFloatBuffer();
+    }
+  }
+}

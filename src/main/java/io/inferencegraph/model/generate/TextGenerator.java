@@ -1,0 +1,181 @@
+package io.inferencegraph.model.generate;
+
+import ai.onnxruntime.OrtException;
+import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.model.decode.DecodeBatch;
+import io.inferencegraph.model.decode.DecoderGraph;
+import io.inferencegraph.model.decode.Sequence;
+import io.inferencegraph.model.load.DecoderConfig;
+import io.inferencegraph.model.load.ModelDirectory;
+import io.inferencegraph.model.load.ModelOptions;
+import io.inferencegraph.model.load.TextTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * A GPT-2-family causal language model from a Hugging Face ONNX export. One ONNX Runtime session,
+ * shared by every batch over it: it {@link #prepare}s a prompt into sequences, gives a {@link DecodeBatch}
+ * to decode them in, and {@link #finish}es a sequence into text.
+ */
+public final class TextGenerator implements AutoCloseable {
+  /** Defaults of Hugging Face's GenerationConfig, under the model's own. */
+  private static final GenerationParams LIBRARY_DEFAULTS = GenerationParams.builder()
+      .maxLength(20).minNewTokens(0).doSample(false).temperature(1.0).topK(50).topP(1.0).numReturnSequences(1)
+      .build();
+
+  /** Graph base names looked for, in order, when no file is configured: cached decoders first. */
+  public static final List<String> GRAPH_FILES = DecoderGraph.FILES;
+
+  /** Graphs that need another beside them: a legacy with-past decoder is prefilled by its no-past twin. */
+  public static final Map<String, String> GRAPH_COMPANIONS = DecoderGraph.COMPANIONS;
+
+  private final String name;
+  private final DecoderConfig config;
+  private final DecoderGraph graph;
+  private final TextTokenizer tokenizer;
+  private final int candidates;
+  private final boolean useCache;
+  private final int context;
+
+  private TextGenerator(String name, DecoderConfig config, DecoderGraph graph, TextTokenizer tokenizer, int candidates,
+      boolean useCache, int context) {
+    this.useCache = useCache;
+    this.context = context;
+    this.name = name;
+    this.config = config;
+    this.graph = graph;
+    this.tokenizer = tokenizer;
+    this.candidates = candidates;
+  }
+
+  public static TextGenerator load(Path path, ModelOptions options) {
+    ModelDirectory dir = new ModelDirectory(path);
+    DecoderConfig config = DecoderConfig.read(dir);
+    long tokenizerSize = dir.tokenizerMaxId() + 1;
+    if (tokenizerSize > config.vocabSize()) {
+      throw dir.fail("tokenizer.json has " + tokenizerSize + " tokens but config.json vocab_size is "
+          + config.vocabSize());
+    }
+    TextTokenizer tokenizer = TextTokenizer.forDecoder(dir);
+    try {
+      DecoderGraph graph = DecoderGraph.open(dir, config, options);
+      return new TextGenerator(dir.root().getFileName().toString(), config, graph, tokenizer, (int) tokenizerSize,
+          options.useCache(), TextTokenizer.maxLength(dir, config.maxPositions()));
+    } catch (RuntimeException e) {
+      tokenizer.close();
+      throw e;
+    }
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** What was loaded, for logs, health and metrics. */
+  public String describe() {
+    return String.format("%s (%s, %d layers, %d heads, %d wide, vocab %d, context %d, %s, %s, KV %d KiB per token)",
+        name, config.modelType(), config.layers(), config.heads(), config.hiddenSize(), config.vocabSize(),
+        context, graph.files(), graph.kind().name().toLowerCase(), kvBytesPerToken() / 1024);
+  }
+
+  /** Bytes of keys and values one token of one row takes in this model's KV cache; 0 without a cache. */
+  public long kvBytesPerToken() {
+    return graph.kvBytesPerToken(useCache);
+  }
+
+  /** Prompt plus new tokens: the model's positions, or tokenizer_config.json's model_max_length if smaller. */
+  public int contextLength() {
+    return context;
+  }
+
+  /** The model's own defaults: generation_config.json, then task_specific_params["text-generation"]. */
+  public GenerationParams defaults() {
+    return LIBRARY_DEFAULTS.overriddenBy(config.defaults());
+  }
+
+  /** An empty batch over this model's graph: what a decode loop admits {@link #prepare}d sequences to. */
+  public DecodeBatch newBatch() {
+    return new DecodeBatch(graph, useCache, config.padTokenId(), candidates);
+  }
+
+  /** Tokenizes, resolves parameters and cuts an over-long prompt from the left. */
+  public List<Sequence> prepare(String prompt, GenerationParams request) {
+    GenerationParams p = defaults().overriddenBy(request);
+    if (!p.doSample() && p.numReturnSequences() > 1) {
+      throw new InvalidParameterException("num_return_sequences",
+          "greedy decoding would return identical sequences; set do_sample to true");
+    }
+    long[] ids = tokenizer.encode(prompt);
+    if (ids.length == 0) {
+      ids = new long[] {config.bosTokenId()}; // as Hugging Face does for an empty prompt
+    }
+    int maxNew;
+    if (p.maxNewTokens() != null) {
+      maxNew = p.maxNewTokens();
+      if (maxNew >= context) {
+        throw new InvalidParameterException("max_new_tokens",
+            "must be below the model's context of " + context + " tokens, got " + maxNew);
+      }
+    } else {
+      if (ids.length >= p.maxLength()) {
+        throw new InvalidParameterException("max_length", "the prompt has " + ids.length + " tokens, max_length "
+            + p.maxLength() + " leaves no room for new tokens; raise max_length or set max_new_tokens");
+      }
+      maxNew = Math.max(1, Math.min(p.maxLength(), context) - ids.length);
+    }
+    int keep = Math.min(ids.length, context - maxNew);
+    int dropped = ids.length - keep;
+    long[] kept = Arrays.copyOfRange(ids, dropped, ids.length);
+    long seed = p.seed() != null ? p.seed() : ThreadLocalRandom.current().nextLong();
+    List<Sequence> sequences = new ArrayList<>();
+    for (int j = 0; j < p.numReturnSequences(); j++) {
+      sequences.add(new Sequence(kept, dropped, maxNew, p, seed + j, config.eosTokenIds()));
+    }
+    return sequences;
+  }
+
+  /** The prompt followed by the decoded continuation, special tokens skipped. */
+  public Generation finish(String prompt, Sequence sequence) {
+    long[] newIds = sequence.newIds();
+    return new Generation(prompt + continuation(sequence, promptText(sequence)), sequence.promptLength(), sequence.droppedPromptTokens(),
+        Arrays.stream(newIds).boxed().toList(), sequence.finishReason());
+  }
+
+  /** Trailing characters of a continuation that more tokens may still change (see {@link TextTokenizer}). */
+  int unsettledTail(String continuation) {
+    return tokenizer.unsettledTail(continuation);
+  }
+
+  /** The prompt of {@code sequence} as text: what {@link #continuation} cuts at. */
+  String promptText(Sequence sequence) {
+    return tokenizer.decode(sequence.promptIds());
+  }
+
+  /** The sequence's continuation so far, special tokens skipped, after its decoded {@code promptText}. */
+  String continuation(Sequence sequence, String promptText) {
+    long[] promptIds = sequence.promptIds();
+    long[] newIds = sequence.newIds();
+    long[] all = Arrays.copyOf(promptIds, promptIds.length + newIds.length);
+    System.arraycopy(newIds, 0, all, promptIds.length, newIds.length);
+    // As transformers' text-generation pipeline: decode prompt and continuation together, then cut at the
+    // length of the decoded prompt, even where clean-up joins text across that boundary.
+    String full = tokenizer.decode(all);
+    return full.substring(Math.min(promptText.length(), full.length()));
+  }
+
+  @Override
+  public void close() {
+    try {
+      graph.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException(name + ": cannot close the ONNX Runtime session", e);
+    } finally {
+      tokenizer.close();
+    }
+  }
+}

@@ -1,0 +1,159 @@
+package io.inferencegraph.model.load;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/** A model in the Hugging Face hub layout of an ONNX export: config, tokenizer and graph files. */
+public final class ModelDirectory {
+  private final Path root;
+
+  public ModelDirectory(Path root) {
+    this.root = root.toAbsolutePath().normalize();
+    if (!Files.isDirectory(this.root)) {
+      throw new ModelLoadException(this.root, "not a directory");
+    }
+  }
+
+  public Path root() {
+    return root;
+  }
+
+  public JsonObject config() {
+    return readJson("config.json").orElseThrow(() -> fail("config.json is missing"));
+  }
+
+  public Optional<JsonObject> generationConfig() {
+    return readJson("generation_config.json");
+  }
+
+  public Path tokenizerFile() {
+    Path file = root.resolve("tokenizer.json");
+    if (!Files.isRegularFile(file)) {
+      throw fail("tokenizer.json is missing");
+    }
+    return file;
+  }
+
+  /** The largest token id the tokenizer can produce, from its vocabulary and added tokens. */
+  public long tokenizerMaxId() {
+    JsonObject tokenizer = readJson(tokenizerFile().getFileName().toString()).orElseThrow();
+    if (!tokenizer.has("model") || !tokenizer.get("model").isJsonObject()) {
+      throw fail("tokenizer.json has no 'model' object");
+    }
+    long max = -1;
+    JsonElement vocab = tokenizer.getAsJsonObject("model").get("vocab");
+    if (vocab != null && vocab.isJsonObject()) {
+      for (var entry : vocab.getAsJsonObject().entrySet()) {
+        max = Math.max(max, entry.getValue().getAsLong());
+      }
+    } else if (vocab != null && vocab.isJsonArray()) {
+      max = vocab.getAsJsonArray().size() - 1L; // Unigram vocabularies are [piece, score] lists
+    }
+    JsonElement added = tokenizer.get("added_tokens");
+    if (added != null && added.isJsonArray()) {
+      for (JsonElement token : added.getAsJsonArray()) {
+        max = Math.max(max, token.getAsJsonObject().get("id").getAsLong());
+      }
+    }
+    return max;
+  }
+
+  /** tokenizer_config.json, if the export has one. */
+  public Optional<JsonObject> tokenizerConfig() {
+    return readJson("tokenizer_config.json");
+  }
+
+  /**
+   * tokenizer_config.json's {@code model_max_length}; empty when absent or when it is the "no limit"
+   * sentinel transformers writes for a tokenizer without one (int(1e30)).
+   */
+  public OptionalInt modelMaxLength() {
+    JsonElement value = tokenizerConfig().map(c -> c.get("model_max_length")).orElse(null);
+    if (value == null || value.isJsonNull()) {
+      return OptionalInt.empty();
+    }
+    BigDecimal length;
+    try {
+      length = value.getAsBigDecimal();
+    } catch (RuntimeException e) {
+      throw fail("tokenizer_config.json model_max_length must be a number, got " + value);
+    }
+    if (length.signum() <= 0 || length.stripTrailingZeros().scale() > 0) {
+      throw fail("tokenizer_config.json model_max_length must be a positive whole number, got " + value);
+    }
+    return length.compareTo(BigDecimal.valueOf(Integer.MAX_VALUE)) > 0 ? OptionalInt.empty()
+        : OptionalInt.of(length.intValueExact());
+  }
+
+  /**
+   * tokenizer_config.json's {@code clean_up_tokenization_spaces}; false when absent, transformers'
+   * default since 4.45.
+   */
+  public boolean cleanUpTokenizationSpaces() {
+    JsonElement value = tokenizerConfig().map(c -> c.get("clean_up_tokenization_spaces")).orElse(null);
+    if (value == null || value.isJsonNull()) {
+      return false;
+    }
+    if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isBoolean()) {
+      throw fail("tokenizer_config.json clean_up_tokenization_spaces must be true or false, got " + value);
+    }
+    return value.getAsBoolean();
+  }
+
+  /**
+   * The ONNX graph to run: the first of {@code candidates} (with the variant suffix, e.g.
+   * "_quantized") found in {@code onnx/} or at the root.
+   */
+  public Path onnxFile(List<String> candidates, String variant) {
+    String suffix = variant == null || variant.isBlank() ? "" : "_" + variant;
+    for (String name : candidates) {
+      String file = name + suffix + ".onnx";
+      for (Path dir : List.of(root.resolve("onnx"), root)) {
+        Path path = dir.resolve(file);
+        if (Files.isRegularFile(path)) {
+          return path;
+        }
+      }
+    }
+    throw fail("no ONNX graph found: looked for " + candidates.stream().map(n -> n + suffix + ".onnx").toList()
+        + " in onnx/ and at the root");
+  }
+
+  /** The explicitly configured graph file, relative to the directory. */
+  public Path onnxFile(String relativePath) {
+    Path path = root.resolve(relativePath).normalize();
+    if (!Files.isRegularFile(path)) {
+      throw fail("configured ONNX file " + relativePath + " is missing");
+    }
+    return path;
+  }
+
+  public ModelLoadException fail(String problem) {
+    return new ModelLoadException(root, problem);
+  }
+
+  public ModelLoadException fail(String problem, Throwable cause) {
+    return new ModelLoadException(root, problem, cause);
+  }
+
+  private Optional<JsonObject> readJson(String name) {
+    Path file = root.resolve(name);
+    if (!Files.isRegularFile(file)) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(JsonParser.parseString(Files.readString(file)).getAsJsonObject());
+    } catch (IOException | JsonParseException | IllegalStateException e) {
+      throw fail(name + " is not a readable JSON object: " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package io.inferencegraph.model.load;
+
+/**
+ * How to load a model: which graph file ({@code onnxFile} relative to the directory, else the
+ * default names with the {@code variant} suffix such as "quantized"), how many ONNX Runtime
+ * intra-op threads its session may use, whether a decoder uses its KV cache (false recomputes
+ * the whole sequence every step, like Hugging Face's {@code use_cache=False}) and how its session
+ * spends memory.
+ */
+public record ModelOptions(String onnxFile, String variant, int intraOpThreads, boolean useCache,
+    SessionMemory memory) {
+  public ModelOptions {
+    if (intraOpThreads < 1) {
+      throw new IllegalArgumentException("intraOpThreads must be >= 1, got " + intraOpThreads);
+    }
+  }
+
+  public static ModelOptions defaults() {
+    return new ModelOptions(null, null, 1, true, SessionMemory.DEFAULT);
+  }
+
+  public ModelOptions withIntraOpThreads(int threads) {
+    return new ModelOptions(onnxFile, variant, threads, useCache, memory);
+  }
+
+  public ModelOptions withVariant(String newVariant) {
+    return new ModelOptions(onnxFile, newVariant, intraOpThreads, useCache, memory);
+  }
+
+  public ModelOptions withOnnxFile(String file) {
+    return new ModelOptions(file, variant, intraOpThreads, useCache, memory);
+  }
+
+  public ModelOptions withMemory(SessionMemory newMemory) {
+    return new ModelOptions(onnxFile, variant, intraOpThreads, useCache, newMemory);
+  }
+
+  public ModelOptions withoutCache() {
+    return new ModelOptions(onnxFile, variant, intraOpThreads, false, memory);
+  }
+}
