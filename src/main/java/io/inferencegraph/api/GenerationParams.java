@@ -1,46 +1,66 @@
 package io.inferencegraph.api;
 
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
+import java.util.Set;
 
 /**
- * Text-generation parameters with the Hugging Face names; a null field means "not set here", so
- * layers of defaults combine with {@link #overriddenBy}. Input from outside (a request, the config,
- * a model's generation_config.json) enters through {@link #parse}, which checks types and ranges
- * once; values built in code with {@link #builder} are trusted as given.
+ * One request's text-generation parameters, with Hugging Face's meanings: validated once, where the
+ * request enters (every constructor call checks ranges, so a value that exists is valid), then carried
+ * unchanged over the event bus to the batcher. A null field means "not set here", so layers of defaults
+ * combine with {@link #overriddenBy}. Each parameter is spelled once, as a component: its Hugging Face
+ * name is the component's name in snake_case, and reading, merging and writing go by the components.
  */
-public final class GenerationParams {
+public record GenerationParams(
+    Integer maxLength,
+    Integer maxNewTokens,
+    Integer minNewTokens,
+    Boolean doSample,
+    Double temperature,
+    Integer topK,
+    Double topP,
+    Long seed,
+    Integer numReturnSequences) {
+
   /** Upper bound on sequences per prompt, so one request cannot occupy a whole batch. */
   public static final int MAX_RETURN_SEQUENCES = 16;
 
-  private static final GenerationParams NONE = builder().build();
+  private static final RecordComponent[] FIELDS = GenerationParams.class.getRecordComponents();
+  private static final Constructor<GenerationParams> CANONICAL = canonical();
 
-  private final Integer maxLength;
-  private final Integer maxNewTokens;
-  private final Integer minNewTokens;
-  private final Boolean doSample;
-  private final Double temperature;
-  private final Integer topK;
-  private final Double topP;
-  private final Long seed;
-  private final Integer numReturnSequences;
+  /** The parameters' Hugging Face names, in declaration order. */
+  public static final List<String> KEYS = Arrays.stream(FIELDS).map(f -> snakeCase(f.getName())).toList();
 
-  private GenerationParams(Builder b) {
-    maxLength = b.maxLength;
-    maxNewTokens = b.maxNewTokens;
-    minNewTokens = b.minNewTokens;
-    doSample = b.doSample;
-    temperature = b.temperature;
-    topK = b.topK;
-    topP = b.topP;
-    seed = b.seed;
-    numReturnSequences = b.numReturnSequences;
-  }
+  /** generation_config.json keys that say nothing about how to generate (token ids are read elsewhere). */
+  private static final Set<String> NOT_GENERATION = Set.of("_from_model_config", "transformers_version",
+      "bos_token_id", "eos_token_id", "pad_token_id", "decoder_start_token_id", "use_cache");
 
-  public static Builder builder() {
-    return new Builder();
+  private static final GenerationParams NONE = read(Map.of());
+
+  /** Hugging Face GenerationConfig's own defaults: what holds where no request, config or model sets a value. */
+  public static final GenerationParams LIBRARY_DEFAULTS = parse(Map.of("max_length", 20, "min_new_tokens", 0,
+      "do_sample", false, "temperature", 1.0, "top_k", 50, "top_p", 1.0, "num_return_sequences", 1));
+
+  public GenerationParams {
+    atLeast("max_length", maxLength, 1);
+    atLeast("max_new_tokens", maxNewTokens, 1);
+    atLeast("min_new_tokens", minNewTokens, 0);
+    atLeast("top_k", topK, 0);
+    atLeast("num_return_sequences", numReturnSequences, 1);
+    if (numReturnSequences != null && numReturnSequences > MAX_RETURN_SEQUENCES) {
+      throw ServiceException.invalid("num_return_sequences", "must be at most " + MAX_RETURN_SEQUENCES);
+    }
+    if (temperature != null && !(temperature > 0 && Double.isFinite(temperature))) {
+      throw ServiceException.invalid("temperature", "must be a finite number > 0");
+    }
+    if (topP != null && !(topP > 0 && topP <= 1)) {
+      throw ServiceException.invalid("top_p", "must be in (0, 1]");
+    }
   }
 
   /** Nothing set: every parameter comes from the layers below. */
@@ -48,9 +68,14 @@ public final class GenerationParams {
     return NONE;
   }
 
-  /** A request's or the config's parameters: an unknown key, a wrong type or a value out of range is refused. */
+  /** A request's or the config's parameters by name: an unknown key, a wrong type or a value out of range is refused. */
   public static GenerationParams parse(Map<String, ?> map) {
-    return ParamsReader.strict(map);
+    for (String key : map.keySet()) {
+      if (!KEYS.contains(key)) {
+        throw ServiceException.invalid(key, "unknown parameter; known: " + KEYS.stream().sorted().toList());
+      }
+    }
+    return read(map);
   }
 
   /**
@@ -58,7 +83,9 @@ public final class GenerationParams {
    * checked as in {@link #parse}, and the generation keys it does not implement, which are ignored.
    */
   public static ModelDefaults parseModelDefaults(Map<String, ?> map) {
-    return ParamsReader.lenient(map);
+    List<String> ignored = map.keySet().stream()
+        .filter(key -> !KEYS.contains(key) && !NOT_GENERATION.contains(key)).sorted().toList();
+    return new ModelDefaults(read(map), ignored);
   }
 
   /** What a model directory's generation settings give, and the keys among them that are ignored. */
@@ -70,156 +97,107 @@ public final class GenerationParams {
 
   /** Fields set in {@code other} win over ours. */
   public GenerationParams overriddenBy(GenerationParams other) {
-    return builder()
-        .maxLength(pick(other.maxLength, maxLength))
-        .maxNewTokens(pick(other.maxNewTokens, maxNewTokens))
-        .minNewTokens(pick(other.minNewTokens, minNewTokens))
-        .doSample(pick(other.doSample, doSample))
-        .temperature(pick(other.temperature, temperature))
-        .topK(pick(other.topK, topK))
-        .topP(pick(other.topP, topP))
-        .seed(pick(other.seed, seed))
-        .numReturnSequences(pick(other.numReturnSequences, numReturnSequences))
-        .build();
+    Object[] values = new Object[FIELDS.length];
+    for (int i = 0; i < FIELDS.length; i++) {
+      Object preferred = other.get(i);
+      values[i] = preferred != null ? preferred : get(i);
+    }
+    return construct(values);
   }
 
   /** The set fields with their Hugging Face names, as {@link #parse} reads them. */
   public Map<String, Object> toMap() {
     Map<String, Object> map = new LinkedHashMap<>();
-    put(map, "max_length", maxLength);
-    put(map, "max_new_tokens", maxNewTokens);
-    put(map, "min_new_tokens", minNewTokens);
-    put(map, "do_sample", doSample);
-    put(map, "temperature", temperature);
-    put(map, "top_k", topK);
-    put(map, "top_p", topP);
-    put(map, "seed", seed);
-    put(map, "num_return_sequences", numReturnSequences);
+    for (int i = 0; i < FIELDS.length; i++) {
+      if (get(i) != null) {
+        map.put(KEYS.get(i), get(i));
+      }
+    }
     return map;
   }
 
-  public Integer maxLength() {
-    return maxLength;
-  }
-
-  public Integer maxNewTokens() {
-    return maxNewTokens;
-  }
-
-  public Integer minNewTokens() {
-    return minNewTokens;
-  }
-
-  public Boolean doSample() {
-    return doSample;
-  }
-
-  public Double temperature() {
-    return temperature;
-  }
-
-  public Integer topK() {
-    return topK;
-  }
-
-  public Double topP() {
-    return topP;
-  }
-
-  public Long seed() {
-    return seed;
-  }
-
-  public Integer numReturnSequences() {
-    return numReturnSequences;
-  }
-
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof GenerationParams params && toMap().equals(params.toMap());
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(toMap());
-  }
-
-  @Override
-  public String toString() {
-    return "GenerationParams" + toMap();
-  }
-
-  private static <T> T pick(T preferred, T fallback) {
-    return preferred != null ? preferred : fallback;
-  }
-
-  private static void put(Map<String, Object> map, String key, Object value) {
-    if (value != null) {
-      map.put(key, value);
+  private Object get(int field) {
+    try {
+      return FIELDS[field].getAccessor().invoke(this);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
     }
   }
 
-  /** Names each parameter it sets; a parameter not set (or set to null) is left to the layers below. */
-  public static final class Builder {
-    private Integer maxLength;
-    private Integer maxNewTokens;
-    private Integer minNewTokens;
-    private Boolean doSample;
-    private Double temperature;
-    private Integer topK;
-    private Double topP;
-    private Long seed;
-    private Integer numReturnSequences;
-
-    private Builder() {}
-
-    public Builder maxLength(Integer value) {
-      maxLength = value;
-      return this;
+  private static GenerationParams read(Map<String, ?> map) {
+    Object[] values = new Object[FIELDS.length];
+    for (int i = 0; i < FIELDS.length; i++) {
+      values[i] = convert(KEYS.get(i), FIELDS[i].getType(), map.get(KEYS.get(i)));
     }
+    return construct(values);
+  }
 
-    public Builder maxNewTokens(Integer value) {
-      maxNewTokens = value;
-      return this;
+  private static Object convert(String key, Class<?> type, Object value) {
+    if (value == null) {
+      return null;
     }
+    if (type == Boolean.class) {
+      if (value instanceof Boolean) {
+        return value;
+      }
+      throw ServiceException.invalid(key, "must be true or false, got " + value);
+    }
+    if (!(value instanceof Number number)) {
+      throw ServiceException.invalid(key, "must be a number, got " + value);
+    }
+    if (type == Double.class) {
+      return number.doubleValue();
+    }
+    long whole = wholeNumber(key, number);
+    if (type == Long.class) {
+      return whole;
+    }
+    if (whole > Integer.MAX_VALUE || whole < Integer.MIN_VALUE) {
+      throw ServiceException.invalid(key, "out of range: " + whole);
+    }
+    return (int) whole;
+  }
 
-    public Builder minNewTokens(Integer value) {
-      minNewTokens = value;
-      return this;
+  private static long wholeNumber(String key, Number number) {
+    if (number instanceof Long || number instanceof Integer || number instanceof Short) {
+      return number.longValue();
     }
+    double value = number.doubleValue();
+    if (value == Math.rint(value) && Math.abs(value) < 0x1p53) {
+      return number.longValue();
+    }
+    throw ServiceException.invalid(key, "must be an integer, got " + number);
+  }
 
-    public Builder doSample(Boolean value) {
-      doSample = value;
-      return this;
+  private static void atLeast(String key, Integer value, int min) {
+    if (value != null && value < min) {
+      throw ServiceException.invalid(key, "must be >= " + min + ", got " + value);
     }
+  }
 
-    public Builder temperature(Double value) {
-      temperature = value;
-      return this;
+  private static GenerationParams construct(Object[] values) {
+    try {
+      return CANONICAL.newInstance(values);
+    } catch (InvocationTargetException e) {
+      if (e.getCause() instanceof RuntimeException invalid) {
+        throw invalid;
+      }
+      throw new IllegalStateException(e.getCause());
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException(e);
     }
+  }
 
-    public Builder topK(Integer value) {
-      topK = value;
-      return this;
+  private static Constructor<GenerationParams> canonical() {
+    try {
+      return GenerationParams.class.getDeclaredConstructor(
+          Arrays.stream(FIELDS).map(RecordComponent::getType).toArray(Class<?>[]::new));
+    } catch (NoSuchMethodException e) {
+      throw new IllegalStateException(e);
     }
+  }
 
-    public Builder topP(Double value) {
-      topP = value;
-      return this;
-    }
-
-    public Builder seed(Long value) {
-      seed = value;
-      return this;
-    }
-
-    public Builder numReturnSequences(Integer value) {
-      numReturnSequences = value;
-      return this;
-    }
-
-    public GenerationParams build() {
-      return new GenerationParams(this);
-    }
+  private static String snakeCase(String name) {
+    return name.replaceAll("([A-Z])", "_$1").toLowerCase();
   }
 }

@@ -4,3 +4,4 @@
  * can meet. Plain Java: no Vert.x, no ONNX Runtime.
  */
 package io.inferencegraph.api;
+

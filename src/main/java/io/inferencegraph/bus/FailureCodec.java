@@ -1,5 +1,6 @@
 package io.inferencegraph.bus;
 
+import io.inferencegraph.api.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
 import java.nio.charset.StandardCharsets;
@@ -10,7 +11,7 @@ final class FailureCodec implements MessageCodec<Failure, Failure> {
   @Override
   public void encodeToWire(Buffer buffer, Failure failure) {
     byte[] message = String.valueOf(failure.getMessage()).getBytes(StandardCharsets.UTF_8);
-    buffer.appendInt(failure.code().code()).appendInt(message.length).appendBytes(message);
+    buffer.appendInt(failure.code().wire()).appendInt(message.length).appendBytes(message);
   }
 
   @Override
@@ -18,7 +19,7 @@ final class FailureCodec implements MessageCodec<Failure, Failure> {
     int code = buffer.getInt(pos);
     int length = buffer.getInt(pos + 4);
     String message = buffer.getString(pos + 8, pos + 8 + length, StandardCharsets.UTF_8.name());
-    return new Failure(FailureCode.of(code), message);
+    return new Failure(ErrorCode.ofWire(code), message);
   }
 
   @Override

@@ -1,6 +1,6 @@
 package io.inferencegraph.cluster;
 
-import io.inferencegraph.bus.FailureCode;
+import io.inferencegraph.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryContext;
@@ -145,7 +145,7 @@ final class InFlightRequests {
     if (!pending.remove(reply, request)) {
       return false;
     }
-    ReplyException failure = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, FailureCode.NODE_LEFT.code(),
+    ReplyException failure = new ReplyException(ReplyFailure.RECIPIENT_FAILURE, ErrorCode.NODE_LEFT.wire(),
         "the node serving " + request.address + " left the cluster during the request (node " + node + ")");
     // Answer on the departed node's behalf: the reply handler is local to this node.
     bus.send(reply, failure, new DeliveryOptions().setLocalOnly(true));

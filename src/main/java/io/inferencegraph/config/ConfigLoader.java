@@ -1,7 +1,7 @@
 package io.inferencegraph.config;
 
 import io.inferencegraph.api.GenerationParams;
-import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.load.SessionMemory;
 import io.vertx.core.json.DecodeException;
@@ -155,8 +155,8 @@ public final class ConfigLoader {
   private static GenerationParams generation(JsonObject json) {
     try {
       return GenerationParams.parse(json.getMap());
-    } catch (InvalidParameterException e) {
-      throw new ConfigException("generation." + e.field(), e.getMessage());
+    } catch (ServiceException e) {
+      throw new ConfigException("generation." + e.param(), e.getMessage());
     }
   }
 

@@ -1,9 +1,13 @@
 package io.inferencegraph.graph;
 
+import io.inferencegraph.api.Deadline;
+import io.inferencegraph.api.ErrorCode;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.CancelRequest;
 import io.inferencegraph.bus.ClassifyReply;
 import io.inferencegraph.bus.ClassifyRequest;
+import io.inferencegraph.bus.Failure;
 import io.inferencegraph.bus.GenerateEvent;
 import io.inferencegraph.bus.GenerateReply;
 import io.inferencegraph.bus.GenerateRequest;
@@ -28,19 +32,19 @@ public final class GraphRun {
   private final List<String> generators;
   private final boolean classified;
   private final GenerateRequest request;
-  private final long deadlineNanos;
+  private final Deadline deadline;
   private final GraphListener listener;
   private final Future<List<Answer>> answers;
   private boolean cancelled;
   private List<Future<GenerateReply>> calls = List.of();
 
   GraphRun(InferenceGraph graph, List<String> generators, boolean classified, GenerateRequest request,
-      long deadlineNanos, GraphListener listener) {
+      Deadline deadline, GraphListener listener) {
     this.graph = graph;
     this.generators = generators;
     this.classified = classified;
     this.request = request;
-    this.deadlineNanos = deadlineNanos;
+    this.deadline = deadline;
     this.listener = listener;
     this.answers = request.streamTo() == null ? generateAll().compose(this::classifyInOrder) : streamed();
   }
@@ -118,21 +122,26 @@ public final class GraphRun {
 
   private <T> Future<T> ask(String stage, String model, String address, Object message) {
     if (cancelled) {
-      return Future.failedFuture(new GraphCancelledException(request.requestId()));
+      return Future.failedFuture(cancelled());
     }
     DeliveryOptions delivery = new DeliveryOptions().setSendTimeout(graph.timeoutMs());
-    if (deadlineNanos != InferenceGraph.NO_DEADLINE) {
-      long remaining = TimeUnit.NANOSECONDS.toMillis(deadlineNanos - System.nanoTime());
+    if (!deadline.isNone()) {
+      long remaining = deadline.remainingMillis();
       if (remaining <= 0) {
-        return Future.failedFuture(new StageException(stage, model,
-            new ReplyException(ReplyFailure.TIMEOUT, "the request's deadline passed before this step")));
+        return Future.failedFuture(new ServiceException(ErrorCode.TIMEOUT,
+            stage + " " + model + ": the request's deadline passed before this step"));
       }
       delivery.setSendTimeout(Math.min(graph.timeoutMs(), remaining))
           .addHeader(Addresses.REMAINING_MS_HEADER, Long.toString(remaining));
     }
     return graph.bus().<T>request(address, message, delivery)
         .map(Message::body)
-        .recover(error -> Future.failedFuture(cancelled ? new GraphCancelledException(request.requestId())
-            : new StageException(stage, model, error)));
+        .recover(error -> Future.failedFuture(cancelled ? cancelled()
+            : Failure.toServiceException(stage + " " + model, error)));
+  }
+
+  /** The run was cancelled (its client went away): the graph stopped before its next step. */
+  private ServiceException cancelled() {
+    return new ServiceException(ErrorCode.CANCELLED, "request " + request.requestId() + " was cancelled");
   }
 }

@@ -1,5 +1,6 @@
 package io.inferencegraph.graph;
 
+import io.inferencegraph.api.Deadline;
 import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.BusCodecs;
@@ -13,9 +14,6 @@ import java.util.List;
  * each generated text is classified one after another, in generator order ({@link GraphRun}).
  */
 public final class InferenceGraph {
-  /** A run without a deadline of its own: only the event-bus timeout applies. */
-  public static final long NO_DEADLINE = Long.MAX_VALUE;
-
   private final EventBus bus;
   private final List<String> generators;
   private final String classifier;
@@ -29,19 +27,14 @@ public final class InferenceGraph {
     this.timeoutMs = timeoutMs;
   }
 
-  /** One answer per generated sequence, generators in configured order. */
-  public Future<List<Answer>> run(String requestId, String prompt, GenerationParams params) {
-    return start(requestId, prompt, params, NO_DEADLINE, null).answers();
-  }
-
   /**
-   * Starts a run that can be cancelled. {@code deadlineNanos} ({@link System#nanoTime} based, or
-   * {@link #NO_DEADLINE}) travels to the models as the time left; a {@code listener} (or null)
+   * Starts a run that can be cancelled. {@code deadline} ({@link Deadline#NONE}: only the event-bus
+   * timeout applies) travels to the models as the time left; a {@code listener} (or null)
    * sees the tokens as they are decoded, each sequence's end and each classification.
    */
-  public GraphRun start(String requestId, String prompt, GenerationParams params, long deadlineNanos,
+  public GraphRun start(String requestId, String prompt, GenerationParams params, Deadline deadline,
       GraphListener listener) {
-    return new GraphRun(this, generators, true, request(requestId, prompt, params, listener), deadlineNanos,
+    return new GraphRun(this, generators, true, request(requestId, prompt, params, listener), deadline,
         listener == null ? GraphListener.NONE : listener);
   }
 
@@ -50,15 +43,15 @@ public final class InferenceGraph {
    * serves it as serves the graph. Answers carry no classification.
    */
   public GraphRun generate(String model, String requestId, String prompt, GenerationParams params,
-      long deadlineNanos, GraphListener listener) {
-    return new GraphRun(this, List.of(model), false, request(requestId, prompt, params, listener), deadlineNanos,
+      Deadline deadline, GraphListener listener) {
+    return new GraphRun(this, List.of(model), false, request(requestId, prompt, params, listener), deadline,
         listener == null ? GraphListener.NONE : listener);
   }
 
   private static GenerateRequest request(String requestId, String prompt, GenerationParams params,
       GraphListener listener) {
     String streamTo = listener == null ? null : Addresses.stream(requestId);
-    return new GenerateRequest(requestId, prompt, wire(params), streamTo);
+    return new GenerateRequest(requestId, prompt, params, streamTo);
   }
 
   EventBus bus() {
@@ -78,8 +71,4 @@ public final class InferenceGraph {
     return timeoutMs;
   }
 
-  private static GenerateRequest.Parameters wire(GenerationParams p) {
-    return new GenerateRequest.Parameters(p.maxLength(), p.maxNewTokens(), p.minNewTokens(), p.doSample(),
-        p.temperature(), p.topK(), p.topP(), p.seed(), p.numReturnSequences());
-  }
 }

@@ -1,5 +1,7 @@
 package io.inferencegraph.http;
 
+import io.inferencegraph.api.ErrorCode;
+import io.inferencegraph.api.ServiceException;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.PlatformHandler;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,12 +29,12 @@ final class AdmissionHandler implements PlatformHandler {
   @Override
   public void handle(RoutingContext ctx) {
     if (draining.getAsBoolean()) {
-      ctx.fail(new ApiException(503, "shutting_down", "the server is shutting down"));
+      ctx.fail(new ServiceException(ErrorCode.SHUTTING_DOWN, "the server is shutting down"));
       return;
     }
     if (inFlight.incrementAndGet() > maxInFlight) {
       inFlight.decrementAndGet();
-      ctx.fail(new ApiException(429, "too_many_requests",
+      ctx.fail(new ServiceException(ErrorCode.TOO_MANY_REQUESTS,
           "more than " + maxInFlight + " requests in flight; retry later"));
       return;
     }

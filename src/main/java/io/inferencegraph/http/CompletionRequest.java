@@ -1,7 +1,8 @@
 package io.inferencegraph.http;
 
+import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.GenerationParams;
-import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.api.ServiceException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -31,20 +32,20 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
     try {
       json = new JsonObject(body == null ? "" : body);
     } catch (DecodeException | ClassCastException e) {
-      throw new ApiException(400, "invalid_json", "the body is not a JSON object: " + e.getMessage());
+      throw new ServiceException(ErrorCode.INVALID_JSON, "the body is not a JSON object: " + e.getMessage());
     }
     for (String key : json.fieldNames()) {
       if (UNSUPPORTED.contains(key) && !isDefault(key, json.getValue(key))) {
-        throw new InvalidParameterException(key, "not supported by this server");
+        throw ServiceException.invalid(key, "not supported by this server");
       } else if (!KNOWN.contains(key) && !UNSUPPORTED.contains(key)) {
-        throw new InvalidParameterException(key, "unknown field");
+        throw ServiceException.invalid(key, "unknown field");
       }
     }
     if (!(json.getValue("model") instanceof String model)) {
-      throw new InvalidParameterException("model", "must be a string: one of " + models);
+      throw ServiceException.invalid("model", "must be a string: one of " + models);
     }
     if (!models.contains(model)) {
-      throw new ApiException(404, "model_not_found", "The model '" + model + "' does not exist; models: " + models);
+      throw new ServiceException(ErrorCode.MODEL_NOT_FOUND, "The model '" + model + "' does not exist; models: " + models);
     }
     GenerationParams params = defaults.overriddenBy(GenerationParams.parse(parameters(json, maxTokensLimit)));
     return new CompletionRequest("cmpl-" + UUID.randomUUID(), model, prompt(json.getValue("prompt")), params,
@@ -55,7 +56,7 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
     Map<String, Object> map = new HashMap<>();
     Object maxTokens = json.getValue("max_tokens", DEFAULT_MAX_TOKENS);
     if (maxTokens instanceof Number n && n.longValue() > maxTokensLimit) {
-      throw new InvalidParameterException("max_tokens", "must be at most " + maxTokensLimit);
+      throw ServiceException.invalid("max_tokens", "must be at most " + maxTokensLimit);
     }
     map.put("max_new_tokens", maxTokens);
     Object temperature = json.getValue("temperature");
@@ -70,8 +71,8 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
     putIfSet(map, "num_return_sequences", json.getValue("n"));
     try {
       GenerationParams.parse(map);
-    } catch (InvalidParameterException e) {
-      throw new InvalidParameterException(openAiName(e.field()), e.getMessage().substring(e.field().length() + 2));
+    } catch (ServiceException e) {
+      throw ServiceException.invalid(openAiName(e.param()), e.getMessage().substring(e.param().length() + 2));
     }
     return map;
   }
@@ -89,7 +90,7 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
       return one;
     }
     if (!(prompt instanceof String text)) {
-      throw new InvalidParameterException("prompt", "must be a string (or an array of exactly one string)");
+      throw ServiceException.invalid("prompt", "must be a string (or an array of exactly one string)");
     }
     return text;
   }
@@ -101,12 +102,12 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
     List<String> stops = new ArrayList<>();
     for (Object item : stop instanceof JsonArray array ? array.getList() : List.of(stop)) {
       if (!(item instanceof String s) || s.isEmpty()) {
-        throw new InvalidParameterException("stop", "must be a non-empty string or an array of them");
+        throw ServiceException.invalid("stop", "must be a non-empty string or an array of them");
       }
       stops.add(s);
     }
     if (stops.size() > 4) {
-      throw new InvalidParameterException("stop", "at most 4 stop sequences");
+      throw ServiceException.invalid("stop", "at most 4 stop sequences");
     }
     return new StopStrings(stops);
   }
@@ -114,7 +115,7 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
   private static Boolean bool(JsonObject json, String key) {
     Object value = json.getValue(key);
     if (value != null && !(value instanceof Boolean)) {
-      throw new InvalidParameterException(key, "must be a boolean");
+      throw ServiceException.invalid(key, "must be a boolean");
     }
     return (Boolean) value;
   }

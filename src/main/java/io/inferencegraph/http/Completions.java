@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
-/** OpenAI's completion objects: the answer, a streamed chunk, an error, from the generator's results. */
+/** OpenAI's completion objects: the answer and a streamed chunk, from the generator's results. */
 final class Completions {
   private Completions() {}
 
@@ -29,14 +29,6 @@ final class Completions {
   /** One streamed chunk: the same object with one choice whose text is a delta; no finish reason until the last. */
   static JsonObject chunk(CompletionRequest request, int index, String text, String finishReason) {
     return head(request).put("choices", new JsonArray().add(choice(index, text, finishReason)));
-  }
-
-  /** OpenAI's error body; {@code param} names the offending field when known. */
-  static JsonObject error(ApiException error, String param) {
-    String type = error.status() == 429 ? "rate_limit_error"
-        : error.status() < 500 ? "invalid_request_error" : "server_error";
-    return new JsonObject().put("error", new JsonObject().put("message", error.getMessage()).put("type", type)
-        .put("param", param).put("code", error.errorType()));
   }
 
   /** OpenAI's reasons: the model's end of text and a stop string are both "stop". */

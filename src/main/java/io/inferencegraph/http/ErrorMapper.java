@@ -1,9 +1,8 @@
 package io.inferencegraph.http;
 
-import io.inferencegraph.bus.FailureCode;
-import io.inferencegraph.graph.GraphCancelledException;
-import io.inferencegraph.graph.StageException;
-import io.vertx.core.eventbus.ReplyException;
+import io.inferencegraph.api.ErrorCode;
+import io.inferencegraph.api.ServiceException;
+import io.inferencegraph.bus.Failure;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -11,30 +10,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one place where failures become HTTP: a status and {@code {"error", "error_type"}}. Every
- * handler fails with {@code ctx.fail(...)}; the router's failure handler is {@link #handle}.
+ * The one place where failures become HTTP: every failure becomes a {@link ServiceException}, whose
+ * {@link ErrorCode} alone decides the status, and the body is {@code {"error", "error_type"}} on the
+ * graph's routes or OpenAI's {@code {"error": {message, type, param, code}}} on /v1. Handlers fail with
+ * {@code ctx.fail(...)}; the routers' failure handlers are {@link #handle} and {@link #handleOpenAi}.
  */
 final class ErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
 
   private ErrorMapper() {}
 
-  /** The failure handler: answers the failure of {@code ctx} unless an answer has already gone out. */
+  /** The graph routes' failure handler: answers unless an answer has already gone out. */
   static void handle(RoutingContext ctx) {
-    send(ctx.response(), map(ctx.statusCode(), ctx.failure()));
+    ServiceException error = of(ctx.statusCode(), ctx.failure());
+    send(ctx.response(), error, body(error), EventStream.event("error", body(error).encode()));
   }
 
-  /** {@code status} is what vert.x-web failed with (404, 413, 504, ...; -1 when a handler failed with an exception). */
-  static ApiException map(int status, Throwable failure) {
-    Throwable error = failure instanceof StageException ? failure.getCause() : failure;
-    if (error instanceof ApiException api) {
-      return api;
+  /** The /v1 routes' failure handler: OpenAI's error shape, the same status. */
+  static void handleOpenAi(RoutingContext ctx) {
+    ServiceException error = of(ctx.statusCode(), ctx.failure());
+    JsonObject body = openAiBody(error);
+    send(ctx.response(), error, body, "data: " + body.encode() + "\n\n");
+  }
+
+  /**
+   * The typed error for a failure: {@code status} is what vert.x-web failed with (404, 413, 504, ...;
+   * -1 when a handler failed with an exception). Anything unexpected is a logged internal error.
+   */
+  static ServiceException of(int status, Throwable failure) {
+    if (failure instanceof ServiceException known) {
+      return known;
     }
-    if (error instanceof GraphCancelledException) {
-      return new ApiException(499, "cancelled", error.getMessage());
-    }
-    if (error instanceof ReplyException reply) {
-      return fromBus(reply, failure.getMessage());
+    if (failure != null && Failure.isBusFailure(failure)) {
+      return Failure.toServiceException(null, failure);
     }
     if (status > 0 && status != 500) {
       return forStatus(status, failure);
@@ -43,52 +51,66 @@ final class ErrorMapper {
       LOG.error("unexpected failure", failure);
     }
     String message = failure == null ? "internal error" : failure.getMessage();
-    return new ApiException(500, "internal_error", message == null ? String.valueOf(failure) : message);
+    return new ServiceException(ErrorCode.INTERNAL, message == null ? String.valueOf(failure) : message);
   }
 
-  private static ApiException fromBus(ReplyException reply, String message) {
-    return switch (reply.failureType()) {
-      case TIMEOUT -> new ApiException(504, "timeout", message);
-      case NO_HANDLERS -> new ApiException(503, "model_unavailable", message);
-      case ERROR -> new ApiException(502, "event_bus_error", message);
-      case RECIPIENT_FAILURE -> switch (FailureCode.of(reply.failureCode())) {
-        case INVALID_PARAMETER -> new ApiException(400, "invalid_parameter", message);
-        case OVERLOADED -> new ApiException(503, "overloaded", message);
-        case MODEL_FAILURE -> new ApiException(500, "model_error", message);
-        case BAD_MESSAGE -> new ApiException(500, "bad_message", message);
-        case SHUTTING_DOWN -> new ApiException(503, "shutting_down", message);
-        case NODE_LEFT -> new ApiException(503, "model_node_left", message);
-        case DEADLINE_EXCEEDED -> new ApiException(504, "timeout", message);
-        case CANCELLED -> new ApiException(499, "cancelled", message);
-      };
+  /** The HTTP status of each error code: the only place that chooses one. */
+  static int status(ErrorCode code) {
+    return switch (code) {
+      case INVALID_PARAMETER, INVALID_JSON, EMPTY_PROMPT, BAD_REQUEST -> 400;
+      case NOT_FOUND, MODEL_NOT_FOUND, TRACE_NOT_FOUND -> 404;
+      case METHOD_NOT_ALLOWED -> 405;
+      case PAYLOAD_TOO_LARGE -> 413;
+      case UNSUPPORTED_MEDIA_TYPE -> 415;
+      case TOO_MANY_REQUESTS -> 429;
+      case CANCELLED -> 499;
+      case MODEL_FAILURE, BAD_MESSAGE, INTERNAL -> 500;
+      case EVENT_BUS_ERROR -> 502;
+      case OVERLOADED, SHUTTING_DOWN, NODE_LEFT, MODEL_UNAVAILABLE, NOT_READY -> 503;
+      case TIMEOUT -> 504;
     };
   }
 
-  private static ApiException forStatus(int status, Throwable failure) {
+  /** The graph routes' error body. */
+  static JsonObject body(ServiceException error) {
+    return new JsonObject().put("error", error.getMessage()).put("error_type", error.code().type());
+  }
+
+  /** OpenAI's error body; {@code param} names the offending field when known. */
+  static JsonObject openAiBody(ServiceException error) {
+    int status = status(error.code());
+    String type = status == 429 ? "rate_limit_error" : status < 500 ? "invalid_request_error" : "server_error";
+    return new JsonObject().put("error", new JsonObject().put("message", error.getMessage()).put("type", type)
+        .put("param", error.param()).put("code", error.code().type()));
+  }
+
+  private static ServiceException forStatus(int status, Throwable failure) {
     return switch (status) {
-      case 404 -> new ApiException(404, "not_found", "no such endpoint");
-      case 405 -> new ApiException(405, "method_not_allowed", "method not allowed on this endpoint");
-      case 413 -> new ApiException(413, "payload_too_large", "request body is over the configured limit");
-      case 415 -> new ApiException(415, "unsupported_media_type", "unsupported content type");
-      case 504 -> new ApiException(504, "timeout", "the request took longer than the configured timeout");
-      case 400 -> new ApiException(400, "bad_request", failure == null ? "bad request" : failure.getMessage());
-      default -> new ApiException(status, "internal_error", failure == null ? "error" : String.valueOf(failure.getMessage()));
+      case 404 -> new ServiceException(ErrorCode.NOT_FOUND, "no such endpoint");
+      case 405 -> new ServiceException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this endpoint");
+      case 413 -> new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE, "request body is over the configured limit");
+      case 415 -> new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
+      case 504 -> new ServiceException(ErrorCode.TIMEOUT, "the request took longer than the configured timeout");
+      case 400 -> new ServiceException(ErrorCode.BAD_REQUEST, failure == null ? "bad request" : failure.getMessage());
+      default -> new ServiceException(ErrorCode.INTERNAL, "HTTP " + status
+          + (failure == null ? "" : ": " + failure.getMessage()));
     };
   }
 
-  private static void send(HttpServerResponse response, ApiException error) {
+  /** A stream under way (its head is written) ends with {@code streamEvent}; otherwise status and body. */
+  private static void send(HttpServerResponse response, ServiceException error, JsonObject body, String streamEvent) {
     if (response.ended() || response.closed()) {
       return;
     }
-    if (response.headWritten()) { // a stream under way (the edge timed it out): the error is its last event
-      response.end(EventStream.event("error",
-          new JsonObject().put("error", error.getMessage()).put("error_type", error.errorType()).encode()));
+    if (response.headWritten()) {
+      response.end(streamEvent);
       return;
     }
-    response.setStatusCode(error.status()).putHeader("Content-Type", "application/json");
-    if (error.status() == 429 || error.status() == 503) {
+    int status = status(error.code());
+    response.setStatusCode(status).putHeader("Content-Type", "application/json");
+    if (status == 429 || status == 503) {
       response.putHeader("Retry-After", "1");
     }
-    response.end(new JsonObject().put("error", error.getMessage()).put("error_type", error.errorType()).encode());
+    response.end(body.encode());
   }
 }

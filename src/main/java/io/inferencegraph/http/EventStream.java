@@ -66,8 +66,7 @@ final class EventStream implements GraphListener {
       ctx.fail(failure);
       return;
     }
-    ApiException error = ErrorMapper.map(-1, failure);
-    send("error", new JsonObject().put("error", error.getMessage()).put("error_type", error.errorType()).encode());
+    send("error", ErrorMapper.body(ErrorMapper.of(-1, failure)).encode());
     end();
   }
 

@@ -1,7 +1,8 @@
 package io.inferencegraph.http;
 
+import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.GenerationParams;
-import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.api.ServiceException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -20,11 +21,11 @@ public record GraphRequest(String id, String text, GenerationParams params) {
     GraphRequest request = switch (type) {
       case "", "text/plain" -> new GraphRequest(newId(), body == null ? "" : body, defaults);
       case "application/json" -> fromJson(body, defaults);
-      default -> throw new ApiException(415, "unsupported_media_type",
+      default -> throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
           "Content-Type " + type + " is not supported; send text/plain or application/json");
     };
     if (request.text().isBlank()) {
-      throw new ApiException(400, "empty_prompt", "the prompt text is empty");
+      throw new ServiceException(ErrorCode.EMPTY_PROMPT, "the prompt text is empty");
     }
     request.checkLimits(maxNewTokensLimit);
     return request;
@@ -35,36 +36,32 @@ public record GraphRequest(String id, String text, GenerationParams params) {
     try {
       json = new JsonObject(body == null ? "" : body);
     } catch (DecodeException | ClassCastException e) {
-      throw new ApiException(400, "invalid_json", "the body is not a JSON object: " + e.getMessage());
+      throw new ServiceException(ErrorCode.INVALID_JSON, "the body is not a JSON object: " + e.getMessage());
     }
     Object text = json.getValue("text");
     if (!(text instanceof String)) {
-      throw new ApiException(400, "invalid_parameter", "text: must be a string");
+      throw new ServiceException(ErrorCode.INVALID_PARAMETER, "text: must be a string");
     }
     Object parameters = json.getValue("parameters");
     if (parameters != null && !(parameters instanceof JsonObject)) {
-      throw new ApiException(400, "invalid_parameter", "parameters: must be an object");
+      throw new ServiceException(ErrorCode.INVALID_PARAMETER, "parameters: must be an object");
     }
     for (String key : json.fieldNames()) {
       if (!key.equals("text") && !key.equals("parameters")) {
-        throw new ApiException(400, "invalid_parameter", key + ": unknown field; known: text, parameters");
+        throw new ServiceException(ErrorCode.INVALID_PARAMETER, key + ": unknown field; known: text, parameters");
       }
     }
-    try {
-      GenerationParams given = parameters == null ? GenerationParams.none()
-          : GenerationParams.parse(((JsonObject) parameters).getMap());
-      return new GraphRequest(newId(), (String) text, defaults.overriddenBy(given));
-    } catch (InvalidParameterException e) {
-      throw new ApiException(400, "invalid_parameter", e.getMessage());
-    }
+    GenerationParams given = parameters == null ? GenerationParams.none()
+        : GenerationParams.parse(((JsonObject) parameters).getMap());
+    return new GraphRequest(newId(), (String) text, defaults.overriddenBy(given));
   }
 
   private void checkLimits(int limit) {
     if (params.maxNewTokens() != null && params.maxNewTokens() > limit) {
-      throw new ApiException(400, "invalid_parameter", "max_new_tokens: must be at most " + limit);
+      throw new ServiceException(ErrorCode.INVALID_PARAMETER, "max_new_tokens: must be at most " + limit);
     }
     if (params.maxLength() != null && params.maxLength() > limit) {
-      throw new ApiException(400, "invalid_parameter", "max_length: must be at most " + limit);
+      throw new ServiceException(ErrorCode.INVALID_PARAMETER, "max_length: must be at most " + limit);
     }
   }
 

@@ -1,5 +1,8 @@
 package io.inferencegraph.http;
 
+import io.inferencegraph.api.Deadline;
+import io.inferencegraph.api.ErrorCode;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.bus.BusCodecs;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.graph.GraphRun;
@@ -100,11 +103,11 @@ public final class HttpVerticle extends VerticleBase {
    */
   private void classifyGeneratedTexts(RoutingContext ctx) {
     GraphRequest request;
-    long deadline;
+    Deadline deadline;
     try {
       request = GraphRequest.parse(ctx, config.generation(), config.http().maxNewTokensLimit());
       deadline = RequestDeadline.of(ctx, config.http().requestTimeoutMs());
-    } catch (ApiException e) {
+    } catch (ServiceException e) {
       ctx.fail(e);
       return;
     }
@@ -130,13 +133,14 @@ public final class HttpVerticle extends VerticleBase {
     readiness.check().onSuccess(status -> {
       boolean ready = status.getBoolean("ready") && !draining;
       status.put("status", ready ? "ready" : draining ? "shutting_down" : "not_ready");
-      if (!ready) {
-        status.put("error", draining ? "the server is shutting down"
-            : status.getJsonArray("missing").isEmpty() ? "this node is not joined to the cluster"
-            : "no node serves " + status.getJsonArray("missing").encode());
-        status.put("error_type", "not_ready");
+      if (ready) {
+        json(ctx, 200, status);
+        return;
       }
-      json(ctx, ready ? 200 : 503, status);
+      ServiceException notReady = new ServiceException(ErrorCode.NOT_READY, draining ? "the server is shutting down"
+          : status.getJsonArray("missing").isEmpty() ? "this node is not joined to the cluster"
+          : "no node serves " + status.getJsonArray("missing").encode());
+      json(ctx, ErrorMapper.status(notReady.code()), status.mergeIn(ErrorMapper.body(notReady)));
     });
   }
 

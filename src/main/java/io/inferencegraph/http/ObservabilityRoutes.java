@@ -1,5 +1,7 @@
 package io.inferencegraph.http;
 
+import io.inferencegraph.api.ErrorCode;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -31,12 +33,11 @@ final class ObservabilityRoutes {
   private static void trace(RoutingContext ctx, Telemetry telemetry) {
     String id = ctx.pathParam("traceId");
     if (!TRACE_ID.matcher(id).matches()) {
-      ctx.fail(new ApiException(400, "invalid_parameter",
-          "traceId: must be 32 lowercase hexadecimal digits"));
+      ctx.fail(ServiceException.invalid("traceId", "must be 32 lowercase hexadecimal digits"));
       return;
     }
     telemetry.recentTraces().trace(id).ifPresentOrElse(trace -> json(ctx, trace),
-        () -> ctx.fail(new ApiException(404, "trace_not_found", telemetry.tracing()
+        () -> ctx.fail(new ServiceException(ErrorCode.TRACE_NOT_FOUND, telemetry.tracing()
             ? "trace " + id + " is not among the recent traces of this node (not sampled, or evicted)"
             : "tracing is off (OTEL_SDK_DISABLED)")));
   }

@@ -1,10 +1,9 @@
 package io.inferencegraph.http;
 
-import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.api.Deadline;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.graph.GraphRun;
 import io.inferencegraph.graph.InferenceGraph;
-import io.inferencegraph.graph.StageException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -30,11 +29,11 @@ final class OpenAiRoutes {
 
   /** {@code edge}: the handlers every inference request passes first (timeout, admission). */
   void mount(Router router, Handler<RoutingContext> timeout, Handler<RoutingContext> admission) {
-    router.get("/v1/models").handler(this::models).failureHandler(OpenAiRoutes::fail);
+    router.get("/v1/models").handler(this::models).failureHandler(ErrorMapper::handleOpenAi);
     router.post("/v1/completions").handler(timeout).handler(admission)
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(this::completions)
-        .failureHandler(OpenAiRoutes::fail);
+        .failureHandler(ErrorMapper::handleOpenAi);
   }
 
   private void models(RoutingContext ctx) {
@@ -47,7 +46,7 @@ final class OpenAiRoutes {
 
   private void completions(RoutingContext ctx) {
     CompletionRequest request;
-    long deadline;
+    Deadline deadline;
     try {
       request = CompletionRequest.parse(ctx.body().asString("UTF-8"), graph.generators(), config.generation(),
           config.http().maxNewTokensLimit());
@@ -77,29 +76,5 @@ final class OpenAiRoutes {
             .end(Completions.toJson(request, done.result()).encode());
       }
     });
-  }
-
-  /** The failure handler of /v1: OpenAI's error shape, the status from the one mapper. */
-  private static void fail(RoutingContext ctx) {
-    Throwable failure = ctx.failure();
-    Throwable cause = failure instanceof StageException ? failure.getCause() : failure;
-    JsonObject body;
-    ApiException error;
-    if (cause instanceof InvalidParameterException invalid) {
-      error = new ApiException(400, "invalid_parameter", invalid.getMessage());
-      body = Completions.error(error, invalid.field());
-    } else {
-      error = ErrorMapper.map(ctx.statusCode(), failure);
-      body = Completions.error(error, null);
-    }
-    HttpServerResponse response = ctx.response();
-    if (response.ended() || response.closed()) {
-      return;
-    }
-    if (response.headWritten()) {
-      response.end("data: " + body.encode() + "\n\n");
-      return;
-    }
-    response.setStatusCode(error.status()).putHeader("Content-Type", "application/json").end(body.encode());
   }
 }

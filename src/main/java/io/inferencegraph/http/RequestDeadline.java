@@ -1,5 +1,7 @@
 package io.inferencegraph.http;
 
+import io.inferencegraph.api.Deadline;
+import io.inferencegraph.api.ServiceException;
 import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
 
@@ -12,8 +14,8 @@ final class RequestDeadline {
 
   private RequestDeadline() {}
 
-  /** The deadline on {@link System#nanoTime}'s clock; a header that is not a positive integer is refused. */
-  static long of(RoutingContext ctx, long maxMs) {
+  /** The request's deadline; a header that is not a positive integer is refused. */
+  static Deadline of(RoutingContext ctx, long maxMs) {
     String header = ctx.request().getHeader(HEADER);
     long ms = maxMs;
     if (header != null) {
@@ -23,9 +25,9 @@ final class RequestDeadline {
         ms = -1;
       }
       if (ms <= 0) {
-        throw new ApiException(400, "invalid_parameter", HEADER + ": must be a positive number of milliseconds");
+        throw ServiceException.invalid(HEADER, "must be a positive number of milliseconds");
       }
     }
-    return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+    return Deadline.in(ms);
   }
 }

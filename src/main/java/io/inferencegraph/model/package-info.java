@@ -6,3 +6,4 @@
  * generate and classify use batch and load; decode uses load.
  */
 package io.inferencegraph.model;
+

@@ -1,5 +1,6 @@
 package io.inferencegraph.worker;
 
+import io.inferencegraph.api.Deadline;
 import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.ClassifyReply;
 import io.inferencegraph.bus.ClassifyRequest;
@@ -36,7 +37,7 @@ public final class ClassifierVerticle extends ModelVerticle<ClassifyRequest, Cla
   }
 
   @Override
-  CompletableFuture<ClassifierBatcher.Result> submit(ClassifyRequest request, long deadlineNanos) {
+  CompletableFuture<ClassifierBatcher.Result> submit(ClassifyRequest request, Deadline deadline) {
     return batcher.submit(request.text()); // one classifier call is short: the deadline is checked on arrival only
   }
 

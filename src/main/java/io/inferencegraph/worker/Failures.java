@@ -1,11 +1,8 @@
 package io.inferencegraph.worker;
 
-import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.api.ErrorCode;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.bus.Failure;
-import io.inferencegraph.bus.FailureCode;
-import io.inferencegraph.model.batch.DeadlineExceededException;
-import io.inferencegraph.model.batch.ModelClosedException;
-import io.inferencegraph.model.batch.OverloadedException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
 import org.slf4j.Logger;
@@ -23,22 +20,13 @@ final class Failures {
     if (error instanceof Failure wire) {
       return wire;
     }
-    if (error instanceof ModelClosedException) {
-      return new Failure(FailureCode.SHUTTING_DOWN, error.getMessage());
-    }
-    if (error instanceof OverloadedException) {
-      return new Failure(FailureCode.OVERLOADED, error.getMessage());
+    if (error instanceof ServiceException known) {
+      return new Failure(known.code(), known.getMessage());
     }
     if (error instanceof CancellationException) {
-      return new Failure(FailureCode.CANCELLED, model + ": the request was cancelled");
-    }
-    if (error instanceof DeadlineExceededException) {
-      return new Failure(FailureCode.DEADLINE_EXCEEDED, error.getMessage());
-    }
-    if (error instanceof InvalidParameterException) {
-      return new Failure(FailureCode.INVALID_PARAMETER, error.getMessage());
+      return new Failure(ErrorCode.CANCELLED, model + ": the request was cancelled");
     }
     LOG.error(model + ": inference failed", error);
-    return new Failure(FailureCode.MODEL_FAILURE, model + ": inference failed: " + error);
+    return new Failure(ErrorCode.MODEL_FAILURE, model + ": inference failed: " + error);
   }
 }

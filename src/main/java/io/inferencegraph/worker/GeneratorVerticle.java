@@ -1,6 +1,6 @@
 package io.inferencegraph.worker;
 
-import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.Deadline;
 import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.GenerateEvent;
 import io.inferencegraph.bus.GenerateReply;
@@ -39,9 +39,9 @@ public final class GeneratorVerticle extends ModelVerticle<GenerateRequest, Cont
   }
 
   @Override
-  CompletableFuture<ContinuousBatcher.Result> submit(GenerateRequest request, long deadlineNanos) {
+  CompletableFuture<ContinuousBatcher.Result> submit(GenerateRequest request, Deadline deadline) {
     TokenListener listener = request.streamTo() == null ? TokenListener.NONE : new Streamer(request);
-    return batcher.submit(request.prompt(), params(request.parameters()), listener, deadlineNanos);
+    return batcher.submit(request.prompt(), request.parameters(), listener, deadline);
   }
 
   @Override
@@ -78,21 +78,6 @@ public final class GeneratorVerticle extends ModelVerticle<GenerateRequest, Cont
   @Override
   InferenceStats stats(ContinuousBatcher.Result result) {
     return Inferences.of(result);
-  }
-
-  /** The edge validated these; the model checks only what depends on it (its context, greedy vs sampling). */
-  private static GenerationParams params(GenerateRequest.Parameters p) {
-    return GenerationParams.builder()
-        .maxLength(p.maxLength())
-        .maxNewTokens(p.maxNewTokens())
-        .minNewTokens(p.minNewTokens())
-        .doSample(p.doSample())
-        .temperature(p.temperature())
-        .topK(p.topK())
-        .topP(p.topP())
-        .seed(p.seed())
-        .numReturnSequences(p.numReturnSequences())
-        .build();
   }
 
   private static GenerateReply.Sequence sequence(Generation g) {

@@ -1,14 +1,14 @@
 package io.inferencegraph.worker;
 
+import io.inferencegraph.api.Deadline;
+import io.inferencegraph.api.ErrorCode;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.BusCodecs;
 import io.inferencegraph.bus.CancelRequest;
 import io.inferencegraph.bus.Failure;
-import io.inferencegraph.bus.FailureCode;
 import io.inferencegraph.bus.Timing;
 import io.inferencegraph.model.batch.Batcher;
-import io.inferencegraph.model.batch.DeadlineExceededException;
-import io.inferencegraph.model.generate.ContinuousBatcher;
 import io.inferencegraph.telemetry.InferenceSpan;
 import io.inferencegraph.telemetry.InferenceStats;
 import io.inferencegraph.telemetry.ModelTelemetry;
@@ -49,11 +49,10 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   abstract Batcher openBatcher();
 
   /**
-   * Queues the request, to be dropped past {@code deadlineNanos} ({@link System#nanoTime} based,
-   * or {@code ContinuousBatcher.NO_DEADLINE}); throws at once for a request the model refuses or a
+   * Queues the request, to be dropped past {@code deadline}; throws at once for a request the model refuses or a
    * full queue. Cancelling the future drops the request's work.
    */
-  abstract CompletableFuture<R> submit(Q request, long deadlineNanos);
+  abstract CompletableFuture<R> submit(Q request, Deadline deadline);
 
   abstract String requestId(Q request);
 
@@ -86,14 +85,14 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
     InferenceSpan span = telemetry.startInference(operation);
     Object body = message.body();
     if (!requestType.isInstance(body)) {
-      fail(message, span, new Failure(FailureCode.BAD_MESSAGE, name + ": expected a " + requestType.getSimpleName()
+      fail(message, span, new Failure(ErrorCode.BAD_MESSAGE, name + ": expected a " + requestType.getSimpleName()
           + ", got " + (body == null ? "nothing" : body.getClass().getSimpleName())));
       return;
     }
     Q request = requestType.cast(body);
-    long deadline = deadline(message);
-    if (deadline != ContinuousBatcher.NO_DEADLINE && deadline - System.nanoTime() <= 0) {
-      fail(message, span, new DeadlineExceededException(name + ": the request arrived with no time left"));
+    Deadline deadline = deadline(message);
+    if (deadline.passed()) {
+      fail(message, span, new ServiceException(ErrorCode.TIMEOUT, name + ": the request arrived with no time left"));
       return;
     }
     queue(request, deadline)
@@ -104,7 +103,7 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
         .onFailure(error -> fail(message, span, error));
   }
 
-  private Future<R> queue(Q request, long deadline) {
+  private Future<R> queue(Q request, Deadline deadline) {
     CompletableFuture<R> work;
     try {
       work = submit(request, deadline);
@@ -126,15 +125,15 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   }
 
   /** The request's deadline on this node's clock, from the time it had left when sent. */
-  private static long deadline(Message<?> message) {
+  private static Deadline deadline(Message<?> message) {
     String remaining = message.headers().get(Addresses.REMAINING_MS_HEADER);
     if (remaining == null) {
-      return ContinuousBatcher.NO_DEADLINE;
+      return Deadline.NONE;
     }
     try {
-      return System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Long.parseLong(remaining));
+      return Deadline.in(Long.parseLong(remaining));
     } catch (NumberFormatException e) {
-      return ContinuousBatcher.NO_DEADLINE;
+      return Deadline.NONE;
     }
   }
 

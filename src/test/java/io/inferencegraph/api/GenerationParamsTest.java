@@ -31,21 +31,20 @@ class GenerationParamsTest {
   @DisplayName("a request's unknown key, wrong type or out-of-range value is refused, naming the field")
   void strictParse() {
     assertThatThrownBy(() -> GenerationParams.parse(Map.of("repetition_penalty", 1.3)))
-        .isInstanceOf(InvalidParameterException.class).hasMessageStartingWith("repetition_penalty: unknown");
+        .isInstanceOf(ServiceException.class).hasMessageStartingWith("repetition_penalty: unknown");
     assertThatThrownBy(() -> GenerationParams.parse(Map.of("top_k", 2.5)))
-        .isInstanceOf(InvalidParameterException.class).hasMessageStartingWith("top_k: must be an integer");
+        .isInstanceOf(ServiceException.class).hasMessageStartingWith("top_k: must be an integer");
     assertThatThrownBy(() -> GenerationParams.parse(Map.of("top_p", 1.5)))
-        .isInstanceOf(InvalidParameterException.class).hasMessageStartingWith("top_p");
+        .isInstanceOf(ServiceException.class).hasMessageStartingWith("top_p");
     assertThatThrownBy(() -> GenerationParams.parse(Map.of("num_return_sequences", 17)))
-        .isInstanceOf(InvalidParameterException.class).hasMessageStartingWith("num_return_sequences");
+        .isInstanceOf(ServiceException.class).hasMessageStartingWith("num_return_sequences");
   }
 
   @Test
   @DisplayName("layers combine field by field, and toMap reads back through parse")
   void layersAndRoundTrip() {
-    GenerationParams config = GenerationParams.builder().maxLength(128).numReturnSequences(1).build();
-    GenerationParams request = GenerationParams.builder().maxNewTokens(24).doSample(true).temperature(0.8)
-        .seed(1234L).build();
+    GenerationParams config = Params.of("max_length", 128, "num_return_sequences", 1);
+    GenerationParams request = Params.of("max_new_tokens", 24, "do_sample", true, "temperature", 0.8, "seed", 1234L);
     GenerationParams combined = config.overriddenBy(request);
     assertThat(combined.maxLength()).isEqualTo(128);
     assertThat(combined.maxNewTokens()).isEqualTo(24);

@@ -1,6 +1,7 @@
 package io.inferencegraph.bench;
 
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.Params;
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.batch.BatchObserver;
 import io.inferencegraph.model.generate.ContinuousBatcher;
@@ -54,8 +55,7 @@ public final class BatchingBenchmark {
   /** Tokens per second for n concurrent sequences of {@code tokens} new tokens each. */
   private static double run(ContinuousBatcher batcher, int n, int tokens) throws Exception {
     {
-      GenerationParams greedy = GenerationParams.builder().maxNewTokens(tokens).doSample(false)
-          .numReturnSequences(1).build();
+      GenerationParams greedy = Params.of("max_new_tokens", tokens, "do_sample", false, "num_return_sequences", 1);
       long start = System.nanoTime();
       List<CompletableFuture<ContinuousBatcher.Result>> futures = new ArrayList<>();
       for (int i = 0; i < n; i++) {

@@ -2,6 +2,7 @@ package io.inferencegraph.bench;
 
 import ai.onnxruntime.OrtEnvironment;
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.Params;
 import io.inferencegraph.model.Decoding;
 import io.inferencegraph.model.generate.Generation;
 import io.inferencegraph.model.generate.TextGenerator;
@@ -145,8 +146,7 @@ public final class ModelBenchmark {
 
   /** Greedy generation; returns the new tokens actually produced (fewer when a sequence hits eos). */
   static int generate(TextGenerator generator, List<String> prompts, int maxNewTokens) {
-    GenerationParams greedy = GenerationParams.builder().maxNewTokens(maxNewTokens).doSample(false)
-        .numReturnSequences(1).build();
+    GenerationParams greedy = Params.of("max_new_tokens", maxNewTokens, "do_sample", false, "num_return_sequences", 1);
     return Decoding.generate(generator, prompts, greedy).stream().flatMap(List::stream).mapToInt(Generation::newTokens).sum();
   }
 }

@@ -1,6 +1,7 @@
 package io.inferencegraph.bench;
 
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.Params;
 import io.inferencegraph.model.Decoding;
 import io.inferencegraph.model.generate.TextGenerator;
 import java.util.ArrayList;
@@ -44,7 +45,7 @@ final class Prompts {
 
   /** The prompt's length in tokens, as the generator counts it. */
   int tokens(String prompt) {
-    GenerationParams one = GenerationParams.builder().maxNewTokens(1).doSample(false).numReturnSequences(1).build();
+    GenerationParams one = Params.of("max_new_tokens", 1, "do_sample", false, "num_return_sequences", 1);
     return Decoding.generate(generator, List.of(prompt), one).get(0).get(0).promptTokens();
   }
 

@@ -1,5 +1,7 @@
 package io.inferencegraph.bus;
 
+import io.inferencegraph.api.ErrorCode;
+import io.inferencegraph.api.GenerationParams;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
@@ -8,6 +10,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -19,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The bus protocol: each record crosses the wire intact, and a failure stays a typed failure")
 class WireProtocolTest {
   private static final GenerateRequest REQUEST = new GenerateRequest("r-1", "I have an idea!",
-      new GenerateRequest.Parameters(null, 24, 3, true, 0.8, 40, 0.9, 1234L, 2));
+      new GenerationParams(null, 24, 3, true, 0.8, 40, 0.9, 1234L, 2), null);
   private static final GenerateReply REPLY = new GenerateReply("r-1", "gpt2", List.of(
       new GenerateReply.Sequence("I have an idea! ünïcode", 5, 24, false, "length"),
       new GenerateReply.Sequence("I have an idea!.", 5, 1, true, "eos")),
@@ -32,8 +35,7 @@ class WireProtocolTest {
   void recordsRoundTrip() {
     assertRoundTrip(new RecordCodec<>(GenerateRequest.class), REQUEST);
     assertRoundTrip(new RecordCodec<>(GenerateRequest.class),
-        new GenerateRequest("r-2", "hi",
-            new GenerateRequest.Parameters(null, null, null, null, null, null, null, null, null)));
+        new GenerateRequest("r-2", "hi", GenerationParams.none(), null));
     assertRoundTrip(new RecordCodec<>(GenerateReply.class), REPLY);
     assertRoundTrip(new RecordCodec<>(ClassifyRequest.class), new ClassifyRequest("r-1", "I have an idea!"));
     assertRoundTrip(new RecordCodec<>(ClassifyReply.class), CLASSIFIED);
@@ -57,9 +59,9 @@ class WireProtocolTest {
   void failureRoundTrip() {
     MessageCodec<Failure, Failure> codec = new FailureCodec();
     Buffer wire = Buffer.buffer();
-    codec.encodeToWire(wire, new Failure(FailureCode.OVERLOADED, "gpt2: 256 requests waiting"));
+    codec.encodeToWire(wire, new Failure(ErrorCode.OVERLOADED, "gpt2: 256 requests waiting"));
     Failure decoded = codec.decodeFromWire(0, wire);
-    assertThat(decoded.code()).isEqualTo(FailureCode.OVERLOADED);
+    assertThat(decoded.code()).isEqualTo(ErrorCode.OVERLOADED);
     assertThat(decoded.failureCode()).isEqualTo(2);
     assertThat(decoded.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
     assertThat(decoded.getMessage()).isEqualTo("gpt2: 256 requests waiting");
@@ -68,8 +70,10 @@ class WireProtocolTest {
   @Test
   @DisplayName("wire codes are explicit and stable; an unknown one counts as a model failure")
   void stableCodes() {
-    assertThat(List.of(FailureCode.values())).extracting(FailureCode::code).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
-    assertThat(FailureCode.of(99)).isEqualTo(FailureCode.MODEL_FAILURE);
+    assertThat(List.of(ErrorCode.values())).extracting(ErrorCode::wire)
+        .containsExactlyElementsOf(IntStream.rangeClosed(1, ErrorCode.values().length).boxed().toList());
+    assertThat(ErrorCode.ofWire(ErrorCode.TIMEOUT.wire())).isEqualTo(ErrorCode.TIMEOUT);
+    assertThat(ErrorCode.ofWire(99)).isEqualTo(ErrorCode.MODEL_FAILURE);
   }
 
   @Test
@@ -79,13 +83,13 @@ class WireProtocolTest {
     BusCodecs.register(vertx);
     vertx.eventBus().<GenerateRequest>consumer("test.generate", message -> message.reply(REPLY));
     vertx.eventBus().<ClassifyRequest>consumer("test.classify",
-        message -> message.reply(new Failure(FailureCode.INVALID_PARAMETER, "text: too long")));
+        message -> message.reply(new Failure(ErrorCode.INVALID_PARAMETER, "text: too long")));
     vertx.eventBus().<GenerateReply>request("test.generate", REQUEST)
         .onComplete(ctx.succeeding(reply -> vertx.eventBus().request("test.classify", new ClassifyRequest("r-1", "x"))
             .onComplete(ctx.failing(error -> ctx.verify(() -> {
               assertThat(reply.body()).isEqualTo(REPLY);
               assertThat(error).isInstanceOf(Failure.class);
-              assertThat(((Failure) error).code()).isEqualTo(FailureCode.INVALID_PARAMETER);
+              assertThat(((Failure) error).code()).isEqualTo(ErrorCode.INVALID_PARAMETER);
               ctx.completeNow();
             })))));
   }

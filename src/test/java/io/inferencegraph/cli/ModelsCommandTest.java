@@ -3,6 +3,7 @@ package io.inferencegraph.cli;
 import io.inferencegraph.MainVerticle;
 import io.inferencegraph.TestGraphs;
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.Params;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.hub.FakeRepo;
@@ -123,7 +124,7 @@ class ModelsCommandTest {
     assertThat(resolved.models()).extracting(ModelConfig::path)
         .allSatisfy(path -> assertThat(path).startsWith(work.resolve("cache")));
 
-    GenerationParams params = GenerationParams.builder().doSample(true).seed(11L).maxNewTokens(24).build();
+    GenerationParams params = Params.of("do_sample", true, "seed", 11L, "max_new_tokens", 24);
     List<JsonObject> expected = TestGraphs.directAnswer(TestGraphs.config(new JsonObject()), "I have an idea!", params);
     JsonObject body = new JsonObject().put("text", "I have an idea!").put("parameters", new JsonObject(params.toMap()));
     TestGraphs.deploy(vertx, resolved).compose((MainVerticle main) -> WebClient.create(vertx)

@@ -1,6 +1,6 @@
 package io.inferencegraph.cluster;
 
-import io.inferencegraph.bus.FailureCode;
+import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.cluster.ClusterNodes.Node;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -99,7 +99,7 @@ class ClusterFailoverTest {
             assertThat(failure.error()).isInstanceOf(ReplyException.class);
             ReplyException reply = (ReplyException) failure.error();
             assertThat(reply.failureType()).isEqualTo(ReplyFailure.RECIPIENT_FAILURE);
-            assertThat(reply.failureCode()).isEqualTo(FailureCode.NODE_LEFT.code());
+            assertThat(reply.failureCode()).isEqualTo(ErrorCode.NODE_LEFT.wire());
             assertThat(failure.millisAfterVanishing()).as(failure.toString()).isLessThan(8_000);
           }
           ctx.completeNow();

@@ -2,6 +2,7 @@ package io.inferencegraph.cluster;
 
 import io.inferencegraph.TestGraphs;
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.Params;
 import io.inferencegraph.cluster.ClusterNodes.Node;
 import io.inferencegraph.http.SseClient;
 import io.inferencegraph.telemetry.Telemetry;
@@ -76,8 +77,7 @@ class ClusteredGraphTest {
   @Test
   @DisplayName("the seed's request through the edge equals the model layer called directly with the same seed")
   void answersAcrossNodes(Vertx vertx, VertxTestContext ctx) {
-    GenerationParams params = GenerationParams.builder().maxNewTokens(24).doSample(true)
-        .temperature(0.8).topK(40).topP(0.9).seed(1234L).numReturnSequences(1).build();
+    GenerationParams params = Params.of("max_new_tokens", 24, "do_sample", true, "temperature", 0.8, "top_k", 40, "top_p", 0.9, "seed", 1234L, "num_return_sequences", 1);
     String body = new JsonObject().put("text", PROMPT).put("parameters", new JsonObject(params.toMap())).encode();
     WebClient.create(vertx).post(edge.httpPort(), "127.0.0.1", "/classify_generated_texts")
         .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body))

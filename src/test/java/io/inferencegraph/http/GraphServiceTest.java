@@ -4,6 +4,7 @@ import io.inferencegraph.BusTraffic;
 import io.inferencegraph.DeliveryGate;
 import io.inferencegraph.TestGraphs;
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.Params;
 import io.inferencegraph.config.GraphConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -79,8 +80,7 @@ class GraphServiceTest {
   @Test
   @DisplayName("the answer equals calling the model layer directly with the same seed")
   void sameAsModelLayer(Vertx vertx, VertxTestContext ctx) {
-    GenerationParams params = GenerationParams.builder().maxNewTokens(24).doSample(true)
-        .temperature(0.8).topK(40).topP(0.9).seed(1234L).numReturnSequences(1).build();
+    GenerationParams params = Params.of("max_new_tokens", 24, "do_sample", true, "temperature", 0.8, "top_k", 40, "top_p", 0.9, "seed", 1234L, "num_return_sequences", 1);
     String body = new JsonObject().put("text", PROMPT).put("parameters", new JsonObject(params.toMap())).encode();
     post("application/json", body).onComplete(ctx.succeeding(response -> {
       vertx.executeBlocking(() -> TestGraphs.directAnswer(config, PROMPT, params)).onComplete(ctx.succeeding(expected -> ctx.verify(() -> {

@@ -1,6 +1,7 @@
 package io.inferencegraph.hub;
 
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.Params;
 import io.inferencegraph.hub.FakeRepo.FakeFile;
 import io.inferencegraph.model.Decoding;
 import io.inferencegraph.model.generate.Generation;
@@ -159,7 +160,7 @@ class HubPullTest extends HubFixture {
         "tokenizer_config.json", "onnx/model.onnx");
     try (TextGenerator generator = TextGenerator.load(snapshot.dir(), ModelOptions.defaults())) {
       assertThat(generator.describe()).contains("model.onnx");
-      GenerationParams greedy = GenerationParams.builder().maxNewTokens(4).doSample(false).build();
+      GenerationParams greedy = Params.of("max_new_tokens", 4, "do_sample", false);
       Generation generated = Decoding.generate(generator, List.of("the license"), greedy).get(0).get(0);
       assertThat(generated.generatedText()).startsWith("the license");
       assertThat(generated.newTokens()).isBetween(1, 4);

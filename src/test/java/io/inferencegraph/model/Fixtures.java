@@ -5,6 +5,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.inferencegraph.TestGraphs;
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.Params;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -85,12 +86,11 @@ public final class Fixtures {
   }
 
   public static GenerationParams greedy(int maxNewTokens) {
-    return GenerationParams.builder().maxNewTokens(maxNewTokens).doSample(false).numReturnSequences(1).build();
+    return Params.of("max_new_tokens", maxNewTokens, "do_sample", false, "num_return_sequences", 1);
   }
 
   public static GenerationParams sampled(int maxNewTokens, long seed, int sequences) {
-    return GenerationParams.builder().maxNewTokens(maxNewTokens).doSample(true)
-        .temperature(0.9).topK(40).topP(0.95).seed(seed).numReturnSequences(sequences).build();
+    return Params.of("max_new_tokens", maxNewTokens, "do_sample", true, "temperature", 0.9, "top_k", 40, "top_p", 0.95, "seed", seed, "num_return_sequences", sequences);
   }
 
   /** A copy of a model directory that a test may break. */

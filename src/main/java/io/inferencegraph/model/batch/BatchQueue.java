@@ -1,5 +1,7 @@
 package io.inferencegraph.model.batch;
 
+import io.inferencegraph.api.ErrorCode;
+import io.inferencegraph.api.ServiceException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
@@ -71,7 +73,7 @@ public final class BatchQueue<R> {
     }
     if (!queue.offer(request)) {
       observer.onRejected();
-      throw new OverloadedException(model + ": " + limits.maxQueue() + " requests already waiting; retry later");
+      throw new ServiceException(ErrorCode.OVERLOADED, model + ": " + limits.maxQueue() + " requests already waiting; retry later");
     }
     // Shutdown began while we offered: the loop may already have drained the queue and ended.
     // Whoever takes the request out answers it: the loop serves or fails it, or we refuse it here.
@@ -157,9 +159,9 @@ public final class BatchQueue<R> {
 
   private void end() {
     try {
-      work.abandon(new ModelClosedException(model + " shut down before this request finished"));
+      work.abandon(new ServiceException(ErrorCode.SHUTTING_DOWN, model + " shut down before this request finished"));
       for (R request = queue.poll(); request != null; request = queue.poll()) {
-        work.refuse(request, new ModelClosedException(model + " shut down before this request started"));
+        work.refuse(request, new ServiceException(ErrorCode.SHUTTING_DOWN, model + " shut down before this request started"));
       }
     } finally {
       stopped.complete(null);
@@ -170,8 +172,8 @@ public final class BatchQueue<R> {
     return draining && System.nanoTime() - drainDeadline >= 0;
   }
 
-  private ModelClosedException closed() {
-    return new ModelClosedException(model + " is shutting down");
+  private ServiceException closed() {
+    return new ServiceException(ErrorCode.SHUTTING_DOWN, model + " is shutting down");
   }
 
   /**

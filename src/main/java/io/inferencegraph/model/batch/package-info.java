@@ -4,3 +4,4 @@
  * shutdown; the limits, the observer that metrics and tests watch through, and the typed refusals.
  */
 package io.inferencegraph.model.batch;
+

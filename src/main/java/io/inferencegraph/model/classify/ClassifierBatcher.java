@@ -6,8 +6,6 @@ import io.inferencegraph.model.batch.BatchQueue;
 import io.inferencegraph.model.batch.BatchStats;
 import io.inferencegraph.model.batch.BatchWork;
 import io.inferencegraph.model.batch.Batcher;
-import io.inferencegraph.model.batch.ModelClosedException;
-import io.inferencegraph.model.batch.OverloadedException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

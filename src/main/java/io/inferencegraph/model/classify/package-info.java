@@ -3,3 +3,4 @@
  * when the model is free, with the labels and the softmax or sigmoid of Hugging Face's pipeline.
  */
 package io.inferencegraph.model.classify;
+

@@ -5,3 +5,4 @@
  * {@link io.inferencegraph.model.decode.Sequence}.
  */
 package io.inferencegraph.model.decode;
+

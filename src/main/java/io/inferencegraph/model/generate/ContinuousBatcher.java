@@ -1,16 +1,15 @@
 package io.inferencegraph.model.generate;
 
+import io.inferencegraph.api.Deadline;
+import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.GenerationParams;
-import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.batch.BatchObserver;
 import io.inferencegraph.model.batch.BatchQueue;
 import io.inferencegraph.model.batch.BatchStats;
 import io.inferencegraph.model.batch.BatchWork;
 import io.inferencegraph.model.batch.Batcher;
-import io.inferencegraph.model.batch.DeadlineExceededException;
-import io.inferencegraph.model.batch.ModelClosedException;
-import io.inferencegraph.model.batch.OverloadedException;
 import io.inferencegraph.model.decode.DecodeBatch;
 import io.inferencegraph.model.decode.Sequence;
 import java.util.ArrayList;
@@ -28,9 +27,6 @@ import java.util.concurrent.CompletableFuture;
 public final class ContinuousBatcher implements BatchWork<PendingGeneration>, Batcher {
   /** A request's sequences and how they went through the batch. */
   public record Result(List<Generation> generations, BatchStats stats) {}
-
-  /** No deadline: the request runs to its end unless its future is cancelled. */
-  public static final long NO_DEADLINE = Long.MAX_VALUE;
 
   private final TextGenerator generator;
   private final Map<Sequence, PendingGeneration> owners = new IdentityHashMap<>();
@@ -52,24 +48,24 @@ public final class ContinuousBatcher implements BatchWork<PendingGeneration>, Ba
   }
 
   /**
-   * Queues a prompt. Bad parameters throw {@link InvalidParameterException} here; a full queue
-   * throws {@link OverloadedException}; a shutdown throws or fails the future with
-   * {@link ModelClosedException}; otherwise the future fails only if ONNX Runtime does.
+   * Queues a prompt. Bad parameters throw a {@link ServiceException} here ({@link ErrorCode#INVALID_PARAMETER}),
+   * as do a full queue ({@link ErrorCode#OVERLOADED}) and a shutdown ({@link ErrorCode#SHUTTING_DOWN}, which may
+   * also fail the future); otherwise the future fails only if ONNX Runtime does.
    */
   public CompletableFuture<Result> submit(String prompt, GenerationParams params) {
-    return submit(prompt, params, TokenListener.NONE, NO_DEADLINE);
+    return submit(prompt, params, TokenListener.NONE, Deadline.NONE);
   }
 
   /**
    * As {@link #submit(String, GenerationParams)}, with a listener that sees each sequence's text as
-   * it is decoded, and a deadline ({@link System#nanoTime} based, or {@link #NO_DEADLINE}): past
-   * it the request is dropped, queued or running, and fails with {@link DeadlineExceededException}.
+   * it is decoded, and a deadline: past it the request is dropped, queued or running, and fails
+   * with a {@link ErrorCode#TIMEOUT}.
    * Cancelling the returned future drops the request's work at the next step boundary.
    */
   public CompletableFuture<Result> submit(String prompt, GenerationParams params, TokenListener listener,
-      long deadlineNanos) {
+      Deadline deadline) {
     List<Sequence> sequences = generator.prepare(prompt, params);
-    PendingGeneration pending = new PendingGeneration(prompt, sequences, new TokenStream(generator, listener, sequences), deadlineNanos);
+    PendingGeneration pending = new PendingGeneration(prompt, sequences, new TokenStream(generator, listener, sequences), deadline);
     queue.offer(pending);
     return pending.future;
   }
@@ -228,7 +224,7 @@ public final class ContinuousBatcher implements BatchWork<PendingGeneration>, Ba
       observer.onCancelled();
     } else {
       observer.onExpired();
-      pending.future.completeExceptionally(new DeadlineExceededException(
+      pending.future.completeExceptionally(new ServiceException(ErrorCode.TIMEOUT, 
           generator.name() + ": the request's deadline passed before it was done; its work was dropped"));
     }
   }

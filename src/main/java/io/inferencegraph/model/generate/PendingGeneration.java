@@ -1,5 +1,6 @@
 package io.inferencegraph.model.generate;
 
+import io.inferencegraph.api.Deadline;
 import io.inferencegraph.model.decode.Sequence;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +12,7 @@ final class PendingGeneration {
   /** The longest any of its sequences may grow to: prompt plus max new tokens. */
   final int longest;
   final TokenStream stream;
-  final long deadlineNanos;
+  final Deadline deadline;
   final long enqueued = System.nanoTime();
   final CompletableFuture<ContinuousBatcher.Result> future = new CompletableFuture<>();
   long admitted;
@@ -20,17 +21,17 @@ final class PendingGeneration {
   /** Admitted to the batch and not yet answered, failed or dropped. */
   boolean running;
 
-  PendingGeneration(String prompt, List<Sequence> sequences, TokenStream stream, long deadlineNanos) {
+  PendingGeneration(String prompt, List<Sequence> sequences, TokenStream stream, Deadline deadline) {
     this.prompt = prompt;
     this.sequences = sequences;
     this.stream = stream;
-    this.deadlineNanos = deadlineNanos;
+    this.deadline = deadline;
     this.unfinished = sequences.size();
     this.longest = sequences.stream().mapToInt(Sequence::longest).max().orElse(0);
   }
 
   boolean expired(long now) {
-    return deadlineNanos != ContinuousBatcher.NO_DEADLINE && now - deadlineNanos >= 0;
+    return deadline.passed(now);
   }
 
   /** The caller cancelled the future (it went away) or the deadline passed: no more work for it. */

@@ -2,7 +2,7 @@ package io.inferencegraph.model.generate;
 
 import ai.onnxruntime.OrtException;
 import io.inferencegraph.api.GenerationParams;
-import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.model.decode.DecodeBatch;
 import io.inferencegraph.model.decode.DecoderGraph;
 import io.inferencegraph.model.decode.Sequence;
@@ -23,10 +23,6 @@ import java.util.concurrent.ThreadLocalRandom;
  * to decode them in, and {@link #finish}es a sequence into text.
  */
 public final class TextGenerator implements AutoCloseable {
-  /** Defaults of Hugging Face's GenerationConfig, under the model's own. */
-  private static final GenerationParams LIBRARY_DEFAULTS = GenerationParams.builder()
-      .maxLength(20).minNewTokens(0).doSample(false).temperature(1.0).topK(50).topP(1.0).numReturnSequences(1)
-      .build();
 
   /** Graph base names looked for, in order, when no file is configured: cached decoders first. */
   public static final List<String> GRAPH_FILES = DecoderGraph.FILES;
@@ -95,7 +91,7 @@ public final class TextGenerator implements AutoCloseable {
 
   /** The model's own defaults: generation_config.json, then task_specific_params["text-generation"]. */
   public GenerationParams defaults() {
-    return LIBRARY_DEFAULTS.overriddenBy(config.defaults());
+    return GenerationParams.LIBRARY_DEFAULTS.overriddenBy(config.defaults());
   }
 
   /** An empty batch over this model's graph: what a decode loop admits {@link #prepare}d sequences to. */
@@ -107,7 +103,7 @@ public final class TextGenerator implements AutoCloseable {
   public List<Sequence> prepare(String prompt, GenerationParams request) {
     GenerationParams p = defaults().overriddenBy(request);
     if (!p.doSample() && p.numReturnSequences() > 1) {
-      throw new InvalidParameterException("num_return_sequences",
+      throw ServiceException.invalid("num_return_sequences",
           "greedy decoding would return identical sequences; set do_sample to true");
     }
     long[] ids = tokenizer.encode(prompt);
@@ -118,12 +114,12 @@ public final class TextGenerator implements AutoCloseable {
     if (p.maxNewTokens() != null) {
       maxNew = p.maxNewTokens();
       if (maxNew >= context) {
-        throw new InvalidParameterException("max_new_tokens",
+        throw ServiceException.invalid("max_new_tokens",
             "must be below the model's context of " + context + " tokens, got " + maxNew);
       }
     } else {
       if (ids.length >= p.maxLength()) {
-        throw new InvalidParameterException("max_length", "the prompt has " + ids.length + " tokens, max_length "
+        throw ServiceException.invalid("max_length", "the prompt has " + ids.length + " tokens, max_length "
             + p.maxLength() + " leaves no room for new tokens; raise max_length or set max_new_tokens");
       }
       maxNew = Math.max(1, Math.min(p.maxLength(), context) - ids.length);

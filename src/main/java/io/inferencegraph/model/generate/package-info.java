@@ -5,3 +5,4 @@
  * it becomes stable.
  */
 package io.inferencegraph.model.generate;
+

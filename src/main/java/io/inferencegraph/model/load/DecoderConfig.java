@@ -4,7 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.inferencegraph.api.GenerationParams;
-import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.api.ServiceException;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -83,7 +83,7 @@ public record DecoderConfig(
             + "by this service and are ignored", dir.root(), ignored);
       }
       return new GenerationParams.ModelDefaults(fromGeneration.params().overriddenBy(fromTask.params()), ignored);
-    } catch (InvalidParameterException e) {
+    } catch (ServiceException e) {
       throw dir.fail("bad generation default " + e.getMessage(), e);
     }
   }

@@ -4,3 +4,4 @@
  * ONNX Runtime sessions opened with threads and memory set on purpose.
  */
 package io.inferencegraph.model.load;
+

@@ -1,11 +1,13 @@
 package io.inferencegraph.model.generate;
 
+import io.inferencegraph.api.Deadline;
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.Params;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.model.Fixtures;
 import io.inferencegraph.model.StepLog;
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.batch.BatchObserver;
-import io.inferencegraph.model.batch.DeadlineExceededException;
 import io.inferencegraph.model.load.ModelOptions;
 import java.util.List;
 import java.util.Map;
@@ -57,12 +59,11 @@ class BatchCancelAndStreamTest {
   @Test
   @DisplayName("two sampled sequences of one request stream deltas that add up to their generated texts")
   void deltasAddUp() throws Exception {
-    GenerationParams params = GenerationParams.builder().maxNewTokens(40).doSample(true).temperature(0.9)
-        .topK(0).topP(1.0).seed(8L).numReturnSequences(2).build();
+    GenerationParams params = Params.of("max_new_tokens", 40, "do_sample", true, "temperature", 0.9, "top_k", 0, "top_p", 1.0, "seed", 8L, "num_return_sequences", 2);
     Collected collected = new Collected();
     try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, new BatchLimits(8, 100_000, 8, 0),
         BatchObserver.NONE)) {
-      ContinuousBatcher.Result result = batcher.submit("Once upon", params, collected, ContinuousBatcher.NO_DEADLINE)
+      ContinuousBatcher.Result result = batcher.submit("Once upon", params, collected, Deadline.NONE)
           .get(30, TimeUnit.SECONDS);
       for (int i = 0; i < 2; i++) {
         Generation generation = result.generations().get(i);
@@ -80,7 +81,7 @@ class BatchCancelAndStreamTest {
     StepLog.Hold hold = log.holdAt(3);
     try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, new BatchLimits(1, 100_000, 8, 0), log)) {
       CompletableFuture<ContinuousBatcher.Result> running = batcher.submit("Once upon",
-          ContinuousBatcherTest.exactly(200), TokenListener.NONE, ContinuousBatcher.NO_DEADLINE);
+          ContinuousBatcherTest.exactly(200), TokenListener.NONE, Deadline.NONE);
       hold.awaitReached();
       running.cancel(false);
       CompletableFuture<ContinuousBatcher.Result> next = batcher.submit("Next", ContinuousBatcherTest.exactly(2));
@@ -101,10 +102,10 @@ class BatchCancelAndStreamTest {
       CompletableFuture<ContinuousBatcher.Result> first = batcher.submit("Once upon", ContinuousBatcherTest.exactly(4));
       hold.awaitReached();
       CompletableFuture<ContinuousBatcher.Result> late = batcher.submit("Late", ContinuousBatcherTest.exactly(4),
-          TokenListener.NONE, System.nanoTime()); // its deadline is already behind it when the loop next looks
+          TokenListener.NONE, new Deadline(System.nanoTime())); // its deadline is already behind it when the loop next looks
       hold.release();
       assertThatThrownBy(() -> late.get(30, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-          .cause().isInstanceOf(DeadlineExceededException.class);
+          .cause().isInstanceOf(ServiceException.class);
       assertThat(first.get(30, TimeUnit.SECONDS).generations().get(0).newTokens()).isEqualTo(4);
       assertThat(log.sizes()).as("only the first request ever ran").containsExactly(1, 1, 1);
       assertThat(log.expiredAt.size()).isEqualTo(1);

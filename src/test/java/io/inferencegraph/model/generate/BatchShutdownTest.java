@@ -1,10 +1,10 @@
 package io.inferencegraph.model.generate;
 
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.model.Decoding;
 import io.inferencegraph.model.Fixtures;
 import io.inferencegraph.model.StepLog;
 import io.inferencegraph.model.batch.BatchLimits;
-import io.inferencegraph.model.batch.ModelClosedException;
 import io.inferencegraph.model.classify.ClassifierBatcher;
 import io.inferencegraph.model.classify.TextClassifier;
 import io.inferencegraph.model.load.ModelOptions;
@@ -47,7 +47,7 @@ class BatchShutdownTest {
     CompletableFuture<ContinuousBatcher.Result> queued = batcher.submit("I have an idea!", exactly(5));
     hold.awaitReached();
     CompletableFuture<Void> stopped = batcher.shutdown();
-    assertThatThrownBy(() -> batcher.submit("too late", exactly(5))).isInstanceOf(ModelClosedException.class);
+    assertThatThrownBy(() -> batcher.submit("too late", exactly(5))).isInstanceOf(ServiceException.class);
     hold.release();
     stopped.get(30, TimeUnit.SECONDS);
     assertThat(running.get().generations().get(0).newTokens()).isEqualTo(10);
@@ -115,6 +115,6 @@ class BatchShutdownTest {
   private static void assertClosed(CompletableFuture<?> future) {
     assertThat(future).isCompletedExceptionally();
     assertThatThrownBy(future::get).isInstanceOf(ExecutionException.class)
-        .hasCauseInstanceOf(ModelClosedException.class);
+        .hasCauseInstanceOf(ServiceException.class);
   }
 }

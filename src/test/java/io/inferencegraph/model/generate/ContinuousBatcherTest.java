@@ -1,13 +1,13 @@
 package io.inferencegraph.model.generate;
 
 import io.inferencegraph.api.GenerationParams;
-import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.api.Params;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.model.Decoding;
 import io.inferencegraph.model.Fixtures;
 import io.inferencegraph.model.StepLog;
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.batch.BatchObserver;
-import io.inferencegraph.model.batch.OverloadedException;
 import io.inferencegraph.model.classify.Classification;
 import io.inferencegraph.model.classify.ClassifierBatcher;
 import io.inferencegraph.model.classify.TextClassifier;
@@ -46,8 +46,7 @@ class ContinuousBatcherTest {
 
   /** Greedy, exactly {@code tokens} new tokens: eos is held back, so the length never depends on the prompt. */
   static GenerationParams exactly(int tokens) {
-    return GenerationParams.builder().maxNewTokens(tokens).doSample(false).numReturnSequences(1).minNewTokens(tokens)
-        .build();
+    return Params.of("max_new_tokens", tokens, "do_sample", false, "num_return_sequences", 1, "min_new_tokens", tokens);
   }
 
   @Test
@@ -60,12 +59,9 @@ class ContinuousBatcherTest {
   @DisplayName("sampled sequences with seeds and different parameters equal their outputs alone")
   void sampledJoinsAtDifferentSteps() throws Exception {
     assertJoinedEqualsAlone(List.of(
-        GenerationParams.builder().maxNewTokens(60).doSample(true)
-            .temperature(0.7).topK(20).topP(1.0).seed(3L).numReturnSequences(1).build(),
-        GenerationParams.builder().maxNewTokens(25).doSample(true)
-            .temperature(1.2).topK(0).topP(0.8).seed(99L).numReturnSequences(2).build(),
-        GenerationParams.builder().maxNewTokens(30).doSample(true)
-            .temperature(1.0).topK(50).topP(0.95).seed(5L).numReturnSequences(1).build()));
+        Params.of("max_new_tokens", 60, "do_sample", true, "temperature", 0.7, "top_k", 20, "top_p", 1.0, "seed", 3L, "num_return_sequences", 1),
+        Params.of("max_new_tokens", 25, "do_sample", true, "temperature", 1.2, "top_k", 0, "top_p", 0.8, "seed", 99L, "num_return_sequences", 2),
+        Params.of("max_new_tokens", 30, "do_sample", true, "temperature", 1.0, "top_k", 50, "top_p", 0.95, "seed", 5L, "num_return_sequences", 1)));
   }
 
   private static final List<String> PROMPTS = List.of("The quick brown fox", "I have an idea!",
@@ -144,7 +140,7 @@ class ContinuousBatcherTest {
       CompletableFuture<ContinuousBatcher.Result> waiting = batcher.submit("I have an idea!", exactly(5));
       // The loop is held inside a step: the refusal cannot have waited for it.
       assertThatThrownBy(() -> batcher.submit("one too many", exactly(5)))
-          .isInstanceOf(OverloadedException.class).hasMessageContaining("waiting");
+          .isInstanceOf(ServiceException.class).hasMessageContaining("waiting");
       assertThat(log.rejected).hasValue(1);
       hold.release();
       assertThat(running.get(30, TimeUnit.SECONDS).stats().batchSize()).isEqualTo(1);
@@ -195,7 +191,7 @@ class ContinuousBatcherTest {
     try (ContinuousBatcher batcher = ContinuousBatcher.start(generator, new BatchLimits(4, 10_000, 4, 0),
         BatchObserver.NONE)) {
       assertThatThrownBy(() -> batcher.submit("hi", Fixtures.greedy(100_000)))
-          .isInstanceOf(InvalidParameterException.class);
+          .isInstanceOf(ServiceException.class);
     }
   }
 

@@ -1,7 +1,8 @@
 package io.inferencegraph.model.generate;
 
 import io.inferencegraph.api.GenerationParams;
-import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.api.Params;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.model.Decoding;
 import io.inferencegraph.model.Fixtures;
 import io.inferencegraph.model.load.ModelOptions;
@@ -46,8 +47,7 @@ class GenerationSemanticsTest {
   @Test
   @DisplayName("max_length counts the prompt plus the new tokens")
   void maxLengthIncludesPrompt() {
-    Generation g = one("The quick brown fox", GenerationParams.builder().maxLength(12).doSample(false)
-        .numReturnSequences(1).build());
+    Generation g = one("The quick brown fox", Params.of("max_length", 12, "do_sample", false, "num_return_sequences", 1));
     assertThat(g.finishReason().equals("eos") ? g.promptTokens() + g.newTokens() <= 12
         : g.promptTokens() + g.newTokens() == 12).isTrue();
   }
@@ -55,8 +55,7 @@ class GenerationSemanticsTest {
   @Test
   @DisplayName("max_new_tokens wins over max_length")
   void maxNewTokensWins() {
-    Generation g = one("The quick brown fox", GenerationParams.builder().maxLength(6).maxNewTokens(9).doSample(false)
-        .numReturnSequences(1).build());
+    Generation g = one("The quick brown fox", Params.of("max_length", 6, "max_new_tokens", 9, "do_sample", false, "num_return_sequences", 1));
     assertThat(g.newTokens()).isLessThanOrEqualTo(9);
     if (!g.finishReason().equals("eos")) {
       assertThat(g.newTokens()).isEqualTo(9);
@@ -98,9 +97,8 @@ class GenerationSemanticsTest {
   @Test
   @DisplayName("greedy decoding refuses several return sequences, as Hugging Face does")
   void greedyWithSeveralSequences() {
-    assertThatThrownBy(() -> one("hi", GenerationParams.builder().maxNewTokens(5).doSample(false)
-        .numReturnSequences(2).build()))
-        .isInstanceOf(InvalidParameterException.class).hasMessageContaining("num_return_sequences");
+    assertThatThrownBy(() -> one("hi", Params.of("max_new_tokens", 5, "do_sample", false, "num_return_sequences", 2)))
+        .isInstanceOf(ServiceException.class).hasMessageContaining("num_return_sequences");
   }
 
   @Test
@@ -118,7 +116,7 @@ class GenerationSemanticsTest {
   @DisplayName("max_new_tokens at or over the context is refused, naming the field")
   void maxNewTokensOverContext() {
     assertThatThrownBy(() -> one("hi", Fixtures.greedy(generator.contextLength())))
-        .isInstanceOf(InvalidParameterException.class).hasMessageStartingWith("max_new_tokens");
+        .isInstanceOf(ServiceException.class).hasMessageStartingWith("max_new_tokens");
   }
 
   @Test
@@ -133,8 +131,7 @@ class GenerationSemanticsTest {
   void minNewTokens() {
     long eos = Fixtures.reference(Fixtures.decoder("gpt2-tiny")).get("eos_token_id").getAsLong();
     for (Fixtures.Prompt prompt : Fixtures.prompts(Fixtures.decoder("gpt2-tiny"))) {
-      Generation g = one(prompt.text(), GenerationParams.builder().maxNewTokens(30).doSample(false)
-          .numReturnSequences(1).minNewTokens(30).build());
+      Generation g = one(prompt.text(), Params.of("max_new_tokens", 30, "do_sample", false, "num_return_sequences", 1, "min_new_tokens", 30));
       assertThat(g.newTokens()).isEqualTo(30);
       assertThat(g.tokenIds()).doesNotContain(eos);
       assertThat(g.finishReason()).isEqualTo("length");
@@ -146,8 +143,7 @@ class GenerationSemanticsTest {
   void eosNotInText() {
     // Sample until some seed meets eos: the model's corpus ends documents with it.
     for (long seed = 0; seed < 40; seed++) {
-      Generation g = one("The", GenerationParams.builder().maxNewTokens(120).doSample(true)
-          .temperature(1.5).topK(0).topP(1.0).seed(seed).numReturnSequences(1).build());
+      Generation g = one("The", Params.of("max_new_tokens", 120, "do_sample", true, "temperature", 1.5, "top_k", 0, "top_p", 1.0, "seed", seed, "num_return_sequences", 1));
       if (g.finishReason().equals("eos")) {
         assertThat(g.tokenIds().get(g.tokenIds().size() - 1)).isEqualTo(Fixtures.reference(Fixtures.decoder("gpt2-tiny")).get("eos_token_id").getAsLong());
         assertThat(g.generatedText()).doesNotContain("<|endoftext|>");
@@ -163,8 +159,7 @@ class GenerationSemanticsTest {
   void tinyTemperatureIsGreedy() {
     List<Long> greedy = one("The quick brown fox", Fixtures.greedy(20)).tokenIds();
     for (double temperature : new double[] {1e-6, 1e-300, Double.MIN_VALUE}) {
-      Generation sampled = one("The quick brown fox", GenerationParams.builder().maxNewTokens(20).doSample(true)
-          .temperature(temperature).topK(0).topP(1.0).seed(5L).numReturnSequences(1).build());
+      Generation sampled = one("The quick brown fox", Params.of("max_new_tokens", 20, "do_sample", true, "temperature", temperature, "top_k", 0, "top_p", 1.0, "seed", 5L, "num_return_sequences", 1));
       assertThat(sampled.tokenIds()).as("temperature %s", temperature).isEqualTo(greedy);
     }
   }
@@ -176,17 +171,17 @@ class GenerationSemanticsTest {
     int promptTokens = one(prompt, Fixtures.greedy(1)).promptTokens();
     for (int maxLength : new int[] {promptTokens, promptTokens - 1}) {
       assertThatThrownBy(() -> one(prompt, maxLength(maxLength)))
-          .isInstanceOf(InvalidParameterException.class)
+          .isInstanceOf(ServiceException.class)
           .hasMessageStartingWith("max_length")
           .hasMessageContaining("the prompt has " + promptTokens + " tokens");
     }
     Generation oneMore = one(prompt, maxLength(promptTokens + 1));
     assertThat(oneMore.newTokens()).isEqualTo(1);
-    assertThat(one(prompt, GenerationParams.builder().maxLength(promptTokens).maxNewTokens(3).doSample(false).build()).newTokens())
+    assertThat(one(prompt, Params.of("max_length", promptTokens, "max_new_tokens", 3, "do_sample", false)).newTokens())
         .as("max_new_tokens wins").isLessThanOrEqualTo(3);
   }
 
   private static GenerationParams maxLength(int maxLength) {
-    return GenerationParams.builder().maxLength(maxLength).doSample(false).numReturnSequences(1).build();
+    return Params.of("max_length", maxLength, "do_sample", false, "num_return_sequences", 1);
   }
 }

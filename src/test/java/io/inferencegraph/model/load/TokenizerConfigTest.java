@@ -4,7 +4,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import com.google.gson.JsonPrimitive;
-import io.inferencegraph.api.InvalidParameterException;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.model.Decoding;
 import io.inferencegraph.model.Fixtures;
 import io.inferencegraph.model.classify.Classification;
@@ -67,7 +67,7 @@ class TokenizerConfigTest {
       assertThat(generation.promptTokens()).isEqualTo(32 - 8);
       assertThat(generation.droppedPromptTokens()).isPositive();
       assertThatThrownBy(() -> Decoding.generate(generator, List.of("hi"), Fixtures.greedy(32)))
-          .isInstanceOf(InvalidParameterException.class).hasMessageContaining("32");
+          .isInstanceOf(ServiceException.class).hasMessageContaining("32");
     }
   }
 
