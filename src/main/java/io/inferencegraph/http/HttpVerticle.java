@@ -37,10 +37,6 @@ public final class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private volatile boolean draining;
 
-  public HttpVerticle(GraphConfig config) {
-    this(config, null);
-  }
-
   /** {@code clusterStatus}: the node's cluster membership for /readyz, null when not clustered. */
   public HttpVerticle(GraphConfig config, Supplier<JsonObject> clusterStatus) {
     this.config = config;

@@ -59,7 +59,7 @@ class GraphFailuresTest {
   @DisplayName("no consumer for the models gives 503 at once, and /readyz names what is missing")
   void noConsumer(Vertx vertx, VertxTestContext ctx) {
     GraphConfig config = TestGraphs.config(new JsonObject());
-    HttpVerticle http = new HttpVerticle(config);
+    HttpVerticle http = new HttpVerticle(config, null);
     WebClient client = WebClient.create(vertx);
     vertx.deployVerticle(http)
         .compose(id -> postText(client, http.port(), "hello"))

@@ -23,7 +23,7 @@ class OpenApiTest {
   @Test
   @DisplayName("every route and method of the router is in the document, and every error has {error, error_type}")
   void describesEveryRoute(Vertx vertx, VertxTestContext ctx) {
-    HttpVerticle http = new HttpVerticle(TestGraphs.config(new JsonObject()));
+    HttpVerticle http = new HttpVerticle(TestGraphs.config(new JsonObject()), null);
     WebClient client = WebClient.create(vertx);
     vertx.deployVerticle(http)
         .compose(id -> client.get(http.port(), "localhost", "/openapi.json").send())

@@ -92,7 +92,8 @@ public final class TextClassifier implements AutoCloseable {
     return name;
   }
 
-  public List<String> labels() {
+  /** The labels in id order, as config.json names them. */
+  List<String> labels() {
     return labels;
   }
 

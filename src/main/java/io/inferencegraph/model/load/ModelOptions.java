@@ -18,24 +18,4 @@ public record ModelOptions(String onnxFile, String variant, int intraOpThreads, 
   public static ModelOptions defaults() {
     return new ModelOptions(null, null, 1, true, SessionMemory.DEFAULT);
   }
-
-  public ModelOptions withIntraOpThreads(int threads) {
-    return new ModelOptions(onnxFile, variant, threads, useCache, memory);
-  }
-
-  public ModelOptions withVariant(String newVariant) {
-    return new ModelOptions(onnxFile, newVariant, intraOpThreads, useCache, memory);
-  }
-
-  public ModelOptions withOnnxFile(String file) {
-    return new ModelOptions(file, variant, intraOpThreads, useCache, memory);
-  }
-
-  public ModelOptions withMemory(SessionMemory newMemory) {
-    return new ModelOptions(onnxFile, variant, intraOpThreads, useCache, newMemory);
-  }
-
-  public ModelOptions withoutCache() {
-    return new ModelOptions(onnxFile, variant, intraOpThreads, false, memory);
-  }
 }

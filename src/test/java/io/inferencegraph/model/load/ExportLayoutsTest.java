@@ -33,7 +33,7 @@ class ExportLayoutsTest {
     }
 
     TextGenerator load() {
-      return TextGenerator.load(dir(), ModelOptions.defaults().withOnnxFile(file));
+      return TextGenerator.load(dir(), new ModelOptions(file, null, 1, true, SessionMemory.DEFAULT));
     }
 
     @Override

@@ -23,7 +23,7 @@ class SessionMemoryTest {
   @CsvSource({"false, false", "true, false", "false, true", "true, true"})
   @DisplayName("the classifier's probabilities stay within 1e-5 of the reference")
   void classifierMatchesReference(boolean prepacking, boolean cpuArena) {
-    ModelOptions options = ModelOptions.defaults().withMemory(new SessionMemory(prepacking, cpuArena));
+    ModelOptions options = new ModelOptions(null, null, 1, true, new SessionMemory(prepacking, cpuArena));
     List<JsonObject> references = new ArrayList<>();
     Fixtures.reference(Fixtures.CLASSIFIER).getAsJsonArray("texts").forEach(e -> references.add(e.getAsJsonObject()));
     try (TextClassifier classifier = TextClassifier.load(Fixtures.CLASSIFIER, options)) {
@@ -42,7 +42,7 @@ class SessionMemoryTest {
   @CsvSource({"false, false", "true, true"})
   @DisplayName("a decoder's greedy tokens are the reference's")
   void decoderMatchesReference(boolean prepacking, boolean cpuArena) {
-    ModelOptions options = ModelOptions.defaults().withMemory(new SessionMemory(prepacking, cpuArena));
+    ModelOptions options = new ModelOptions(null, null, 1, true, new SessionMemory(prepacking, cpuArena));
     Path model = Fixtures.decoder("gpt2-tiny");
     try (TextGenerator generator = TextGenerator.load(model, options)) {
       for (Fixtures.Prompt prompt : Fixtures.prompts(model)) {
