@@ -1,5 +1,6 @@
 package io.inferencegraph.worker;
 
+import ai.onnxruntime.OrtException;
 import io.inferencegraph.bus.Failure;
 import io.inferencegraph.bus.FailureCode;
 import io.inferencegraph.model.DeadlineExceededException;
@@ -38,7 +39,11 @@ final class Failures {
     if (error instanceof InvalidParameterException) {
       return new Failure(FailureCode.INVALID_PARAMETER, error.getMessage());
     }
-    LOG.error(model + ": inference failed", error);
+    if (error instanceof OrtException) { // ONNX Runtime failed the run: its message says why, a trace adds nothing
+      LOG.warn("{}: inference failed: {}", model, error.getMessage());
+    } else {
+      LOG.error(model + ": inference failed", error);
+    }
     return new Failure(FailureCode.MODEL_FAILURE, model + ": inference failed: " + error);
   }
 }
