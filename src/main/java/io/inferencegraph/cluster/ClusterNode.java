@@ -9,6 +9,7 @@ import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,6 +71,7 @@ public final class ClusterNode {
   }
 
   private Future<Void> start() {
+    vertx.exceptionHandler(ClusterNode::unhandled);
     new Receipts(vertx.eventBus(), manager.getNodeId()).install();
     manager.getHazelcastInstance().getCluster().addMembershipListener(new Membership());
     LOG.info("joined cluster as node {}: {}", manager.getNodeId(), status().encode());
@@ -95,6 +97,19 @@ public final class ClusterNode {
       if (node != null) {
         vertx.runOnContext(v -> inFlight.nodeLeft(node));
       }
+    }
+  }
+
+  /**
+   * Logs what nothing handled as Vert.x would (ERROR, with the trace), except a task refused by a
+   * worker pool that has closed: the clustered event bus still completes writes on the contexts of
+   * a node that is closing (eclipse-vertx/vert.x#5337).
+   */
+  private static void unhandled(Throwable error) {
+    if (error instanceof RejectedExecutionException) {
+      LOG.info("a closed worker pool refused a task: this node is closing");
+    } else {
+      LOG.error("Unhandled exception", error);
     }
   }
 

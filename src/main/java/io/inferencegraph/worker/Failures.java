@@ -1,5 +1,6 @@
 package io.inferencegraph.worker;
 
+import ai.onnxruntime.OrtException;
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.bus.Failure;
@@ -26,7 +27,11 @@ final class Failures {
     if (error instanceof CancellationException) {
       return new Failure(ErrorCode.CANCELLED, model + ": the request was cancelled");
     }
-    LOG.error(model + ": inference failed", error);
+    if (error instanceof OrtException) { // ONNX Runtime failed the run: its message says why, a trace adds nothing
+      LOG.warn("{}: inference failed: {}", model, error.getMessage());
+    } else {
+      LOG.error(model + ": inference failed", error);
+    }
     return new Failure(ErrorCode.MODEL_FAILURE, model + ": inference failed: " + error);
   }
 }

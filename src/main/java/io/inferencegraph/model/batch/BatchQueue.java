@@ -2,6 +2,7 @@ package io.inferencegraph.model.batch;
 
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.ServiceException;
+import ai.onnxruntime.OrtException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;
@@ -152,6 +153,8 @@ public final class BatchQueue<R> {
   private void serveLogged(R first) {
     try {
       work.serve(first, this);
+    } catch (OrtException e) { // the work has failed the requests it held with it; the message says why
+      LOG.warn("{}: a batch step failed: {}", model, e.getMessage());
     } catch (Exception | Error e) {
       LOG.error(model + ": batch loop failed", e);
     }
