@@ -60,13 +60,10 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     List<Future<?>> workers = new ArrayList<>();
-    for (ModelConfig model : config.generators()) {
-      if (config.roles().servesGenerator(model.name())) {
-        workers.add(deployGenerator(model));
+    for (ModelConfig model : config.models()) {
+      if (config.roles().serves(model)) {
+        workers.add(model.kind() == ModelConfig.Kind.GENERATOR ? deployGenerator(model) : deployClassifier(model));
       }
-    }
-    if (config.roles().classifier()) {
-      workers.add(deployClassifier(config.classifier()));
     }
     return Future.all(workers).compose(done -> config.roles().http() ? deployHttp() : Future.succeededFuture());
   }

@@ -40,7 +40,7 @@ public final class TestGraphs {
    */
   public static List<JsonObject> directAnswer(GraphConfig config, String prompt, GenerationParams params) {
     List<JsonObject> expected = new ArrayList<>();
-    ModelConfig classifierModel = config.classifier();
+    ModelConfig classifierModel = config.classifiers().get(0);
     try (TextClassifier classifier = TextClassifier.load(classifierModel.path(), ModelOptions.defaults())) {
       for (ModelConfig model : config.generators()) {
         try (TextGenerator generator = TextGenerator.load(model.path(), ModelOptions.defaults())) {

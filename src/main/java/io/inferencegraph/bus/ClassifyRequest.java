@@ -1,4 +1,13 @@
 package io.inferencegraph.bus;
 
-/** Asks the classifier for the top label of {@code text}, for the HTTP request {@code requestId}. */
-public record ClassifyRequest(String requestId, String text) {}
+import java.util.List;
+
+/**
+ * Asks a classifier for the labels of {@code texts}, for the HTTP request {@code requestId}: one text
+ * for a step of a graph, several for a map whose items go to the model as one batch.
+ */
+public record ClassifyRequest(String requestId, List<String> texts) {
+  public ClassifyRequest {
+    texts = List.copyOf(texts);
+  }
+}

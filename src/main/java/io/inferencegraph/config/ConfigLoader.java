@@ -2,6 +2,9 @@ package io.inferencegraph.config;
 
 import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.api.ServiceException;
+import io.inferencegraph.graph.plan.GraphDef;
+import io.inferencegraph.graph.plan.GraphParser;
+import io.inferencegraph.graph.plan.Problems;
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.load.SessionMemory;
 import io.vertx.core.json.DecodeException;
@@ -13,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -45,25 +49,46 @@ public final class ConfigLoader {
     return json;
   }
 
-  /** Checks and types the merged JSON; "auto" sizes come from the core count. */
-  public static GraphConfig parse(JsonObject json, int cores) {
+  /**
+   * Checks and types the merged JSON; "auto" sizes come from the core count. The graphs are checked
+   * in full: any error throws a {@link GraphConfigException} listing every problem.
+   */
+  public static GraphConfig parse(JsonObject raw, int cores) {
+    JsonObject json = LegacyForm.applies(raw) ? LegacyForm.upgrade(raw) : raw;
     Path modelsDir = Path.of(json.getString("models_dir", "models"));
-    if (!(json.getValue("generators") instanceof JsonArray generators) || generators.isEmpty()) {
-      throw new ConfigException("generators", "must list at least one text-generation model");
+    if (!(json.getValue("models") instanceof JsonObject modelsJson) || modelsJson.isEmpty()) {
+      throw new ConfigException("models", "must name at least one model: {\"NAME\": {\"path\": ..., \"task\": ...}}");
     }
-    if (!(json.getValue("classifier") instanceof JsonObject classifier)) {
-      throw new ConfigException("classifier", "must be an object with the classification model");
+    Map<String, ModelSource> sources = new LinkedHashMap<>();
+    Map<String, String> tasks = new LinkedHashMap<>();
+    for (String name : modelsJson.fieldNames()) {
+      if (!(modelsJson.getValue(name) instanceof JsonObject model)) {
+        throw new ConfigException("models." + name, "must be an object");
+      }
+      ModelSource source = ModelSource.parse("models." + name + ".path", model.getString("path", name), modelsDir);
+      sources.put(name, source);
+      tasks.put(name, Tasks.of("models." + name + ".task", model.getValue("task"), source));
     }
-    Roles roles = Roles.parse(json.getValue(Roles.KEY), names(generators));
-    // "auto" shares this node's cores among the models this node serves, not the whole graph's.
-    int modelCount = Math.max(1, roles.generators().size() + (roles.classifier() ? 1 : 0));
+    List<String> generatorNames = tasks.entrySet().stream().filter(e -> e.getValue().equals(Tasks.GENERATION))
+        .map(Map.Entry::getKey).toList();
+    Roles roles = Roles.parse(json.getValue(Roles.KEY), generatorNames);
+    // "auto" shares this node's cores among the models this node serves, not the whole configuration's.
+    int modelCount = Math.max(1, roles.generators().size()
+        + (roles.classifier() ? tasks.size() - generatorNames.size() : 0));
     List<ModelConfig> models = new ArrayList<>();
-    for (int i = 0; i < generators.size(); i++) {
-      models.add(model("generators[" + i + "]", ModelConfig.Kind.GENERATOR, generators.getJsonObject(i), modelsDir,
-          cores, modelCount, GENERATOR_BATCHING));
+    for (String name : modelsJson.fieldNames()) {
+      boolean generator = tasks.get(name).equals(Tasks.GENERATION);
+      models.add(model("models." + name, name, generator ? ModelConfig.Kind.GENERATOR : ModelConfig.Kind.CLASSIFIER,
+          modelsJson.getJsonObject(name), sources.get(name), cores, modelCount,
+          generator ? GENERATOR_BATCHING : CLASSIFIER_BATCHING));
     }
-    if (models.stream().map(ModelConfig::name).distinct().count() != models.size()) {
-      throw new ConfigException("generators", "model names must be unique");
+    Problems problems = new Problems();
+    if (!(json.getValue("graphs") instanceof JsonObject graphsJson) || graphsJson.isEmpty()) {
+      throw new ConfigException("graphs", "must declare at least one graph");
+    }
+    List<GraphDef> graphs = new GraphParser(tasks, problems).parseAll(graphsJson, "/graphs");
+    if (problems.hasErrors()) {
+      throw new GraphConfigException(problems.all());
     }
     JsonObject http = json.getJsonObject("http", new JsonObject());
     HttpConfig httpConfig = new HttpConfig(
@@ -79,9 +104,7 @@ public final class ConfigLoader {
       throw new ConfigException("event_bus.timeout_ms", "must be below http.request_timeout_ms ("
           + httpConfig.requestTimeoutMs() + ") so that a model timeout is reported before the HTTP one");
     }
-    return new GraphConfig(httpConfig, List.copyOf(models),
-        model("classifier", ModelConfig.Kind.CLASSIFIER, classifier, modelsDir, cores, modelCount,
-            CLASSIFIER_BATCHING),
+    return new GraphConfig(httpConfig, models, graphs, problems.all(),
         generation(json.getJsonObject("generation", new JsonObject())), busTimeout, roles,
         ClusterConfig.parse(json.getJsonObject("cluster", new JsonObject())),
         sessionMemory(json.getJsonObject("onnx_runtime", new JsonObject())),
@@ -113,32 +136,16 @@ public final class ConfigLoader {
     throw new ConfigException(key, "must be true or false, got " + value);
   }
 
-  private static List<String> names(JsonArray generators) {
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < generators.size(); i++) {
-      // A generator without a name is reported by model() below, naming its key.
-      if (generators.getValue(i) instanceof JsonObject generator && generator.getString("name") != null) {
-        names.add(generator.getString("name"));
-      }
+  private static ModelConfig model(String key, String name, ModelConfig.Kind kind, JsonObject json,
+      ModelSource source, int cores, int modelCount, BatchLimits defaults) {
+    if (!name.matches("[A-Za-z0-9._-]+")) {
+      throw new ConfigException(key, "a model's name must be letters, digits, '.', '_' or '-', got " + name);
     }
-    return names;
-  }
-
-  private static ModelConfig model(String key, ModelConfig.Kind kind, JsonObject json, Path modelsDir, int cores,
-      int modelCount, BatchLimits defaults) {
-    if (json == null) {
-      throw new ConfigException(key, "must be an object");
-    }
-    String name = json.getString("name");
-    if (name == null || !name.matches("[A-Za-z0-9._-]+")) {
-      throw new ConfigException(key + ".name", "must be letters, digits, '.', '_' or '-', got " + name);
-    }
-    String path = json.getString("path", name);
     // One batch loop per model gathers all its requests into one batch; the cores left go to the
     // ONNX Runtime threads of each call (README, "Threads").
     int instances = auto(json, key + ".instances", "instances", 1);
     int threads = auto(json, key + ".intra_op_threads", "intra_op_threads", Math.max(1, cores / modelCount));
-    return new ModelConfig(name, kind, ModelSource.parse(key + ".path", path, modelsDir), instances, threads,
+    return new ModelConfig(name, kind, source, instances, threads,
         json.getString("variant"), json.getString("onnx_file"),
         batching(key + ".batching", json.getJsonObject("batching", new JsonObject()), defaults));
   }

@@ -1,9 +1,9 @@
 package io.inferencegraph.http;
 
-import io.inferencegraph.bus.GenerateReply;
+import io.inferencegraph.graph.GraphExecution;
 import io.inferencegraph.graph.GraphListener;
-import io.inferencegraph.graph.GraphRun;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 
 /**
@@ -18,7 +18,7 @@ final class CompletionStream implements GraphListener {
   private final int[] sent;
   private final boolean[] finished;
   private int unfinished;
-  private GraphRun run;
+  private GraphExecution run;
 
   CompletionStream(RoutingContext ctx, CompletionRequest request, int choices) {
     this.ctx = ctx;
@@ -32,12 +32,12 @@ final class CompletionStream implements GraphListener {
     }
   }
 
-  void attach(GraphRun run) {
+  void attach(GraphExecution run) {
     this.run = run;
   }
 
   @Override
-  public void onToken(String model, int index, String text) {
+  public void onToken(String node, String model, int index, String text) {
     if (finished[index]) {
       return;
     }
@@ -52,7 +52,7 @@ final class CompletionStream implements GraphListener {
   }
 
   @Override
-  public void onGenerated(String model, int index, GenerateReply.Sequence sequence) {
+  public void onGenerated(String model, int index, JsonObject sequence) {
     if (!finished[index]) {
       send(index, texts[index].substring(sent[index]), null);
       finish(index, Completions.finishReason(sequence));

@@ -1,7 +1,5 @@
 package io.inferencegraph.http;
 
-import io.inferencegraph.bus.GenerateReply;
-import io.inferencegraph.graph.Answer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -10,17 +8,19 @@ import java.util.List;
 final class Completions {
   private Completions() {}
 
-  static JsonObject toJson(CompletionRequest request, List<Answer> answers) {
+  /** The answer, from the generate node's output ({@code sequences}: each with its text and counts). */
+  static JsonObject toJson(CompletionRequest request, JsonObject generated) {
     JsonArray choices = new JsonArray();
+    JsonArray sequences = generated.getJsonArray("sequences");
     int promptTokens = 0;
     int completionTokens = 0;
-    for (int i = 0; i < answers.size(); i++) {
-      GenerateReply.Sequence sequence = answers.get(i).sequence();
+    for (int i = 0; i < sequences.size(); i++) {
+      JsonObject sequence = sequences.getJsonObject(i);
       String text = continuation(request, sequence);
       int cut = request.stop().cut(text);
       choices.add(choice(i, cut < 0 ? text : text.substring(0, cut), cut < 0 ? finishReason(sequence) : "stop"));
-      promptTokens = sequence.promptTokens();
-      completionTokens += sequence.newTokens();
+      promptTokens = sequence.getInteger("prompt_tokens");
+      completionTokens += sequence.getInteger("new_tokens");
     }
     return head(request).put("choices", choices).put("usage", new JsonObject().put("prompt_tokens", promptTokens)
         .put("completion_tokens", completionTokens).put("total_tokens", promptTokens + completionTokens));
@@ -32,13 +32,13 @@ final class Completions {
   }
 
   /** OpenAI's reasons: the model's end of text and a stop string are both "stop". */
-  static String finishReason(GenerateReply.Sequence sequence) {
-    return "length".equals(sequence.finishReason()) ? "length" : "stop";
+  static String finishReason(JsonObject sequence) {
+    return "length".equals(sequence.getString("finish_reason")) ? "length" : "stop";
   }
 
   /** The continuation only: the generator's text is the prompt followed by it. */
-  static String continuation(CompletionRequest request, GenerateReply.Sequence sequence) {
-    String text = sequence.text();
+  static String continuation(CompletionRequest request, JsonObject sequence) {
+    String text = sequence.getString("generated");
     return text.startsWith(request.prompt()) ? text.substring(request.prompt().length()) : text;
   }
 

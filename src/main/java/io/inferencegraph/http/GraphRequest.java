@@ -3,66 +3,120 @@ package io.inferencegraph.http;
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.api.ServiceException;
+import io.inferencegraph.graph.plan.GraphDef;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
- * A validated graph request: a fresh id, the prompt and the generation parameters (configured
- * defaults under the request's own), parsed and checked here once. Accepts the seed's
- * {@code text/plain} body, or {@code application/json} {@code {"text": ..., "parameters": {...}}}.
+ * A validated graph request: a fresh id, the graph's input fields and the request's generation
+ * parameters, parsed and checked here once. A graph with one string input also takes a
+ * {@code text/plain} body; every graph takes {@code application/json} {@code {FIELD: ..., "parameters": {...}}}.
  */
-public record GraphRequest(String id, String text, GenerationParams params) {
+public record GraphRequest(String id, JsonObject input, GenerationParams params) {
 
-  public static GraphRequest parse(RoutingContext ctx, GenerationParams defaults, int maxNewTokensLimit) {
+  public static GraphRequest parse(RoutingContext ctx, GraphDef graph, int maxNewTokensLimit) {
     String type = mediaType(ctx.request().getHeader("Content-Type"));
     String body = ctx.body().asString("UTF-8");
+    String only = onlyStringInput(graph);
     GraphRequest request = switch (type) {
-      case "", "text/plain" -> new GraphRequest(newId(), body == null ? "" : body, defaults);
-      case "application/json" -> fromJson(body, defaults);
+      case "", "text/plain" -> {
+        if (only == null) {
+          throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "graph " + graph.name()
+              + " takes several inputs: send application/json with " + fields(graph));
+        }
+        yield new GraphRequest(newId(), new JsonObject().put(only, body == null ? "" : body), GenerationParams.none());
+      }
+      case "application/json" -> fromJson(body, graph);
       default -> throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-          "Content-Type " + type + " is not supported; send text/plain or application/json");
+          "Content-Type " + type + " is not supported; send " + (only == null ? "" : "text/plain or ")
+              + "application/json");
     };
-    if (request.text().isBlank()) {
-      throw new ServiceException(ErrorCode.EMPTY_PROMPT, "the prompt text is empty");
-    }
+    request.checkInput(graph);
     request.checkLimits(maxNewTokensLimit);
     return request;
   }
 
-  private static GraphRequest fromJson(String body, GenerationParams defaults) {
+  private static GraphRequest fromJson(String body, GraphDef graph) {
     JsonObject json;
     try {
       json = new JsonObject(body == null ? "" : body);
     } catch (DecodeException | ClassCastException e) {
       throw new ServiceException(ErrorCode.INVALID_JSON, "the body is not a JSON object: " + e.getMessage());
     }
-    Object text = json.getValue("text");
-    if (!(text instanceof String)) {
-      throw new ServiceException(ErrorCode.INVALID_PARAMETER, "text: must be a string");
+    JsonObject input = new JsonObject();
+    for (Map.Entry<String, String> field : graph.input().entrySet()) {
+      Object value = json.getValue(field.getKey());
+      if (!matches(field.getValue(), value)) {
+        throw ServiceException.invalid(field.getKey(), "must be " + article(field.getValue()));
+      }
+      input.put(field.getKey(), value);
     }
     Object parameters = json.getValue("parameters");
     if (parameters != null && !(parameters instanceof JsonObject)) {
-      throw new ServiceException(ErrorCode.INVALID_PARAMETER, "parameters: must be an object");
+      throw ServiceException.invalid("parameters", "must be an object");
     }
     for (String key : json.fieldNames()) {
-      if (!key.equals("text") && !key.equals("parameters")) {
-        throw new ServiceException(ErrorCode.INVALID_PARAMETER, key + ": unknown field; known: text, parameters");
+      if (!graph.input().containsKey(key) && !key.equals("parameters")) {
+        throw ServiceException.invalid(key, "unknown field; known: " + fields(graph));
       }
     }
     GenerationParams given = parameters == null ? GenerationParams.none()
         : GenerationParams.parse(((JsonObject) parameters).getMap());
-    return new GraphRequest(newId(), (String) text, defaults.overriddenBy(given));
+    return new GraphRequest(newId(), input, given);
+  }
+
+  private void checkInput(GraphDef graph) {
+    for (Map.Entry<String, String> field : graph.input().entrySet()) {
+      if (input.getValue(field.getKey()) instanceof String text && text.isBlank()) {
+        throw new ServiceException(ErrorCode.EMPTY_PROMPT, field.getKey().equals("text")
+            ? "the prompt text is empty" : field.getKey() + ": is empty");
+      }
+    }
   }
 
   private void checkLimits(int limit) {
     if (params.maxNewTokens() != null && params.maxNewTokens() > limit) {
-      throw new ServiceException(ErrorCode.INVALID_PARAMETER, "max_new_tokens: must be at most " + limit);
+      throw ServiceException.invalid("max_new_tokens", "must be at most " + limit);
     }
     if (params.maxLength() != null && params.maxLength() > limit) {
-      throw new ServiceException(ErrorCode.INVALID_PARAMETER, "max_length: must be at most " + limit);
+      throw ServiceException.invalid("max_length", "must be at most " + limit);
     }
+  }
+
+  private static boolean matches(String type, Object value) {
+    return switch (type) {
+      case "string" -> value instanceof String;
+      case "number" -> value instanceof Number;
+      case "boolean" -> value instanceof Boolean;
+      case "list" -> value instanceof JsonArray;
+      default -> value instanceof JsonObject;
+    };
+  }
+
+  private static String article(String type) {
+    return switch (type) {
+      case "boolean" -> "true or false";
+      case "object" -> "an object";
+      default -> "a " + type;
+    };
+  }
+
+  /** The input's name when the graph takes exactly one string, else null. */
+  private static String onlyStringInput(GraphDef graph) {
+    return graph.input().size() == 1 && graph.input().containsValue("string")
+        ? graph.input().keySet().iterator().next() : null;
+  }
+
+  private static String fields(GraphDef graph) {
+    List<String> known = new ArrayList<>(graph.input().keySet());
+    known.add("parameters");
+    return String.join(", ", known);
   }
 
   private static String newId() {

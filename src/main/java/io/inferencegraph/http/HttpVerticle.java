@@ -1,14 +1,14 @@
 package io.inferencegraph.http;
 
-import io.inferencegraph.api.Deadline;
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.bus.BusCodecs;
 import io.inferencegraph.config.GraphConfig;
-import io.inferencegraph.graph.GraphRun;
-import io.inferencegraph.graph.InferenceGraph;
+import io.inferencegraph.config.ModelConfig;
+import io.inferencegraph.graph.ModelCalls;
 import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
@@ -21,19 +21,23 @@ import io.vertx.ext.web.handler.TimeoutHandler;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The HTTP edge: {@code POST /classify_generated_texts} runs the graph; health endpoints report on
- * the process and on every model's availability. Refuses work beyond the in-flight cap at once.
+ * The HTTP edge: every declared graph at its route and under /graphs, the OpenAI-compatible door,
+ * health endpoints that report on the process and on every model's availability. Refuses work
+ * beyond the in-flight cap at once. {@link #reload} swaps in new graphs without a restart.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final long DRAIN_TIMEOUT_SECONDS = 60;
 
-  private final GraphConfig config;
   private final Supplier<JsonObject> clusterStatus;
-  private InferenceGraph graph;
-  private Readiness readiness;
+  private final AtomicReference<Router> router = new AtomicReference<>();
+  private volatile GraphConfig config;
+  private volatile Readiness readiness;
+  private ModelCalls calls;
+  private AdmissionHandler admission;
   private HttpServer server;
   private volatile boolean draining;
 
@@ -46,14 +50,30 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
-    graph = new InferenceGraph(vertx.eventBus(), config.generatorNames(), config.classifier().name(),
-        config.busTimeoutMs());
-    List<String> models = new ArrayList<>(config.generatorNames());
-    models.add(config.classifier().name());
-    readiness = new Readiness(vertx.eventBus(), models, clusterStatus);
+    calls = new ModelCalls(vertx.eventBus(), config.busTimeoutMs());
+    admission = new AdmissionHandler(config.http().maxInFlight(), () -> draining);
+    Telemetry.of(vertx).inFlight(admission::inFlight);
+    use(config);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(config.http().host()))
-        .requestHandler(router());
+        .requestHandler(request -> router.get().handle(request));
     return server.listen(config.http().port());
+  }
+
+  /**
+   * Serves {@code next}'s graphs from now on: requests already routed finish on the graphs they
+   * started with. The HTTP settings (port, limits) stay as they were at start.
+   */
+  public Future<Void> reload(GraphConfig next) {
+    return Future.future(done -> context.runOnContext(ignored -> {
+      use(next);
+      done.complete();
+    }));
+  }
+
+  private void use(GraphConfig next) {
+    readiness = new Readiness(vertx.eventBus(), next.models().stream().map(ModelConfig::name).toList(), clusterStatus);
+    config = next;
+    router.set(router());
   }
 
   /** The port actually bound (useful with port 0 in tests). */
@@ -71,58 +91,19 @@ public final class HttpVerticle extends VerticleBase {
   /** Package-private so that a test can check /openapi.json against the routes. */
   Router router() {
     Router router = Router.router(vertx);
-    AdmissionHandler admission = new AdmissionHandler(config.http().maxInFlight(), () -> draining);
-    Telemetry.of(vertx).inFlight(admission::inFlight);
-    router.post("/classify_generated_texts")
-        .handler(new TraceHeaders("/classify_generated_texts"))
-        .handler(TimeoutHandler.create(config.http().requestTimeoutMs(), 504))
-        .handler(admission)
-        .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
-        .handler(this::classifyGeneratedTexts);
+    List<Handler<RoutingContext>> edge = List.of(TimeoutHandler.create(config.http().requestTimeoutMs(), 504),
+        admission);
     router.get("/livez").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
     router.get("/readyz").handler(this::ready);
     router.get("/healthz").handler(this::ready);
-    new OpenAiRoutes(config, graph).mount(router, TimeoutHandler.create(config.http().requestTimeoutMs(), 504),
-        admission);
+    new GraphRoutes(config, calls).mount(router, edge);
+    new OpenAiRoutes(config, calls).mount(router, edge.get(0), admission);
     ObservabilityRoutes.mount(router, Telemetry.of(vertx));
     router.route().failureHandler(ErrorMapper::handle);
     // No route matched: vert.x-web answers these itself, through the same mapper.
     router.errorHandler(404, ErrorMapper::handle);
     router.errorHandler(405, ErrorMapper::handle);
     return router;
-  }
-
-  /**
-   * The straight line: parse once at the edge, run the graph, answer (at once, or as events when
-   * the client accepts a stream), or fail to the one failure handler. A client that goes away, or
-   * a request timed out at the edge, cancels the run.
-   */
-  private void classifyGeneratedTexts(RoutingContext ctx) {
-    GraphRequest request;
-    Deadline deadline;
-    try {
-      request = GraphRequest.parse(ctx, config.generation(), config.http().maxNewTokensLimit());
-      deadline = RequestDeadline.of(ctx, config.http().requestTimeoutMs());
-    } catch (ServiceException e) {
-      ctx.fail(e);
-      return;
-    }
-    EventStream stream = EventStream.wanted(ctx) ? new EventStream(ctx) : null;
-    GraphRun run = graph.start(request.id(), request.text(), request.params(), deadline, stream);
-    // Runs when the response is done or the connection closed first; a finished run ignores it.
-    ctx.addEndHandler(ended -> run.cancel());
-    if (stream != null) {
-      run.answers().onSuccess(answers -> stream.done(Answers.toJson(answers))).onFailure(stream::fail);
-    } else {
-      run.answers().onSuccess(answers -> answer(ctx, Answers.toJson(answers))).onFailure(ctx::fail);
-    }
-  }
-
-  private static void answer(RoutingContext ctx, JsonArray answers) {
-    // The request timeout may have answered already.
-    if (!ctx.response().ended()) {
-      ctx.response().putHeader("Content-Type", "application/json").end(answers.encode());
-    }
   }
 
   private void ready(RoutingContext ctx) {

@@ -1,9 +1,15 @@
 package io.inferencegraph.http;
 
 import io.inferencegraph.api.Deadline;
+import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.config.GraphConfig;
-import io.inferencegraph.graph.GraphRun;
-import io.inferencegraph.graph.InferenceGraph;
+import io.inferencegraph.graph.GraphExecution;
+import io.inferencegraph.graph.GraphListener;
+import io.inferencegraph.graph.ModelCalls;
+import io.inferencegraph.graph.plan.GraphDef;
+import io.inferencegraph.graph.plan.Node;
+import io.inferencegraph.graph.plan.Ref;
+import io.inferencegraph.graph.plan.Template;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -11,6 +17,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The OpenAI-compatible door on the generators: {@code GET /v1/models} and
@@ -19,12 +27,14 @@ import io.vertx.ext.web.handler.BodyHandler;
  */
 final class OpenAiRoutes {
   private final GraphConfig config;
-  private final InferenceGraph graph;
+  private final ModelCalls calls;
+  private final List<String> generators;
   private final long created = System.currentTimeMillis() / 1000;
 
-  OpenAiRoutes(GraphConfig config, InferenceGraph graph) {
+  OpenAiRoutes(GraphConfig config, ModelCalls calls) {
     this.config = config;
-    this.graph = graph;
+    this.calls = calls;
+    this.generators = config.generatorNames();
   }
 
   /** {@code edge}: the handlers every inference request passes first (timeout, admission). */
@@ -38,7 +48,7 @@ final class OpenAiRoutes {
 
   private void models(RoutingContext ctx) {
     JsonArray data = new JsonArray();
-    graph.generators().forEach(model -> data.add(new JsonObject().put("id", model).put("object", "model")
+    generators.forEach(model -> data.add(new JsonObject().put("id", model).put("object", "model")
         .put("created", created).put("owned_by", "inference-graph")));
     ctx.response().putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("object", "list").put("data", data).encode());
@@ -48,7 +58,7 @@ final class OpenAiRoutes {
     CompletionRequest request;
     Deadline deadline;
     try {
-      request = CompletionRequest.parse(ctx.body().asString("UTF-8"), graph.generators(), config.generation(),
+      request = CompletionRequest.parse(ctx.body().asString("UTF-8"), generators, config.generation(),
           config.http().maxNewTokensLimit());
       deadline = RequestDeadline.of(ctx, config.http().requestTimeoutMs());
     } catch (RuntimeException e) {
@@ -57,12 +67,14 @@ final class OpenAiRoutes {
     }
     int choices = request.params().numReturnSequences() == null ? 1 : request.params().numReturnSequences();
     CompletionStream stream = request.stream() ? new CompletionStream(ctx, request, choices) : null;
-    GraphRun run = graph.generate(request.model(), request.id(), request.prompt(), request.params(), deadline, stream);
+    GraphExecution run = new GraphExecution(completion(request.model()), calls, request.id(),
+        new JsonObject().put("prompt", request.prompt()), GenerationParams.none(), request.params(), deadline,
+        stream == null ? GraphListener.NONE : stream);
     if (stream != null) {
       stream.attach(run);
     }
     ctx.addEndHandler(ended -> run.cancel());
-    run.answers().onComplete(done -> {
+    run.answer().onComplete(done -> {
       if (done.failed()) {
         if (stream != null) {
           stream.fail(done.cause());
@@ -73,8 +85,16 @@ final class OpenAiRoutes {
         stream.done();
       } else if (!ctx.response().ended()) {
         ctx.response().putHeader("Content-Type", "application/json")
-            .end(Completions.toJson(request, done.result()).encode());
+            .end(Completions.toJson(request, (JsonObject) done.result()).encode());
       }
     });
+  }
+
+  /** A completion is the one-node graph: the model continues the prompt; the answer is its output. */
+  private static GraphDef completion(String model) {
+    Node.Generate node = new Node.Generate("completion", model, new Template.Reference(
+        new Ref(Ref.Root.INPUT, List.of("prompt"))), GenerationParams.none(), Node.Common.DEFAULT);
+    return new GraphDef("completion", "/v1/completions", Map.of("prompt", "string"), Map.of("completion", node),
+        new Template.Reference(new Ref(Ref.Root.NODES, List.of("completion"))), false, new JsonObject());
   }
 }

@@ -7,7 +7,6 @@ import io.inferencegraph.bus.ClassifyRequest;
 import io.inferencegraph.bus.Timing;
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.batch.BatchObserver;
-import io.inferencegraph.model.classify.Classification;
 import io.inferencegraph.model.classify.ClassifierBatcher;
 import io.inferencegraph.model.classify.TextClassifier;
 import io.inferencegraph.telemetry.InferenceStats;
@@ -38,7 +37,7 @@ public final class ClassifierVerticle extends ModelVerticle<ClassifyRequest, Cla
 
   @Override
   CompletableFuture<ClassifierBatcher.Result> submit(ClassifyRequest request, Deadline deadline) {
-    return batcher.submit(request.text()); // one classifier call is short: the deadline is checked on arrival only
+    return batcher.submit(request.texts()); // a classifier call is short: the deadline is checked on arrival only
   }
 
   @Override
@@ -48,8 +47,8 @@ public final class ClassifierVerticle extends ModelVerticle<ClassifyRequest, Cla
 
   @Override
   ClassifyReply reply(ClassifyRequest request, ClassifierBatcher.Result result, Timing timing) {
-    Classification c = result.classification();
-    return new ClassifyReply(request.requestId(), name, c.label(), c.score(), timing);
+    return new ClassifyReply(request.requestId(), name, result.classifications().stream()
+        .map(c -> new ClassifyReply.Label(c.label(), c.score(), c.scores())).toList(), timing);
   }
 
   @Override

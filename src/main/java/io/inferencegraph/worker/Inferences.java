@@ -1,6 +1,7 @@
 package io.inferencegraph.worker;
 
 import io.inferencegraph.model.batch.BatchStats;
+import io.inferencegraph.model.classify.Classification;
 import io.inferencegraph.model.classify.ClassifierBatcher;
 import io.inferencegraph.model.generate.ContinuousBatcher;
 import io.inferencegraph.model.generate.Generation;
@@ -19,7 +20,7 @@ final class Inferences {
   }
 
   static InferenceStats of(ClassifierBatcher.Result result) {
-    return stats(result.classification().tokens(), 0, result.stats());
+    return stats(result.classifications().stream().mapToInt(Classification::tokens).sum(), 0, result.stats());
   }
 
   private static InferenceStats stats(int promptTokens, int newTokens, BatchStats batch) {

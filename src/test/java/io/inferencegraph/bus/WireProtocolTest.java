@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.DisplayName;
@@ -27,8 +28,10 @@ class WireProtocolTest {
       new GenerateReply.Sequence("I have an idea! ünïcode", 5, 24, false, "length"),
       new GenerateReply.Sequence("I have an idea!.", 5, 1, true, "eos")),
       new Timing(1_795_316_073_378_675L, 1_795_316_073_455_239L));
-  private static final ClassifyReply CLASSIFIED = new ClassifyReply("r-1", "bert-base-uncased", "POSITIVE",
-      0.9160761953115867, new Timing(1L, 2L));
+  private static final ClassifyReply CLASSIFIED = new ClassifyReply("r-1", "bert-base-uncased", List.of(
+      new ClassifyReply.Label("POSITIVE", 0.9160761953115867, Map.of("NEGATIVE", 0.0839238046884133,
+          "POSITIVE", 0.9160761953115867)), new ClassifyReply.Label("NEGATIVE", 0.5, Map.of())),
+      new Timing(1L, 2L));
 
   @Test
   @DisplayName("encodeToWire then decodeFromWire gives an equal record; local delivery hands over the same one")
@@ -37,7 +40,7 @@ class WireProtocolTest {
     assertRoundTrip(new RecordCodec<>(GenerateRequest.class),
         new GenerateRequest("r-2", "hi", GenerationParams.none(), null));
     assertRoundTrip(new RecordCodec<>(GenerateReply.class), REPLY);
-    assertRoundTrip(new RecordCodec<>(ClassifyRequest.class), new ClassifyRequest("r-1", "I have an idea!"));
+    assertRoundTrip(new RecordCodec<>(ClassifyRequest.class), new ClassifyRequest("r-1", List.of("I have an idea!", "x")));
     assertRoundTrip(new RecordCodec<>(ClassifyReply.class), CLASSIFIED);
     assertRoundTrip(new RecordCodec<>(GenerateRequest.class),
         new GenerateRequest("r-3", "hi", REQUEST.parameters(), Addresses.stream("r-3")));
@@ -85,7 +88,7 @@ class WireProtocolTest {
     vertx.eventBus().<ClassifyRequest>consumer("test.classify",
         message -> message.reply(new Failure(ErrorCode.INVALID_PARAMETER, "text: too long")));
     vertx.eventBus().<GenerateReply>request("test.generate", REQUEST)
-        .onComplete(ctx.succeeding(reply -> vertx.eventBus().request("test.classify", new ClassifyRequest("r-1", "x"))
+        .onComplete(ctx.succeeding(reply -> vertx.eventBus().request("test.classify", new ClassifyRequest("r-1", List.of("x")))
             .onComplete(ctx.failing(error -> ctx.verify(() -> {
               assertThat(reply.body()).isEqualTo(REPLY);
               assertThat(error).isInstanceOf(Failure.class);

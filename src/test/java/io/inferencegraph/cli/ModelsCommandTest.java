@@ -146,12 +146,10 @@ class ModelsCommandTest {
   private static JsonObject hubConfig() throws Exception {
     JsonObject json = new JsonObject(Files.readString(Path.of("conf/config.json")));
     json.getJsonObject("http").put("port", 0);
-    for (Object generator : json.getJsonArray("generators")) {
-      JsonObject model = (JsonObject) generator;
+    json.getJsonObject("models").forEach(entry -> {
+      JsonObject model = (JsonObject) entry.getValue();
       model.put("path", "hf://" + REPOS.get(model.getString("path")));
-    }
-    JsonObject classifier = json.getJsonObject("classifier");
-    classifier.put("path", "hf://" + REPOS.get(classifier.getString("path")));
+    });
     return json;
   }
 

@@ -54,10 +54,9 @@ final class ClusterNodes {
         .put("port", HAZELCAST_PORT)
         .put("event_bus_port", 0);
     JsonObject shipped = ConfigLoader.load(Path.of("conf/config.json"), Map.of(), new Properties());
-    JsonArray generators = new JsonArray();
-    shipped.getJsonArray("generators").forEach(g -> generators.add(((JsonObject) g).copy().put("instances", 1)));
-    JsonObject json = new JsonObject().put("roles", roles).put("cluster", cluster).put("generators", generators)
-        .put("classifier", shipped.getJsonObject("classifier").copy().put("instances", 1));
+    JsonObject models = new JsonObject();
+    shipped.getJsonObject("models").forEach(m -> models.put(m.getKey(), new JsonObject().put("instances", 1)));
+    JsonObject json = new JsonObject().put("roles", roles).put("cluster", cluster).put("models", models);
     return TestGraphs.config(json.mergeIn(overrides, true));
   }
 

@@ -26,7 +26,7 @@ class ModelSourceTest {
         new RepoRef("onnx-community/gpt2-ONNX", "main"), new RepoRef("onnx-community/distilgpt2-ONNX", "main"),
         new RepoRef("onnx-community/gpt2-medium-ONNX", "main"),
         new RepoRef("Xenova/distilbert-base-uncased-finetuned-sst-2-english", "main"));
-    assertThat(config.classifier().kind()).isEqualTo(ModelConfig.Kind.CLASSIFIER);
+    assertThat(config.classifiers()).extracting(ModelConfig::kind).containsExactly(ModelConfig.Kind.CLASSIFIER);
   }
 
   @Test
@@ -52,7 +52,7 @@ class ModelSourceTest {
   }
 
   @Test
-  @DisplayName("generators set to something other than a list stops start-up naming the key")
+  @DisplayName("the old form's generators beside models stops start-up naming the key")
   void generatorsNotAList() {
     assertThatThrownBy(() -> parse(Path.of("conf/config.json"), Map.of("GRAPH_GENERATORS", "gpt2")))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("config generators:");

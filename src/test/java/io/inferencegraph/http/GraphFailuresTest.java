@@ -36,12 +36,9 @@ class GraphFailuresTest {
     // A config.json that claims more positions than the graph has: ONNX Runtime fails on long prompts.
     Path broken = TestGraphs.copyClaimingLongerContext(Path.of("models/distilgpt2-tiny"),
         temp.resolve("distilgpt2-broken"));
-    JsonArray generators = TestGraphs.config(new JsonObject()).generators().stream()
-        .map(m -> new JsonObject().put("name", m.name()).put("path", m.path().toAbsolutePath().toString()))
-        .collect(JsonArray::new, JsonArray::add, JsonArray::addAll);
-    generators.getJsonObject(1).put("path", broken.toString());
+    JsonObject models = new JsonObject().put("distilgpt2", new JsonObject().put("path", broken.toString()));
     WebClient client = WebClient.create(vertx);
-    GraphErrorsTest.deploy(vertx, new JsonObject().put("generators", generators))
+    GraphErrorsTest.deploy(vertx, new JsonObject().put("models", models))
         // max_new_tokens: a prompt this long leaves no room under the configured max_length (400 invalid_parameter).
         .compose(main -> client.post(main.httpPort(), "localhost", "/classify_generated_texts")
             .sendJsonObject(new JsonObject().put("text", "word ".repeat(600))
@@ -114,11 +111,10 @@ class GraphFailuresTest {
   void modelQueueFull(Vertx vertx, VertxTestContext ctx) {
     WebClient client = WebClient.create(vertx);
     JsonObject tight = new JsonObject().put("max_batch_size", 1).put("max_queue", 1);
-    JsonArray generators = TestGraphs.config(new JsonObject()).generators().stream()
-        .map(m -> new JsonObject().put("name", m.name()).put("path", m.path().toAbsolutePath().toString())
-            .put("batching", tight))
-        .collect(JsonArray::new, JsonArray::add, JsonArray::addAll);
-    GraphErrorsTest.deploy(vertx, new JsonObject().put("generators", generators))
+    JsonObject models = new JsonObject();
+    TestGraphs.config(new JsonObject()).generators().forEach(m -> models.put(m.name(),
+        new JsonObject().put("batching", tight)));
+    GraphErrorsTest.deploy(vertx, new JsonObject().put("models", models))
         .compose(main -> {
           List<Future<HttpResponse<Buffer>>> responses = new ArrayList<>();
           for (int i = 0; i < 8; i++) {

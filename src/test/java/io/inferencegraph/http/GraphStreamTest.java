@@ -68,6 +68,9 @@ class GraphStreamTest {
     Map<String, StringBuilder> deltas = new HashMap<>();
     Map<String, String> generated = new HashMap<>();
     List<String> classified = new ArrayList<>();
+    List<String> started = new ArrayList<>();
+    List<String> finished = new ArrayList<>();
+    JsonArray items = new JsonArray();
     for (int i = 0; i < events.size(); i++) {
       SseClient.Event event = events.get(i);
       JsonObject data = event.name().equals("done") ? null : event.json();
@@ -84,6 +87,16 @@ class GraphStreamTest {
           assertThat(data.getString("generated")).isEqualTo(PROMPT + deltas.get(key));
         }
         case "classified" -> classified.add(data.getString("model"));
+        case "node_started" -> started.add(data.getString("node"));
+        case "node_finished" -> {
+          assertThat(started).as("a node finishes after it starts").contains(data.getString("node"));
+          assertThat(data.getString("status")).isEqualTo("ok");
+          finished.add(data.getString("node"));
+        }
+        case "map_item" -> {
+          assertThat(data.getInteger("index")).as("the classifier's items in order").isEqualTo(items.size());
+          items.add(data.getJsonObject("result"));
+        }
         case "done" -> assertThat(i).as("done is the last event").isEqualTo(events.size() - 1);
         default -> throw new AssertionError("unexpected event " + event);
       }
@@ -92,7 +105,11 @@ class GraphStreamTest {
     assertThat(events.stream().filter(e -> e.name().equals("token")).count())
         .as("several deltas per sequence, not one at the end").isGreaterThan(3 * 2);
     assertThat(classified).containsExactlyElementsOf(MODELS);
+    assertThat(started).containsExactlyInAnyOrder("gpt2", "distilgpt2", "gpt2-medium", "scores");
+    assertThat(finished).containsExactlyInAnyOrder("gpt2", "distilgpt2", "gpt2-medium", "scores")
+        .endsWith("scores");
     JsonArray done = new JsonArray(events.get(events.size() - 1).data());
+    assertThat(items).as("each map_item is the answer's entry").isEqualTo(done);
     JsonArray plain = await(web.post(port, "localhost", "/classify_generated_texts")
         .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body(77)))).bodyAsJsonArray();
     assertThat(withoutTiming(done)).isEqualTo(withoutTiming(plain));

@@ -1,8 +1,8 @@
 package io.inferencegraph.model.batch;
 
+import ai.onnxruntime.OrtException;
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.ServiceException;
-import ai.onnxruntime.OrtException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Iterator;

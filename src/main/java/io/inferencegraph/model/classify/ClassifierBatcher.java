@@ -1,5 +1,7 @@
 package io.inferencegraph.model.classify;
 
+import io.inferencegraph.api.ErrorCode;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.batch.BatchObserver;
 import io.inferencegraph.model.batch.BatchQueue;
@@ -11,20 +13,21 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Batches a classifier across concurrent requests: the texts waiting when the model is free are
- * classified in one ONNX Runtime call, each answered with its own result.
+ * Batches a classifier across concurrent requests: the texts waiting when the model is free (up to
+ * max_batch_size) are classified in one ONNX Runtime call, each request answered with its own
+ * results. A request may carry several texts (a graph's batched map); they stay together.
  */
 public final class ClassifierBatcher implements BatchWork<ClassifierBatcher.Pending>, Batcher {
-  /** A text's classification and how it went through the batch. */
-  public record Result(Classification classification, BatchStats stats) {}
+  /** A request's classifications, one per text in order, and how it went through the batch. */
+  public record Result(List<Classification> classifications, BatchStats stats) {}
 
   static final class Pending {
-    final String text;
+    final List<String> texts;
     final long enqueued = System.nanoTime();
     final CompletableFuture<Result> future = new CompletableFuture<>();
 
-    Pending(String text) {
-      this.text = text;
+    Pending(List<String> texts) {
+      this.texts = List.copyOf(texts);
     }
   }
 
@@ -46,11 +49,11 @@ public final class ClassifierBatcher implements BatchWork<ClassifierBatcher.Pend
   }
 
   /**
-   * Queues a text; a full queue throws {@link OverloadedException} at once, a shutdown
-   * {@link ModelClosedException}.
+   * Queues texts to be classified together; a full queue throws a {@link ServiceException}
+   * ({@link ErrorCode#OVERLOADED}) at once, as does a shutdown ({@link ErrorCode#SHUTTING_DOWN}).
    */
-  public CompletableFuture<Result> submit(String text) {
-    Pending pending = new Pending(text);
+  public CompletableFuture<Result> submit(List<String> texts) {
+    Pending pending = new Pending(texts);
     queue.offer(pending);
     return pending.future;
   }
@@ -68,23 +71,41 @@ public final class ClassifierBatcher implements BatchWork<ClassifierBatcher.Pend
   @Override
   public void serve(Pending first, BatchQueue<Pending> queue) {
     if (limits.maxWaitMillis() > 0) {
-      queue.awaitCompany(limits.maxBatchSize() - 1);
+      queue.awaitCompany(limits.maxBatchSize() - first.texts.size());
     }
     List<Pending> batch = new ArrayList<>(List.of(first));
-    queue.drainTo(batch, limits.maxBatchSize() - 1);
+    int texts = first.texts.size();
+    for (Pending next = queue.peek(); next != null && texts + next.texts.size() <= limits.maxBatchSize();
+        next = queue.peek()) {
+      batch.add(queue.poll()); // only this thread takes, so the head we peeked at is the one we poll
+      texts += next.texts.size();
+    }
     long start = System.nanoTime();
     try {
-      List<Classification> results = classifier.classify(batch.stream().map(p -> p.text).toList());
+      List<Classification> results = classify(batch.stream().flatMap(p -> p.texts.stream()).toList());
       long now = System.nanoTime();
-      observer.onStep(batch.size(), now - start, queue.size());
-      for (int i = 0; i < batch.size(); i++) {
-        Pending pending = batch.get(i);
-        pending.future.complete(new Result(results.get(i),
-            new BatchStats(start - pending.enqueued, now - start, batch.size())));
+      int offset = 0;
+      for (Pending pending : batch) {
+        List<Classification> own = results.subList(offset, offset + pending.texts.size());
+        offset += pending.texts.size();
+        pending.future.complete(new Result(List.copyOf(own),
+            new BatchStats(start - pending.enqueued, now - start, Math.min(texts, limits.maxBatchSize()))));
       }
     } catch (RuntimeException | Error e) {
       batch.forEach(pending -> pending.future.completeExceptionally(e));
     }
+  }
+
+  /** One ONNX Runtime call per max_batch_size texts (more only when one request alone brings more). */
+  private List<Classification> classify(List<String> texts) {
+    List<Classification> results = new ArrayList<>();
+    for (int from = 0; from < texts.size(); from += limits.maxBatchSize()) {
+      List<String> chunk = texts.subList(from, Math.min(texts.size(), from + limits.maxBatchSize()));
+      long start = System.nanoTime();
+      results.addAll(classifier.classify(chunk));
+      observer.onStep(chunk.size(), System.nanoTime() - start, queue.size());
+    }
+    return results;
   }
 
   @Override

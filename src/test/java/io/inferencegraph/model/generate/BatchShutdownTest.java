@@ -99,10 +99,10 @@ class BatchShutdownTest {
     StepLog.Hold hold = log.holdAt(1);
     try (TextClassifier classifier = TextClassifier.load(Fixtures.CLASSIFIER, ModelOptions.defaults())) {
       ClassifierBatcher batcher = ClassifierBatcher.start(classifier, new BatchLimits(2, 100_000, 8, 0), log);
-      CompletableFuture<ClassifierBatcher.Result> first = batcher.submit("first");
+      CompletableFuture<ClassifierBatcher.Result> first = batcher.submit(List.of("first"));
       hold.awaitReached();
       List<CompletableFuture<ClassifierBatcher.Result>> queued =
-          List.of(batcher.submit("second"), batcher.submit("third"), batcher.submit("fourth"));
+          List.of(batcher.submit(List.of("second")), batcher.submit(List.of("third")), batcher.submit(List.of("fourth")));
       CompletableFuture<Void> stopped = batcher.shutdown();
       hold.release();
       stopped.get(30, TimeUnit.SECONDS);

@@ -205,15 +205,16 @@ class ContinuousBatcherTest {
     try (TextClassifier classifier = TextClassifier.load(Fixtures.CLASSIFIER, ModelOptions.defaults());
         ClassifierBatcher batcher = ClassifierBatcher.start(classifier, new BatchLimits(8, 100_000, 64, 0), log)) {
       List<CompletableFuture<ClassifierBatcher.Result>> futures = new ArrayList<>();
-      futures.add(batcher.submit(texts.get(0)));
+      futures.add(batcher.submit(List.of(texts.get(0))));
       hold.awaitReached();
-      texts.subList(1, texts.size()).forEach(text -> futures.add(batcher.submit(text)));
+      texts.subList(1, texts.size()).forEach(text -> futures.add(batcher.submit(List.of(text))));
       hold.release();
       for (int i = 0; i < texts.size(); i++) {
         ClassifierBatcher.Result result = futures.get(i).get(30, TimeUnit.SECONDS);
         Classification expected = classifier.classify(List.of(texts.get(i))).get(0);
-        assertThat(result.classification().label()).isEqualTo(expected.label());
-        assertThat(result.classification().score()).isCloseTo(expected.score(), within(1e-6));
+        assertThat(result.classifications()).hasSize(1);
+        assertThat(result.classifications().get(0).label()).isEqualTo(expected.label());
+        assertThat(result.classifications().get(0).score()).isCloseTo(expected.score(), within(1e-6));
       }
     }
     assertThat(log.sizes()).containsExactly(1, texts.size() - 1);

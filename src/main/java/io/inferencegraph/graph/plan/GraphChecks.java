@@ -1,0 +1,181 @@
+package io.inferencegraph.graph.plan;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * What a graph's references must satisfy: each names a declared input or node (and a field that node
+ * has), {@code $item} / {@code $index} / {@code $result} only where a map gives them, a map only over
+ * lists, no cycle, an output that uses some node; nodes the output never reaches are a warning.
+ */
+final class GraphChecks {
+  private static final Map<Class<?>, Set<String>> FIELDS = Map.of(
+      Node.Generate.class, Set.of("model", "text", "sequences", "timing"),
+      Node.Classify.class, Set.of("model", "label", "score", "scores", "timing"));
+
+  private final GraphDef graph;
+  private final String at;
+  private final Problems problems;
+
+  GraphChecks(GraphDef graph, String at, Problems problems) {
+    this.graph = graph;
+    this.at = at;
+    this.problems = problems;
+  }
+
+  void run() {
+    graph.nodes().values().forEach(this::checkNode);
+    if (graph.output() != null) {
+      checkRefs(graph.output(), at + "/output", Set.of());
+      if (graph.output().refs().stream().noneMatch(ref -> ref.node() != null)) {
+        problems.error(at + "/output", "references no node: the answer would not depend on the graph");
+      }
+    }
+    List<String> cycle = cycle();
+    if (!cycle.isEmpty()) {
+      problems.error(at + "/nodes/" + Problems.escape(cycle.get(0)), "cycle: " + String.join(" -> ", cycle));
+    } else if (graph.output() != null) {
+      Set<String> reached = reachable();
+      graph.nodes().keySet().stream().filter(name -> !reached.contains(name)).forEach(name -> problems.warning(
+          at + "/nodes/" + Problems.escape(name), "is never used by the output (nor by a node it uses), so it never runs"));
+    }
+  }
+
+  private void checkNode(Node node) {
+    String nodeAt = at + "/nodes/" + Problems.escape(node.name());
+    if (node instanceof Node.MapNode map) {
+      for (int i = 0; i < map.over().size(); i++) {
+          String overAt = nodeAt + "/map" + (map.over().size() > 1 ? "/" + i : "");
+          checkRefs(map.over().get(i), overAt, Set.of());
+          checkList(map.over().get(i), overAt);
+        }
+        map.apply().templates().forEach(t -> checkRefs(t, nodeAt + "/apply", Set.of(Ref.Root.ITEM, Ref.Root.INDEX)));
+        if (map.itemOutput() != null) {
+          checkRefs(map.itemOutput(), nodeAt + "/output", Set.of(Ref.Root.ITEM, Ref.Root.INDEX, Ref.Root.RESULT));
+        }
+    } else {
+      node.templates().forEach(t -> checkRefs(t, nodeAt, Set.of()));
+    }
+  }
+
+  private void checkRefs(Template template, String where, Set<Ref.Root> allowed) {
+    for (Ref ref : template.refs()) {
+      switch (ref.root()) {
+        case INPUT -> {
+          if (!graph.input().containsKey(ref.path().get(0))) {
+            problems.error(where, ref + ": the graph has no input \"" + ref.path().get(0) + "\"; inputs: "
+                + new TreeSet<>(graph.input().keySet()));
+          }
+        }
+        case NODES -> checkNodeRef(ref, where);
+        default -> {
+          if (!allowed.contains(ref.root())) {
+            problems.error(where, ref + " is only defined inside a map's " + (ref.root() == Ref.Root.RESULT
+                ? "output" : "apply and output"));
+          }
+        }
+      }
+    }
+  }
+
+  private void checkNodeRef(Ref ref, String where) {
+    Node target = graph.nodes().get(ref.node());
+    if (target == null) {
+      problems.error(where, ref + ": no node \"" + ref.node() + "\"; nodes: " + new TreeSet<>(graph.nodes().keySet()));
+      return;
+    }
+    Set<String> fields = FIELDS.get(target.getClass());
+    if (fields != null && !ref.fields().isEmpty() && !fields.contains(ref.fields().get(0))) {
+      problems.error(where, ref + ": a " + kind(target) + " node's output has no \"" + ref.fields().get(0)
+          + "\"; fields: " + new TreeSet<>(fields));
+    }
+  }
+
+  /** A map's list: a list input, a generate node's sequences, another map's results, or $item of a list. */
+  private void checkList(Template over, String where) {
+    if (!(over instanceof Template.Reference reference)) {
+      problems.error(where, "must be a reference to a list, e.g. \"$nodes.NAME.sequences\"");
+      return;
+    }
+    Ref ref = reference.ref();
+    boolean list = switch (ref.root()) {
+      case INPUT -> "list".equals(graph.input().get(ref.path().get(0))) && ref.path().size() == 1;
+      case NODES -> {
+        Node target = graph.nodes().get(ref.node());
+        yield target == null || target instanceof Node.Switch
+            || target instanceof Node.MapNode && ref.fields().isEmpty()
+            || target instanceof Node.Generate && ref.fields().equals(List.of("sequences"));
+      }
+      default -> false;
+    };
+    if (!list) {
+      problems.error(where, ref + " is not a list; a map goes over a list input, a generate node's "
+          + "\".sequences\" or another map's results");
+    }
+  }
+
+  private List<String> cycle() {
+    Set<String> done = new LinkedHashSet<>();
+    for (String start : graph.nodes().keySet()) {
+      List<String> path = new ArrayList<>();
+      List<String> found = visit(start, path, done);
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    return List.of();
+  }
+
+  private List<String> visit(String name, List<String> path, Set<String> done) {
+    int seen = path.indexOf(name);
+    if (seen >= 0) {
+      List<String> cycle = new ArrayList<>(path.subList(seen, path.size()));
+      cycle.add(name);
+      return cycle;
+    }
+    if (done.contains(name) || !graph.nodes().containsKey(name)) {
+      return List.of();
+    }
+    path.add(name);
+    for (String next : dependencies(graph.nodes().get(name))) {
+      List<String> found = visit(next, path, done);
+      if (!found.isEmpty()) {
+        return found;
+      }
+    }
+    path.remove(path.size() - 1);
+    done.add(name);
+    return List.of();
+  }
+
+  private Set<String> reachable() {
+    Set<String> reached = new LinkedHashSet<>();
+    List<String> todo = new ArrayList<>(graph.output().refs().stream().map(Ref::node).filter(n -> n != null).toList());
+    while (!todo.isEmpty()) {
+      String name = todo.remove(todo.size() - 1);
+      if (graph.nodes().containsKey(name) && reached.add(name)) {
+        todo.addAll(dependencies(graph.nodes().get(name)));
+      }
+    }
+    return reached;
+  }
+
+  /** The nodes a node reads, in order of first mention. */
+  static Set<String> dependencies(Node node) {
+    Set<String> names = new LinkedHashSet<>();
+    node.templates().forEach(t -> t.refs(ref -> {
+      if (ref.node() != null) {
+        names.add(ref.node());
+      }
+    }));
+    return names;
+  }
+
+  private static String kind(Node node) {
+    return node instanceof Node.Generate ? "generate" : "classify";
+  }
+}
