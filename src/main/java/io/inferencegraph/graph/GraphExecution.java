@@ -5,6 +5,7 @@ import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.bus.Addresses;
+import io.inferencegraph.bus.ClassifyReply;
 import io.inferencegraph.bus.ClassifyRequest;
 import io.inferencegraph.bus.GenerateEvent;
 import io.inferencegraph.bus.GenerateRequest;
@@ -12,6 +13,9 @@ import io.inferencegraph.graph.plan.GraphDef;
 import io.inferencegraph.graph.plan.Node;
 import io.inferencegraph.graph.plan.Ref;
 import io.inferencegraph.graph.plan.Template;
+import io.inferencegraph.telemetry.GraphTelemetry;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
@@ -30,8 +34,8 @@ import java.util.Map;
  */
 public final class GraphExecution {
   /** A map item, its index and (for the item's output) its result, as {@code $item}, {@code $index}, {@code $result}. */
-  record Scope(Object item, int index, Object result) {
-    static final Scope TOP = new Scope(null, -1, null);
+  record Locals(Object item, int index, Object result) {
+    static final Locals TOP = new Locals(null, -1, null);
   }
 
   /** A generate call in flight: which node asked, which model, for cancel and for its streamed tokens. */
@@ -45,6 +49,9 @@ public final class GraphExecution {
   private final GenerationParams requested;
   private final Deadline deadline;
   private final GraphListener listener;
+  private final GraphTelemetry telemetry;
+  /** The request's trace context when it started: every node's span is its child. */
+  private final Context root = Context.current();
   private final Map<String, Future<Object>> nodes = new HashMap<>();
   private final Map<String, String> outcomes = new LinkedHashMap<>();
   private final Map<String, Call> running = new HashMap<>();
@@ -58,7 +65,8 @@ public final class GraphExecution {
    * request's {@code requested} ones; past {@code deadline} every call fails with a timeout.
    */
   public GraphExecution(GraphDef graph, ModelCalls calls, String requestId, JsonObject input,
-      GenerationParams defaults, GenerationParams requested, Deadline deadline, GraphListener listener) {
+      GenerationParams defaults, GenerationParams requested, Deadline deadline, GraphListener listener,
+      GraphTelemetry telemetry) {
     this.graph = graph;
     this.calls = calls;
     this.requestId = requestId;
@@ -67,8 +75,9 @@ public final class GraphExecution {
     this.requested = requested;
     this.deadline = deadline;
     this.listener = listener;
+    this.telemetry = telemetry;
     this.runner = new NodeRunner(this);
-    this.answer = listener.wantsTokens() ? streamed() : value(graph.output(), Scope.TOP);
+    this.answer = listener.wantsTokens() ? streamed() : value(graph.output(), Locals.TOP);
   }
 
   public GraphDef graph() {
@@ -98,7 +107,7 @@ public final class GraphExecution {
     MessageConsumer<GenerateEvent> events = calls.bus().consumer(Addresses.stream(requestId),
         message -> onEvent(message.body()));
     // On a clustered bus the generators can reach the address only once its registration is done.
-    Future<Object> result = events.completion().compose(ready -> value(graph.output(), Scope.TOP));
+    Future<Object> result = events.completion().compose(ready -> value(graph.output(), Locals.TOP));
     // A generator sends its events before its reply: once every call is answered, no event can still come.
     result.onComplete(done -> Future.join(generations).onComplete(all -> events.unregister()));
     return result;
@@ -119,7 +128,7 @@ public final class GraphExecution {
   }
 
   /** The template's value once every node it references is done. */
-  Future<Object> value(Template template, Scope scope) {
+  Future<Object> value(Template template, Locals scope) {
     List<Future<Object>> needed = new ArrayList<>();
     template.refs(ref -> {
       if (ref.node() != null) {
@@ -153,6 +162,15 @@ public final class GraphExecution {
     return listener;
   }
 
+  /** A span (and timer) for {@code node}, under the request's span. */
+  GraphTelemetry.Step step(Node node) {
+    return telemetry.node(graph.name(), node.name(), root);
+  }
+
+  GraphTelemetry.Step item(GraphTelemetry.Step map, String node, int index) {
+    return telemetry.item(map, node, index);
+  }
+
   ServiceException cancelledError() {
     return new ServiceException(ErrorCode.CANCELLED, "request " + requestId + " was cancelled");
   }
@@ -163,7 +181,7 @@ public final class GraphExecution {
     return timeout > 0 ? deadline.min(Deadline.in(timeout)) : deadline;
   }
 
-  Future<JsonObject> generate(Node.Generate node, String callId, Object prompt, Deadline until) {
+  Future<JsonObject> generate(Node.Generate node, String callId, Object prompt, Deadline until, Context trace) {
     if (cancelled) {
       return Future.failedFuture(cancelledError());
     }
@@ -172,7 +190,10 @@ public final class GraphExecution {
     GenerateRequest request = new GenerateRequest(id, String.valueOf(prompt), params,
         listener.wantsTokens() ? Addresses.stream(requestId) : null);
     running.put(id, new Call(callId, node.model()));
-    Future<JsonObject> reply = calls.generate(node.model(), request, until).map(NodeOutputs::generated);
+    Future<JsonObject> reply;
+    try (Scope scope = trace.makeCurrent()) { // the call's span becomes the node's child
+      reply = calls.generate(node.model(), request, until).map(NodeOutputs::generated);
+    }
     generations.add(reply);
     return reply.andThen(done -> {
       if (!cancelled) {
@@ -181,19 +202,22 @@ public final class GraphExecution {
     });
   }
 
-  Future<JsonArray> classify(Node.Classify node, String callId, List<String> texts, Deadline until) {
+  Future<JsonArray> classify(Node.Classify node, String callId, List<String> texts, Deadline until, Context trace) {
     if (cancelled) {
       return Future.failedFuture(cancelledError());
     }
-    return calls.classify(node.model(), new ClassifyRequest(requestId + "/" + callId, texts), until)
-        .map(reply -> {
-          JsonArray labels = new JsonArray();
-          reply.labels().forEach(label -> labels.add(NodeOutputs.classified(reply.model(), label, reply.timing())));
-          return labels;
-        });
+    Future<ClassifyReply> reply;
+    try (Scope scope = trace.makeCurrent()) {
+      reply = calls.classify(node.model(), new ClassifyRequest(requestId + "/" + callId, texts), until);
+    }
+    return reply.map(answer -> {
+      JsonArray labels = new JsonArray();
+      answer.labels().forEach(label -> labels.add(NodeOutputs.classified(answer.model(), label, answer.timing())));
+      return labels;
+    });
   }
 
-  private Object resolve(Ref ref, Scope scope) {
+  private Object resolve(Ref ref, Locals scope) {
     Object root = switch (ref.root()) {
       case INPUT -> input;
       case NODES -> nodes.get(ref.node()).result();

@@ -5,6 +5,7 @@ import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.graph.plan.Node;
 import io.inferencegraph.graph.plan.Template;
+import io.inferencegraph.telemetry.GraphTelemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
@@ -32,7 +33,14 @@ final class NodeRunner {
         return Future.failedFuture(run.cancelledError());
       }
       run.listener().onNodeStarted(node.name());
-      return execute(node, run.deadline(node));
+      GraphTelemetry.Step step = run.step(node);
+      return execute(node, run.deadline(node), step).andThen(done -> {
+        if (done.succeeded()) {
+          step.end("ok");
+        } else {
+          step.fail(done.cause());
+        }
+      });
     });
     return result
         .recover(error -> onError(node, error))
@@ -53,18 +61,18 @@ final class NodeRunner {
     return needed;
   }
 
-  private Future<Object> execute(Node node, Deadline until) {
+  private Future<Object> execute(Node node, Deadline until, GraphTelemetry.Step step) {
     if (node instanceof Node.Generate generate) {
-      return value(generate.prompt(), GraphExecution.Scope.TOP)
-          .compose(prompt -> run.generate(generate, node.name(), prompt, until)).map(Object.class::cast);
+      return value(generate.prompt(), GraphExecution.Locals.TOP)
+          .compose(prompt -> run.generate(generate, node.name(), prompt, until, step.context())).map(Object.class::cast);
     }
     if (node instanceof Node.Classify classify) {
-      return value(classify.text(), GraphExecution.Scope.TOP)
-          .compose(text -> run.classify(classify, node.name(), List.of(String.valueOf(text)), until))
+      return value(classify.text(), GraphExecution.Locals.TOP)
+          .compose(text -> run.classify(classify, node.name(), List.of(String.valueOf(text)), until, step.context()))
           .map(labels -> labels.getValue(0));
     }
     if (node instanceof Node.MapNode map) {
-      return items(map).compose(items -> new MapRun(run, map, items, until).start()).map(Object.class::cast);
+      return items(map).compose(items -> new MapRun(run, map, items, until, step).start()).map(Object.class::cast);
     }
     return choose((Node.Switch) node, 0);
   }
@@ -72,16 +80,16 @@ final class NodeRunner {
   /** The first case whose condition holds, tried in order; only its value's nodes run. */
   private Future<Object> choose(Node.Switch node, int index) {
     if (index == node.cases().size()) {
-      return node.otherwise() == null ? Future.succeededFuture(null) : value(node.otherwise(), GraphExecution.Scope.TOP);
+      return node.otherwise() == null ? Future.succeededFuture(null) : value(node.otherwise(), GraphExecution.Locals.TOP);
     }
     Node.Switch.Case c = node.cases().get(index);
-    return value(c.when().left(), GraphExecution.Scope.TOP).compose(left -> c.when().test(left)
-        ? value(c.then(), GraphExecution.Scope.TOP) : choose(node, index + 1));
+    return value(c.when().left(), GraphExecution.Locals.TOP).compose(left -> c.when().test(left)
+        ? value(c.then(), GraphExecution.Locals.TOP) : choose(node, index + 1));
   }
 
   /** The lists a map goes over, in order, as one list of items. */
   private Future<List<Object>> items(Node.MapNode map) {
-    List<Future<Object>> lists = map.over().stream().map(t -> value(t, GraphExecution.Scope.TOP)).toList();
+    List<Future<Object>> lists = map.over().stream().map(t -> value(t, GraphExecution.Locals.TOP)).toList();
     return Future.all(lists).map(all -> {
       List<Object> items = new ArrayList<>();
       for (Future<Object> list : lists) {
@@ -95,7 +103,7 @@ final class NodeRunner {
     });
   }
 
-  private Future<Object> value(Template template, GraphExecution.Scope scope) {
+  private Future<Object> value(Template template, GraphExecution.Locals scope) {
     return run.value(template, scope);
   }
 
@@ -120,16 +128,18 @@ final class NodeRunner {
     private final Node.MapNode map;
     private final List<Object> items;
     private final Deadline until;
+    private final GraphTelemetry.Step step;
     private final Object[] results;
     private final Promise<JsonArray> done = Promise.promise();
     private int next;
     private int finished;
 
-    MapRun(GraphExecution run, Node.MapNode map, List<Object> items, Deadline until) {
+    MapRun(GraphExecution run, Node.MapNode map, List<Object> items, Deadline until, GraphTelemetry.Step step) {
       this.run = run;
       this.map = map;
       this.items = items;
       this.until = until;
+      this.step = step;
       this.results = new Object[items.size()];
     }
 
@@ -151,11 +161,11 @@ final class NodeRunner {
     private Future<JsonArray> batch(Node.Classify classify) {
       List<Future<Object>> texts = new ArrayList<>();
       for (int i = 0; i < items.size(); i++) {
-        texts.add(run.value(classify.text(), new GraphExecution.Scope(items.get(i), i, null)));
+        texts.add(run.value(classify.text(), new GraphExecution.Locals(items.get(i), i, null)));
       }
       return Future.all(texts)
           .compose(all -> run.classify(classify, map.name(), texts.stream().map(f -> String.valueOf(f.result()))
-              .toList(), until))
+              .toList(), until, step.context()))
           .compose(labels -> {
             List<Future<Object>> shaped = new ArrayList<>();
             for (int i = 0; i < items.size(); i++) {
@@ -185,23 +195,33 @@ final class NodeRunner {
     }
 
     private Future<Object> item(int index) {
-      GraphExecution.Scope scope = new GraphExecution.Scope(items.get(index), index, null);
+      GraphExecution.Locals scope = new GraphExecution.Locals(items.get(index), index, null);
       String callId = map.name() + "/" + index;
+      GraphTelemetry.Step item = run.item(step, map.name(), index);
+      Future<Object> result;
       if (map.apply() instanceof Node.Generate generate) {
-        return run.value(generate.prompt(), scope).compose(prompt -> run.generate(generate, callId, prompt, until))
-            .map(Object.class::cast);
+        result = run.value(generate.prompt(), scope)
+            .compose(prompt -> run.generate(generate, callId, prompt, until, item.context())).map(Object.class::cast);
+      } else {
+        Node.Classify classify = (Node.Classify) map.apply();
+        result = run.value(classify.text(), scope)
+            .compose(text -> run.classify(classify, callId, List.of(String.valueOf(text)), until, item.context()))
+            .map(labels -> labels.getValue(0));
       }
-      Node.Classify classify = (Node.Classify) map.apply();
-      return run.value(classify.text(), scope)
-          .compose(text -> run.classify(classify, callId, List.of(String.valueOf(text)), until))
-          .map(labels -> labels.getValue(0));
+      return result.andThen(done -> {
+        if (done.succeeded()) {
+          item.end("ok");
+        } else {
+          item.fail(done.cause());
+        }
+      });
     }
 
     /** The item's result shaped by the map's output template, and told to the listener. */
     private Future<Object> finish(int index, Object result) {
       Object item = items.get(index);
       Future<Object> shaped = map.itemOutput() == null ? Future.succeededFuture(result)
-          : run.value(map.itemOutput(), new GraphExecution.Scope(item, index, result));
+          : run.value(map.itemOutput(), new GraphExecution.Locals(item, index, result));
       return shaped.andThen(value -> {
         if (value.succeeded()) {
           if (run.graph().legacyEvents() && item instanceof JsonObject source && result instanceof JsonObject label

@@ -8,6 +8,7 @@ import io.inferencegraph.graph.GraphExecution;
 import io.inferencegraph.graph.GraphListener;
 import io.inferencegraph.graph.ModelCalls;
 import io.inferencegraph.graph.plan.GraphDef;
+import io.inferencegraph.telemetry.GraphTelemetry;
 import io.vertx.core.Handler;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
@@ -33,10 +34,12 @@ final class GraphRoutes {
   private final GraphConfig config;
   private final ModelCalls calls;
   private final Map<String, GraphDef> graphs;
+  private final GraphTelemetry telemetry;
 
-  GraphRoutes(GraphConfig config, ModelCalls calls) {
+  GraphRoutes(GraphConfig config, ModelCalls calls, GraphTelemetry telemetry) {
     this.config = config;
     this.calls = calls;
+    this.telemetry = telemetry;
     this.graphs = config.graphs().stream().collect(Collectors.toUnmodifiableMap(GraphDef::name, Function.identity()));
   }
 
@@ -82,10 +85,11 @@ final class GraphRoutes {
     }
     EventStream stream = EventStream.wanted(ctx) ? new EventStream(ctx, graph.legacyEvents()) : null;
     GraphExecution run = new GraphExecution(graph, calls, request.id(), request.input(), config.generation(),
-        request.params(), deadline, stream == null ? GraphListener.NONE : stream);
+        request.params(), deadline, stream == null ? GraphListener.NONE : stream, telemetry);
     // Runs when the response is done or the connection closed first; a finished run ignores it.
     ctx.addEndHandler(ended -> run.cancel());
     run.answer().onComplete(done -> {
+      telemetry.request(graph.name(), done.succeeded() ? "ok" : ErrorMapper.of(-1, done.cause()).code().type());
       if (done.failed()) {
         if (stream != null) {
           stream.fail(done.cause());

@@ -96,8 +96,8 @@ public final class HttpVerticle extends VerticleBase {
     router.get("/livez").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
     router.get("/readyz").handler(this::ready);
     router.get("/healthz").handler(this::ready);
-    new GraphRoutes(config, calls).mount(router, edge);
-    new OpenAiRoutes(config, calls).mount(router, edge.get(0), admission);
+    new GraphRoutes(config, calls, Telemetry.of(vertx).graphs()).mount(router, edge);
+    new OpenAiRoutes(config, calls, Telemetry.of(vertx).graphs()).mount(router, edge.get(0), admission);
     ObservabilityRoutes.mount(router, Telemetry.of(vertx));
     router.route().failureHandler(ErrorMapper::handle);
     // No route matched: vert.x-web answers these itself, through the same mapper.

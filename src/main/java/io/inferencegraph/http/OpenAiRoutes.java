@@ -10,6 +10,7 @@ import io.inferencegraph.graph.plan.GraphDef;
 import io.inferencegraph.graph.plan.Node;
 import io.inferencegraph.graph.plan.Ref;
 import io.inferencegraph.graph.plan.Template;
+import io.inferencegraph.telemetry.GraphTelemetry;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -28,12 +29,14 @@ import java.util.Map;
 final class OpenAiRoutes {
   private final GraphConfig config;
   private final ModelCalls calls;
+  private final GraphTelemetry telemetry;
   private final List<String> generators;
   private final long created = System.currentTimeMillis() / 1000;
 
-  OpenAiRoutes(GraphConfig config, ModelCalls calls) {
+  OpenAiRoutes(GraphConfig config, ModelCalls calls, GraphTelemetry telemetry) {
     this.config = config;
     this.calls = calls;
+    this.telemetry = telemetry;
     this.generators = config.generatorNames();
   }
 
@@ -69,7 +72,7 @@ final class OpenAiRoutes {
     CompletionStream stream = request.stream() ? new CompletionStream(ctx, request, choices) : null;
     GraphExecution run = new GraphExecution(completion(request.model()), calls, request.id(),
         new JsonObject().put("prompt", request.prompt()), GenerationParams.none(), request.params(), deadline,
-        stream == null ? GraphListener.NONE : stream);
+        stream == null ? GraphListener.NONE : stream, telemetry);
     if (stream != null) {
       stream.attach(run);
     }

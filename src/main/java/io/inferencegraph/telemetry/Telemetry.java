@@ -36,10 +36,12 @@ public final class Telemetry implements Shareable, AutoCloseable {
   private final RecentTraces recentTraces = new RecentTraces(RECENT_TRACES, SPANS_PER_TRACE);
   private final Map<String, ModelTelemetry> models = new ConcurrentHashMap<>();
   private final AtomicReference<IntSupplier> inFlight = new AtomicReference<>(() -> 0);
+  private final GraphTelemetry graphs;
 
   private Telemetry(Map<String, String> properties, List<SpanExporter> exporters, boolean tracing) {
     sdk = tracing ? TracingSetup.build(properties, recentTraces, exporters) : null;
     tracer = (sdk == null ? OpenTelemetry.noop() : sdk).getTracer("io.inferencegraph");
+    graphs = new GraphTelemetry(tracer, metrics.registry);
     Gauge.builder("graph.requests.in.flight", inFlight, ref -> ref.get().getAsInt())
         .description("Graph requests admitted and not yet answered").register(metrics.registry);
   }
@@ -84,6 +86,11 @@ public final class Telemetry implements Shareable, AutoCloseable {
   /** The spans and meters of one model of the graph. */
   public ModelTelemetry model(String name) {
     return models.computeIfAbsent(name, model -> new ModelTelemetry(model, tracer, metrics.registry));
+  }
+
+  /** The spans and meters of declared graphs' nodes and requests. */
+  public GraphTelemetry graphs() {
+    return graphs;
   }
 
   /** Where the in-flight gauge reads from (the HTTP edge's admission count). */

@@ -36,7 +36,7 @@ class MetricsTest {
   }
 
   @Test
-  @DisplayName("after a request, /metrics has HTTP, per-model, in-flight and JVM series in Prometheus format")
+  @DisplayName("after a request, /metrics has HTTP, per-graph, per-node, per-model, in-flight and JVM series in Prometheus format")
   void metrics(VertxTestContext ctx) {
     graph.post(client)
         .compose(answer -> client.get(graph.port(), "localhost", "/metrics").send())
@@ -60,6 +60,12 @@ class MetricsTest {
                 "graph_inference_tokens_generated_total" + tag + "}");
           }
           assertThat(value(text, "graph_inference_tokens_generated_total{model=\"gpt2\"}")).isPositive();
+          String seed = "graph=\"classify_generated_texts\"";
+          assertThat(value(text, "graph_requests_total{" + seed + ",outcome=\"ok\"}")).isPositive();
+          for (String node : List.of("gpt2", "distilgpt2", "gpt2-medium", "scores")) {
+            assertThat(value(text, "graph_node_duration_seconds_count{" + seed + ",node=\"" + node + "\"}"))
+                .as("node %s timed", node).isPositive();
+          }
           assertThat(value(text, "graph_batch_size_count{model=\"bert-base-uncased\"}")).isGreaterThanOrEqualTo(3);
           ctx.completeNow();
         })));

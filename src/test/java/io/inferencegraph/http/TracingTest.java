@@ -15,6 +15,7 @@ import io.vertx.junit5.VertxExtension;
 import io.vertx.junit5.VertxTestContext;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -74,8 +75,22 @@ class TracingTest {
   private static void assertShape(List<SpanData> spans, SpanData http) {
     List<SpanData> generators = calls(spans, "graph.generate.");
     List<SpanData> classifiers = calls(spans, "graph.classify.");
-    assertThat(generators).hasSize(3).allMatch(s -> s.getParentSpanId().equals(http.getSpanId()));
-    assertThat(classifiers).hasSize(3).allMatch(s -> s.getParentSpanId().equals(http.getSpanId()));
+    // One span per node under the request's; each model call under its node, a map's under its item.
+    Map<String, SpanData> nodes = spans.stream().filter(s -> s.getName().startsWith("node "))
+        .collect(Collectors.toMap(SpanData::getName, s -> s));
+    assertThat(nodes.keySet()).containsExactlyInAnyOrder("node gpt2", "node distilgpt2", "node gpt2-medium",
+        "node scores");
+    assertThat(nodes.values()).allMatch(s -> s.getParentSpanId().equals(http.getSpanId()));
+    assertThat(generators).hasSize(3).allMatch(s -> nodes.values().stream()
+        .anyMatch(node -> node.getSpanId().equals(s.getParentSpanId()) && !node.getName().equals("node scores")));
+    List<SpanData> items = spans.stream().filter(s -> s.getName().startsWith("item scores["))
+        .sorted(Comparator.comparingLong(SpanData::getStartEpochNanos)).toList();
+    assertThat(items).hasSize(3).allMatch(s -> s.getParentSpanId().equals(nodes.get("node scores").getSpanId()));
+    assertThat(classifiers).hasSize(3);
+    for (int i = 0; i < 3; i++) {
+      assertThat(classifiers.get(i).getParentSpanId()).as("classifier call %d under item %d", i, i)
+          .isEqualTo(items.get(i).getSpanId());
+    }
     // The spans of one trace share the root span's monotonic clock, and each order compared here is
     // forced by the code on the edge's event loop: the three calls are sent in one task before any
     // reply is handled, and a classifier call is sent from the callback of the reply before it.
