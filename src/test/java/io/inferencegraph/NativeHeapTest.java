@@ -1,7 +1,6 @@
 package io.inferencegraph;
 
 import com.sun.jna.Memory;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;

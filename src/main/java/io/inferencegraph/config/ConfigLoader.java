@@ -8,7 +8,6 @@ import io.inferencegraph.graph.plan.Problems;
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.load.SessionMemory;
 import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,7 +2,6 @@ package io.inferencegraph.http;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.List;
 
 /** OpenAI's completion objects: the answer and a streamed chunk, from the generator's results. */
 final class Completions {

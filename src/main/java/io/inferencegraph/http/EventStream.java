@@ -2,7 +2,6 @@ package io.inferencegraph.http;
 
 import io.inferencegraph.graph.GraphListener;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 

@@ -12,7 +12,6 @@ import io.inferencegraph.graph.plan.Ref;
 import io.inferencegraph.graph.plan.Template;
 import io.inferencegraph.telemetry.GraphTelemetry;
 import io.vertx.core.Handler;
-import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;

@@ -3,7 +3,6 @@ package io.inferencegraph.http;
 import io.inferencegraph.api.Deadline;
 import io.inferencegraph.api.ServiceException;
 import io.vertx.ext.web.RoutingContext;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A request's deadline: {@code X-Request-Timeout-Ms} when the client sets one, capped by the

@@ -1,6 +1,5 @@
 package io.inferencegraph.graph.plan;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,7 +1,6 @@
 package io.inferencegraph.model.decode;
 
 import java.nio.FloatBuffer;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.DisplayName;

@@ -9,7 +9,6 @@ import io.inferencegraph.model.StepLog;
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.batch.BatchObserver;
 import io.inferencegraph.model.load.ModelOptions;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;

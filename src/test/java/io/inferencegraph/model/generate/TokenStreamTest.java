@@ -4,7 +4,6 @@ import io.inferencegraph.model.Fixtures;
 import io.inferencegraph.model.decode.Sequence;
 import io.inferencegraph.model.decode.Sequences;
 import io.inferencegraph.model.load.ModelOptions;
-import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
