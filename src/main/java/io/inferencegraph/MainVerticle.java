@@ -109,6 +109,7 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<String> deployHttp() {
+    config.warnings().forEach(problem -> LOG.warn("graphs: {}", problem));
     http = new HttpVerticle(config, clusterStatus);
     return vertx.deployVerticle(http).onSuccess(id -> {
       httpDeployment = id;
