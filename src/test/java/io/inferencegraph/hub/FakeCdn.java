@@ -21,7 +21,7 @@ import java.util.function.Function;
 /**
  * The CDN the Hub redirects LFS downloads to: GET/HEAD /repos/SHA256 on a host named "localhost" (the Hub is
  * 127.0.0.1), honouring Range with 206 (416 past the end); it can cut a download short, hold it back, redirect it,
- * refuse it, answer 503 once, or ignore Range.
+ * refuse it, answer 503 once, ignore Range, or leave out Content-Range once.
  */
 final class FakeCdn {
   private final Vertx vertx;
@@ -34,6 +34,7 @@ final class FakeCdn {
   private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
   private final Set<String> unavailableOnce = ConcurrentHashMap.newKeySet();
   private final Set<String> rangeIgnored = ConcurrentHashMap.newKeySet();
+  private final Set<String> contentRangeOmitted = ConcurrentHashMap.newKeySet();
   private volatile String host = "localhost";
   private final HttpServer server;
 
@@ -68,6 +69,11 @@ final class FakeCdn {
   /** The next request for this blob answers 503 with Retry-After: 0. */
   void unavailableOnce(String sha256) {
     unavailableOnce.add(sha256);
+  }
+
+  /** The next 206 for this blob comes without its Content-Range header. */
+  void omitContentRangeOnce(String sha256) {
+    contentRangeOmitted.add(sha256);
   }
 
   /** GETs of this blob answer 200 with the whole file, whatever Range asks for. */
@@ -132,8 +138,10 @@ final class FakeCdn {
       return;
     }
     if (start > 0) {
-      response.setStatusCode(206)
-          .putHeader("Content-Range", "bytes " + start + "-" + (bytes.length - 1) + "/" + bytes.length);
+      response.setStatusCode(206);
+      if (!contentRangeOmitted.remove(sha256)) {
+        response.putHeader("Content-Range", "bytes " + start + "-" + (bytes.length - 1) + "/" + bytes.length);
+      }
     }
     Buffer body = Buffer.buffer(Arrays.copyOfRange(bytes, start, bytes.length));
     Integer cut = request.method() == HttpMethod.GET ? dropAfter.remove(sha256) : null;

@@ -69,12 +69,19 @@ class HubDownloadEdgesTest extends HubFixture {
   @DisplayName("a leftover longer than the announced file is discarded and the file fetched whole, without Range")
   void leftoverTooLong() throws Exception {
     FakeFile graph = tinyFile(GRAPH);
-    leftover(graph.sha256(), Arrays.copyOf(graph.content(), graph.content().length + 5));
+    FakeFile empty = FakeRepo.small("");
+    RepoRef ref = serveWith("acme/leftovers", "tokenizer_config.json", empty);
+    Path blobs = Files.createDirectories(repoDir("acme/leftovers").resolve("blobs"));
+    Files.write(blobs.resolve(graph.sha256() + ".incomplete"), Arrays.copyOf(graph.content(), graph.content().length + 5));
+    Files.write(blobs.resolve(empty.gitSha1() + ".incomplete"), new byte[] {1, 2, 3});
 
-    Snapshot snapshot = client().pull(TINY, MODEL);
+    Snapshot snapshot = client().pull(ref, MODEL);
 
     assertThat(cdnRanges(graph)).containsExactly((String) null);
+    assertThat(hub.seen()).filteredOn(s -> s.method().equals("GET") && s.path().endsWith("/tokenizer_config.json"))
+        .extracting(HubStandIn.Seen::range).containsExactly((String) null);
     assertThat(Files.readAllBytes(snapshot.dir().resolve(GRAPH))).isEqualTo(graph.content());
+    assertThat(Files.size(snapshot.dir().resolve("tokenizer_config.json"))).isZero();
   }
 
   @Test
@@ -119,6 +126,19 @@ class HubDownloadEdgesTest extends HubFixture {
     Snapshot snapshot = client().pull(TINY, MODEL);
 
     assertThat(cdnRanges(graph)).containsExactly("bytes=123456-");
+    assertThat(Files.readAllBytes(snapshot.dir().resolve(GRAPH))).isEqualTo(graph.content());
+  }
+
+  @Test
+  @DisplayName("a 206 without a readable Content-Range is not appended: the leftover is discarded and the file fetched whole")
+  void partialWithoutContentRange() throws Exception {
+    FakeFile graph = tinyFile(GRAPH);
+    leftover(graph.sha256(), Arrays.copyOf(graph.content(), 123_456));
+    hub.cdn().omitContentRangeOnce(graph.sha256());
+
+    Snapshot snapshot = client().pull(TINY, MODEL);
+
+    assertThat(cdnRanges(graph)).containsExactly("bytes=123456-", null);
     assertThat(Files.readAllBytes(snapshot.dir().resolve(GRAPH))).isEqualTo(graph.content());
   }
 

@@ -90,7 +90,7 @@ class HubMetadataTest extends HubFixture {
   }
 
   @Test
-  @DisplayName("a 404 without an error code is a missing file for /resolve and a missing repo for the listing")
+  @DisplayName("a 404 without an error code (or a blank one) is a missing file for /resolve, a missing repo for the listing")
   void notFoundWithoutCode() {
     hub.failWith("/acme/tiny/resolve/" + tinyCommit + "/config.json", 404, null, 1);
     assertThatThrownBy(() -> client().pull(TINY, MODEL))
@@ -100,6 +100,10 @@ class HubMetadataTest extends HubFixture {
     hub.failWith("/api/models/acme/tiny/revision/main", 404, null, 1);
     assertThatThrownBy(() -> client().pull(TINY, MODEL))
         .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(Kind.REPO_NOT_FOUND));
+
+    hub.failWith("/acme/tiny/resolve/" + tinyCommit + "/config.json", 404, "", 1); // a blank code is no code
+    assertThatThrownBy(() -> client().pull(TINY, MODEL))
+        .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(Kind.ENTRY_NOT_FOUND));
   }
 
   @Test

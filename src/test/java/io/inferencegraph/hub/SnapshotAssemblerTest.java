@@ -25,10 +25,16 @@ class SnapshotAssemblerTest extends HubFixture {
 
   @Test
   @DisplayName("each download reports its start with the announced size, its bytes and its end, from daemon threads")
-  void progressOfDownloads() {
+  void progressOfDownloads() throws Exception {
     RecordingProgress progress = new RecordingProgress();
+    AtomicReference<Snapshot> pulled = new AtomicReference<>();
+    // from a thread that is no daemon, so the download threads cannot inherit the flag from it
+    Thread caller = new Thread(() -> pulled.set(client(progress).pull(TINY, MODEL)));
+    caller.setDaemon(false);
+    caller.start();
+    caller.join(60_000);
 
-    Snapshot snapshot = client(progress).pull(TINY, MODEL);
+    Snapshot snapshot = pulled.get();
 
     for (String path : snapshot.files()) {
       long size = tinyFile(path).content().length;
