@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -168,6 +169,23 @@ class HubDownloadEdgesTest extends HubFixture {
     assertThat(waits).containsExactly(Duration.ZERO);
     assertThat(cdnRanges(graph)).hasSize(2);
     assertThat(Files.readAllBytes(snapshot.dir().resolve(GRAPH))).isEqualTo(graph.content());
+  }
+
+  @Test
+  @DisplayName("a CDN that refuses the download (403) fails at once, without telling a user who set HF_TOKEN to set it")
+  void cdnRefuses() {
+    FakeFile graph = tinyFile(GRAPH);
+    hub.cdn().refuse(graph.sha256(), 403);
+
+    assertThatThrownBy(() -> client(Optional.of("hf_secret"), false).pull(TINY, MODEL))
+        .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NETWORK))
+        .hasMessageContaining("refused onnx/model.onnx of acme/tiny (HTTP 403)")
+        .hasMessageNotContaining("HF_TOKEN");
+    hub.cdn().refuse(graph.sha256(), 401);
+    assertThatThrownBy(() -> client().pull(TINY, MODEL))
+        .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NETWORK))
+        .hasMessageContaining("refused onnx/model.onnx of acme/tiny (HTTP 401)");
+    assertThat(cdnRanges(graph)).hasSize(2);
   }
 
   @Test
