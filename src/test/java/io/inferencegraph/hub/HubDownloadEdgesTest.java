@@ -189,6 +189,16 @@ class HubDownloadEdgesTest extends HubFixture {
   }
 
   @Test
+  @DisplayName("a small file the Hub refuses between its HEAD and its GET names the token as the one without access")
+  void hubRefusesDownload() {
+    hub.failGetWith("/acme/tiny/resolve/" + tinyCommit + "/config.json", 403, "GatedRepo", 1);
+
+    assertThatThrownBy(() -> client(Optional.of("hf_secret"), false).pull(TINY, MODEL))
+        .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(Kind.GATED_OR_PRIVATE))
+        .hasMessageContaining("the token in HF_TOKEN has no access to acme/tiny (HTTP 403)");
+  }
+
+  @Test
   @DisplayName("a CDN that stalls mid-file is given up on after the read timeout, naming the timeout")
   void cdnStalls() {
     FakeFile graph = tinyFile(GRAPH);

@@ -30,8 +30,8 @@ public final class HubStandIn implements AutoCloseable {
   record Seen(String server, String method, String path, String authorization, String range, long bodyBytes,
       String userAgent, String acceptEncoding) {}
 
-  /** An error answer to inject: the status, an X-Error-Code (or null) and how many more requests get it. */
-  private record Failure(int status, String code, int left) {}
+  /** An error answer to inject: the status, an X-Error-Code (or null), how many more requests get it, for which method. */
+  private record Failure(int status, String code, int left, HttpMethod method) {}
 
   private final Vertx vertx = Vertx.vertx();
   private final Map<String, FakeRepo> repos = new ConcurrentHashMap<>();
@@ -84,7 +84,12 @@ public final class HubStandIn implements AutoCloseable {
 
   /** The next {@code count} requests for this path answer {@code status}, with X-Error-Code {@code code} unless null. */
   void failWith(String path, int status, String code, int count) {
-    failures.put(path, new Failure(status, code, count));
+    failures.put(path, new Failure(status, code, count, null));
+  }
+
+  /** As {@link #failWith} for GETs only: HEADs of the path are answered as usual. */
+  void failGetWith(String path, int status, String code, int count) {
+    failures.put(path, new Failure(status, code, count, HttpMethod.GET));
   }
 
   /** /resolve answers leave out this header (e.g. "ETag", "X-Repo-Commit", "X-Linked-Size"). */
@@ -131,8 +136,12 @@ public final class HubStandIn implements AutoCloseable {
   private boolean injectedFailure(HttpServerRequest request) {
     Failure[] fail = {null};
     failures.computeIfPresent(request.path(), (path, failure) -> {
+      if (failure.method() != null && failure.method() != request.method()) {
+        return failure;
+      }
       fail[0] = failure;
-      return failure.left() > 1 ? new Failure(failure.status(), failure.code(), failure.left() - 1) : null;
+      return failure.left() > 1
+          ? new Failure(failure.status(), failure.code(), failure.left() - 1, failure.method()) : null;
     });
     if (fail[0] == null) {
       return false;
