@@ -110,6 +110,11 @@ final class BlobFetcher {
       if (status == 416) {
         throw new RangeRefused(offset);
       }
+      if ((status == 401 || status == 403) && !credentials.onHub(uri)) {
+        // the Hub granted the file when it redirected here: the storage host refused the signed link, not the token
+        throw new HubException(HubException.Kind.NETWORK, uri.getHost() + " refused " + file.path() + " of " + ref
+            + " (HTTP " + status + "): its signed download link may have expired; pull again");
+      }
       throw HubErrors.of(response, ref, file.path(), !credentials.headersFor(uri).isEmpty());
     }
     throw new HubException(HubException.Kind.PROTOCOL, "more than " + MAX_REDIRECTS + " redirects for " + file.path());

@@ -14,6 +14,11 @@ record Credentials(URI endpoint, Optional<String> token) {
     return Map.of("Authorization", "Bearer " + token.get());
   }
 
+  /** Whether {@code target} is on the Hub endpoint's origin (scheme, host, port), the one place the token goes. */
+  boolean onHub(URI target) {
+    return sameOrigin(target);
+  }
+
   private boolean sameOrigin(URI target) {
     return endpoint.getScheme().equalsIgnoreCase(target.getScheme())
         && endpoint.getHost().equalsIgnoreCase(Objects.requireNonNullElse(target.getHost(), ""))

@@ -13,13 +13,15 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
  * The CDN the Hub redirects LFS downloads to: GET/HEAD /repos/SHA256 on a host named "localhost" (the Hub is
- * 127.0.0.1), honouring Range with 206; it can cut a download short or hold it back.
+ * 127.0.0.1), honouring Range with 206 (416 past the end); it can cut a download short, hold it back, redirect it,
+ * refuse it, answer 503 once, ignore Range, or leave out Content-Range once.
  */
 final class FakeCdn {
   private final Vertx vertx;
@@ -28,6 +30,12 @@ final class FakeCdn {
   private final Map<String, Integer> dropAfter = new ConcurrentHashMap<>();
   private final Map<String, Promise<Void>> held = new ConcurrentHashMap<>();
   private final Map<String, Integer> headsNeeded = new ConcurrentHashMap<>();
+  private final Map<String, Integer> hops = new ConcurrentHashMap<>();
+  private final Map<String, Integer> refusals = new ConcurrentHashMap<>();
+  private final Set<String> unavailableOnce = ConcurrentHashMap.newKeySet();
+  private final Set<String> rangeIgnored = ConcurrentHashMap.newKeySet();
+  private final Set<String> contentRangeOmitted = ConcurrentHashMap.newKeySet();
+  private volatile String host = "localhost";
   private final HttpServer server;
 
   FakeCdn(Vertx vertx, Function<String, Optional<FakeFile>> blobs, List<Seen> seen) throws Exception {
@@ -38,9 +46,39 @@ final class FakeCdn {
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
-  /** A signed-looking URL on another host name than the Hub's. */
+  /** A signed-looking URL on another host name than the Hub's (unless {@link #onHubHost()}). */
   String url(String sha256) {
-    return "http://localhost:" + server.actualPort() + "/repos/" + sha256 + "?X-Amz-Signature=x";
+    return "http://" + host + ":" + server.actualPort() + "/repos/" + sha256 + "?X-Amz-Signature=x";
+  }
+
+  /** Redirect URLs name 127.0.0.1, the Hub's host, on the CDN's own port. */
+  void onHubHost() {
+    host = "127.0.0.1";
+  }
+
+  /** Requests for this blob are redirected {@code count} times (relative Locations) before the bytes come. */
+  void redirect(String sha256, int count) {
+    hops.put(sha256, count);
+  }
+
+  /** Requests for this blob answer {@code status} (e.g. 403 for an expired signature). */
+  void refuse(String sha256, int status) {
+    refusals.put(sha256, status);
+  }
+
+  /** The next request for this blob answers 503 with Retry-After: 0. */
+  void unavailableOnce(String sha256) {
+    unavailableOnce.add(sha256);
+  }
+
+  /** The next 206 for this blob comes without its Content-Range header. */
+  void omitContentRangeOnce(String sha256) {
+    contentRangeOmitted.add(sha256);
+  }
+
+  /** GETs of this blob answer 200 with the whole file, whatever Range asks for. */
+  void ignoreRange(String sha256) {
+    rangeIgnored.add(sha256);
   }
 
   void dropOnce(String sha256, int bytes) {
@@ -69,6 +107,18 @@ final class FakeCdn {
       HubStandIn.record(seen, request, "cdn", 0);
       return;
     }
+    int hop = Integer.parseInt(Optional.ofNullable(request.getParam("hop")).orElse("0"));
+    if (hop < hops.getOrDefault(sha256, 0)) {
+      HubStandIn.send(seen, request, "cdn", request.response().setStatusCode(302)
+          .putHeader("Location", "/repos/" + sha256 + "?X-Amz-Signature=x&hop=" + (hop + 1)), Buffer.buffer());
+      return;
+    }
+    if (refusals.containsKey(sha256) || unavailableOnce.remove(sha256)) {
+      int status = refusals.getOrDefault(sha256, 503);
+      HubStandIn.send(seen, request, "cdn", request.response().setStatusCode(status).putHeader("Retry-After", "0"),
+          Buffer.buffer("HTTP " + status));
+      return;
+    }
     Promise<Void> hold = held.get(sha256);
     if (hold != null && request.method() == HttpMethod.GET) {
       hold.future().onComplete(done -> serve(request, sha256, file.get().served()));
@@ -81,10 +131,17 @@ final class FakeCdn {
   private void serve(HttpServerRequest request, String sha256, byte[] bytes) {
     HttpServerResponse response = request.response().putHeader("Accept-Ranges", "bytes")
         .putHeader("Content-Type", "application/octet-stream");
-    int start = rangeStart(request.getHeader("Range"));
+    int start = rangeIgnored.contains(sha256) ? 0 : rangeStart(request.getHeader("Range"));
+    if (start > 0 && start >= bytes.length) {
+      response.setStatusCode(416).putHeader("Content-Range", "bytes */" + bytes.length);
+      HubStandIn.send(seen, request, "cdn", response, Buffer.buffer());
+      return;
+    }
     if (start > 0) {
-      response.setStatusCode(206)
-          .putHeader("Content-Range", "bytes " + start + "-" + (bytes.length - 1) + "/" + bytes.length);
+      response.setStatusCode(206);
+      if (!contentRangeOmitted.remove(sha256)) {
+        response.putHeader("Content-Range", "bytes " + start + "-" + (bytes.length - 1) + "/" + bytes.length);
+      }
     }
     Buffer body = Buffer.buffer(Arrays.copyOfRange(bytes, start, bytes.length));
     Integer cut = request.method() == HttpMethod.GET ? dropAfter.remove(sha256) : null;

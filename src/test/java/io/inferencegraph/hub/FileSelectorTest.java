@@ -60,4 +60,30 @@ class FileSelectorTest {
     assertThatThrownBy(() -> FileSelector.forOnnxModel(GRAPHS, null, null).select(List.of("onnx/model.onnx")))
         .hasMessageStartingWith("no config.json or tokenizer.json at the repo root");
   }
+  @Test
+  @DisplayName("a selector needs an ONNX file or a graph candidate")
+  void needsAGraph() {
+    assertThatThrownBy(() -> FileSelector.forOnnxModel(null, null, null))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("name an ONNX file or at least one graph candidate");
+    assertThatThrownBy(() -> FileSelector.forOnnxModel(List.of(), "", " "))
+        .isInstanceOf(IllegalArgumentException.class).hasMessage("name an ONNX file or at least one graph candidate");
+  }
+
+  @Test
+  @DisplayName("a companion comes only with a graph whose name starts with its key")
+  void companionOnlyForItsGraph() {
+    FileSelector selector = FileSelector.forOnnxModel(List.of("model"), null, null)
+        .withCompanions(java.util.Map.of("decoder_with_past_model", "decoder_model"));
+
+    assertThat(selector.select(List.of("config.json", "tokenizer.json", "onnx/model.onnx", "onnx/decoder_model.onnx")))
+        .containsExactly("config.json", "tokenizer.json", "onnx/model.onnx");
+  }
+
+  @Test
+  @DisplayName("external data is taken beside the graph only, not from a folder named like it")
+  void externalDataBesideOnly() {
+    assertThat(FileSelector.forOnnxModel(GRAPHS, null, null).select(List.of("config.json", "tokenizer.json",
+        "onnx/model.onnx", "onnx/model.onnx_data", "onnx/model.onnx_data/shard0")))
+        .containsExactly("config.json", "tokenizer.json", "onnx/model.onnx", "onnx/model.onnx_data");
+  }
 }

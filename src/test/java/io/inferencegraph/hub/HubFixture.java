@@ -67,6 +67,33 @@ abstract class HubFixture {
         new Retry.Policy(4, Duration.ofMillis(100), Duration.ofSeconds(30), waits::add), Duration.ofSeconds(10));
   }
 
+  HubClient client(ProgressListener progress) {
+    return client(progress, 4, Duration.ofSeconds(10));
+  }
+
+  /** A client that tries {@code attempts} times and gives up on a read after {@code readTimeout}. */
+  HubClient client(ProgressListener progress, int attempts, Duration readTimeout) {
+    HubSettings settings = new HubSettings(hub.endpoint(), Optional.empty(), cache, false);
+    return new HubClient(settings, progress,
+        new Retry.Policy(attempts, Duration.ofMillis(100), Duration.ofSeconds(30), waits::add), readTimeout);
+  }
+
+  /** Serves a copy of tiny's files as {@code repo}, with {@code path} replaced by {@code file}. */
+  RepoRef serveWith(String repo, String path, FakeFile file) {
+    FakeRepo fake = new FakeRepo(repo);
+    Map<String, FakeFile> files = tinyFiles();
+    files.put(path, file);
+    fake.commit("main", files);
+    hub.serve(fake);
+    return RepoRef.parse(repo);
+  }
+
+  /** What the CDN was asked for this blob: the Range header of each GET, null for a whole file. */
+  List<String> cdnRanges(FakeFile file) {
+    return hub.seen().stream().filter(s -> s.server().equals("cdn") && s.method().equals("GET"))
+        .filter(s -> s.path().endsWith("/" + file.sha256())).map(HubStandIn.Seen::range).toList();
+  }
+
   Path repoDir(String repo) {
     return cache.resolve("models--" + repo.replace("/", "--"));
   }

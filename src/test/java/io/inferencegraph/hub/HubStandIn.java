@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -26,20 +27,27 @@ import java.util.concurrent.TimeUnit;
  */
 public final class HubStandIn implements AutoCloseable {
   /** One request as served: which server, what was asked, which credentials came with it, how many bytes went back. */
-  record Seen(String server, String method, String path, String authorization, String range, long bodyBytes) {}
+  record Seen(String server, String method, String path, String authorization, String range, long bodyBytes,
+      String userAgent, String acceptEncoding) {}
+
+  /** An error answer to inject: the status, an X-Error-Code (or null), how many more requests get it, for which method. */
+  private record Failure(int status, String code, int left, HttpMethod method) {}
 
   private final Vertx vertx = Vertx.vertx();
   private final Map<String, FakeRepo> repos = new ConcurrentHashMap<>();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
-  private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final Map<String, Failure> failures = new ConcurrentHashMap<>();
   private final Map<String, String> renamed = new ConcurrentHashMap<>();
+  private final Set<String> stripped = ConcurrentHashMap.newKeySet();
+  private final Map<String, String> linkedEtags = new ConcurrentHashMap<>();
+  private volatile boolean redirectSmallFiles;
   private final HttpServer hub;
   private final FakeCdn cdn;
 
   public HubStandIn() throws Exception {
     hub = vertx.createHttpServer().requestHandler(this::hub).listen(0, "127.0.0.1")
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    cdn = new FakeCdn(vertx, this::lfsBlob, seen);
+    cdn = new FakeCdn(vertx, this::blob, seen);
   }
 
   public URI endpoint() {
@@ -71,7 +79,37 @@ public final class HubStandIn implements AutoCloseable {
 
   /** The next {@code count} requests for this path (e.g. "/api/models/acme/x/revision/main") answer 503 + Retry-After. */
   void unavailable(String path, int count) {
-    failures.put(path, count);
+    failWith(path, 503, null, count);
+  }
+
+  /** The next {@code count} requests for this path answer {@code status}, with X-Error-Code {@code code} unless null. */
+  void failWith(String path, int status, String code, int count) {
+    failures.put(path, new Failure(status, code, count, null));
+  }
+
+  /** As {@link #failWith} for GETs only: HEADs of the path are answered as usual. */
+  void failGetWith(String path, int status, String code, int count) {
+    failures.put(path, new Failure(status, code, count, HttpMethod.GET));
+  }
+
+  /** /resolve answers leave out this header (e.g. "ETag", "X-Repo-Commit", "X-Linked-Size"). */
+  void withoutHeader(String name) {
+    stripped.add(name);
+  }
+
+  /** The LFS file with this sha256 is announced with another X-Linked-Etag, as a Hub that names blobs otherwise. */
+  void linkedEtag(String sha256, String etag) {
+    linkedEtags.put(sha256, etag);
+  }
+
+  /** Small files are redirected to the CDN too, with their git ETag and no X-Linked-* headers (a mirror's storage). */
+  void redirectSmallFiles() {
+    redirectSmallFiles = true;
+  }
+
+  /** The CDN, for faults of its own. */
+  FakeCdn cdn() {
+    return cdn;
   }
 
   /** CDN GETs of this blob wait until the Hub has answered {@code heads} HEADs for it (10 s at most). */
@@ -94,19 +132,29 @@ public final class HubStandIn implements AutoCloseable {
     }
   }
 
-  /** Answers 503 with Retry-After while failures are pending for the path; true if it did. */
+  /** Answers the injected failure while one is pending for the path (503 with Retry-After); true if it did. */
   private boolean injectedFailure(HttpServerRequest request) {
-    boolean[] fail = {false};
-    failures.computeIfPresent(request.path(), (path, left) -> {
-      fail[0] = true;
-      return left > 1 ? left - 1 : null;
+    Failure[] fail = {null};
+    failures.computeIfPresent(request.path(), (path, failure) -> {
+      if (failure.method() != null && failure.method() != request.method()) {
+        return failure;
+      }
+      fail[0] = failure;
+      return failure.left() > 1
+          ? new Failure(failure.status(), failure.code(), failure.left() - 1, failure.method()) : null;
     });
-    if (fail[0]) {
-      HttpServerResponse response = request.response().setStatusCode(503).putHeader("Retry-After", "1")
-          .putHeader("Content-Type", "text/plain");
-      send(seen, request, "hub", response, Buffer.buffer("Service Unavailable"));
+    if (fail[0] == null) {
+      return false;
     }
-    return fail[0];
+    HttpServerResponse response = request.response().setStatusCode(fail[0].status()).putHeader("Content-Type", "text/plain");
+    if (fail[0].status() == 503) {
+      response.putHeader("Retry-After", "1");
+    }
+    if (fail[0].code() != null) {
+      response.putHeader("X-Error-Code", fail[0].code());
+    }
+    send(seen, request, "hub", response, Buffer.buffer("HTTP " + fail[0].status()));
+    return true;
   }
 
   private boolean redirectedRename(HttpServerRequest request) {
@@ -164,13 +212,22 @@ public final class HubStandIn implements AutoCloseable {
         cdn.headSeen(sha256);
       }
       response.setStatusCode(302).putHeader("Location", cdn.url(sha256))
-          .putHeader("X-Linked-Etag", "\"" + sha256 + "\"").putHeader("X-Linked-Size", "" + file.content().length)
+          .putHeader("X-Linked-Etag", "\"" + linkedEtags.getOrDefault(sha256, sha256) + "\"")
+          .putHeader("X-Linked-Size", "" + file.content().length)
           .putHeader("ETag", "\"" + FakeRepo.hex("SHA-1", sha256.getBytes(StandardCharsets.UTF_8)) + "\"");
-      send(seen, request, "hub", response, Buffer.buffer());
+      send(seen, request, "hub", strip(response), Buffer.buffer());
+    } else if (redirectSmallFiles) {
+      response.setStatusCode(302).putHeader("Location", cdn.url(file.sha256())).putHeader("ETag", "\"" + file.gitSha1() + "\"");
+      send(seen, request, "hub", strip(response), Buffer.buffer());
     } else {
       response.putHeader("ETag", "\"" + file.gitSha1() + "\"").putHeader("Content-Type", "text/plain; charset=utf-8");
-      send(seen, request, "hub", response, Buffer.buffer(file.served()));
+      send(seen, request, "hub", strip(response), Buffer.buffer(file.served()));
     }
+  }
+
+  private HttpServerResponse strip(HttpServerResponse response) {
+    stripped.forEach(response.headers()::remove);
+    return response;
   }
 
   /** The repo, or false after answering as the Hub does: 401 RepoNotFound without a token, 404 with one. */
@@ -200,9 +257,10 @@ public final class HubStandIn implements AutoCloseable {
     return true;
   }
 
-  private Optional<FakeFile> lfsBlob(String sha256) {
+  /** Any file by its sha256: LFS files, and small files when they are redirected to the CDN. */
+  private Optional<FakeFile> blob(String sha256) {
     return repos.values().stream().flatMap(repo -> repo.commits.values().stream())
-        .flatMap(files -> files.values().stream()).filter(f -> f.lfs() && f.sha256().equals(sha256)).findFirst();
+        .flatMap(files -> files.values().stream()).filter(f -> f.sha256().equals(sha256)).findFirst();
   }
 
   private void error(HttpServerRequest request, int status, String code, String message) {
@@ -224,7 +282,7 @@ public final class HubStandIn implements AutoCloseable {
 
   static void record(List<Seen> seen, HttpServerRequest request, String server, long bytes) {
     seen.add(new Seen(server, request.method().name(), request.path(), request.getHeader("Authorization"),
-        request.getHeader("Range"), bytes));
+        request.getHeader("Range"), bytes, request.getHeader("User-Agent"), request.getHeader("Accept-Encoding")));
   }
 
   private static String decode(String part) {

@@ -35,6 +35,7 @@ class RepoRefAndSettingsTest {
     assertThatThrownBy(() -> RepoRef.parse("a/../b")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> RepoRef.parse("a/b@../../etc")).hasMessageContaining("is not a revision");
     assertThatThrownBy(() -> RepoRef.parse(" ")).hasMessageContaining("a model repository is required");
+    assertThatThrownBy(() -> RepoRef.parse("@v1")).hasMessageStartingWith("'' is not a model repository");
   }
 
   @Test
