@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts this node from a parsed configuration: Vert.x (clustered if asked) with telemetry, then
- * {@link MainVerticle}; SIGTERM drains, then exits.
+ * {@link MainVerticle}; SIGTERM drains, then exits; SIGHUP reloads the configuration.
  */
 public final class Server {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
@@ -24,7 +24,7 @@ public final class Server {
 
   /**
    * Returns once deployment has started; the JVM then lives on Vert.x's threads. {@code source} reads
-   * the configuration again for a reload ({@code POST /admin/reload}).
+   * the configuration again for a reload (SIGHUP or {@code POST /admin/reload}).
    */
   public static void start(GraphConfig config, ConfigSource source) {
     // before Vert.x and Hazelcast start their threads
@@ -37,6 +37,7 @@ public final class Server {
     MainVerticle main = new MainVerticle(config, source, cluster != null ? cluster::status : null,
         MainVerticle.ObserverHook.NONE);
     vertx.deployVerticle(main).onSuccess(id -> {
+      HangUpSignal.install(main::reload); // the outcome is logged by the reload itself
       if (config.malloc().trimIntervalMillis() > 0) {
         // loading parsed every model file into memory it has freed since: give those pages back now
         vertx.executeBlocking(() -> NativeHeap.glibc().map(NativeHeap::trim).orElse(false));
