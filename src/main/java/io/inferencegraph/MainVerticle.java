@@ -1,22 +1,14 @@
 package io.inferencegraph;
 
-import io.inferencegraph.bus.Addresses;
+import io.inferencegraph.config.ConfigSource;
 import io.inferencegraph.config.GraphConfig;
-import io.inferencegraph.config.ModelConfig;
+import io.inferencegraph.config.InvalidConfigException;
 import io.inferencegraph.http.HttpVerticle;
 import io.inferencegraph.model.batch.BatchObserver;
-import io.inferencegraph.model.classify.TextClassifier;
-import io.inferencegraph.model.generate.TextGenerator;
-import io.inferencegraph.telemetry.Telemetry;
-import io.inferencegraph.worker.ClassifierVerticle;
-import io.inferencegraph.worker.GeneratorVerticle;
-import io.vertx.core.Deployable;
-import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
-import io.vertx.core.ThreadingModel;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -24,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads every model of this node's roles once, deploys a worker verticle per model (instances
- * sharing the model), then the HTTP verticle if the node is an edge. Undeploying it drains HTTP
- * first, then releases the models.
+ * sharing the model), then the HTTP verticle if the node is an edge. {@link #reload} reads the
+ * configuration again and applies it without a restart. Undeploying it drains HTTP first, then
+ * releases the models.
  */
 public final class MainVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(MainVerticle.class);
@@ -39,33 +32,41 @@ public final class MainVerticle extends VerticleBase {
     BatchObserver observe(String model, BatchObserver metrics);
   }
 
-  private final GraphConfig config;
+  private final ConfigSource source;
   private final Supplier<JsonObject> clusterStatus;
   private final ObserverHook observers;
-  private final List<AutoCloseable> models = new ArrayList<>();
+  private GraphConfig config;
+  private ModelDeployments models;
   private HttpVerticle http;
   private String httpDeployment;
+  /** The last reload asked for: the next one starts when it is done. On this verticle's context only. */
+  private Future<?> reloads = Future.succeededFuture();
 
   /** {@code clusterStatus}: this node's cluster membership, shown on /readyz; null when not clustered. */
   public MainVerticle(GraphConfig config, Supplier<JsonObject> clusterStatus) {
-    this(config, clusterStatus, ObserverHook.NONE);
+    this(config, ConfigSource.NONE, clusterStatus, ObserverHook.NONE);
   }
 
   public MainVerticle(GraphConfig config, Supplier<JsonObject> clusterStatus, ObserverHook observers) {
+    this(config, ConfigSource.NONE, clusterStatus, observers);
+  }
+
+  /** {@code source}: reads the configuration again for {@link #reload}, as it was read for {@code config}. */
+  public MainVerticle(GraphConfig config, ConfigSource source, Supplier<JsonObject> clusterStatus,
+      ObserverHook observers) {
     this.config = config;
+    this.source = source;
     this.clusterStatus = clusterStatus;
     this.observers = observers;
   }
 
   @Override
   public Future<?> start() {
-    List<Future<?>> workers = new ArrayList<>();
-    for (ModelConfig model : config.models()) {
-      if (config.roles().serves(model)) {
-        workers.add(model.kind() == ModelConfig.Kind.GENERATOR ? deployGenerator(model) : deployClassifier(model));
-      }
-    }
-    return Future.all(workers).compose(done -> config.roles().http() ? deployHttp() : Future.succeededFuture());
+    models = new ModelDeployments(vertx, observers);
+    return models.load(config.models().stream().filter(config.roles()::serves).toList(), config.sessionMemory())
+        .recover(error -> Future.failedFuture(error.getCause() != null ? error.getCause() : error)) // the model's own
+        .compose(models::serve)
+        .compose(done -> config.roles().http() ? deployHttp() : Future.succeededFuture());
   }
 
   /** The HTTP port actually bound; -1 on a node without the http role. */
@@ -78,62 +79,72 @@ public final class MainVerticle extends VerticleBase {
     return httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
   }
 
+  /**
+   * Reads the configuration again and applies it: the graphs are swapped at once (requests already
+   * routed finish on the old ones), this node's models are loaded, reloaded or unloaded to match.
+   * A configuration that cannot be used, or a model that does not load, changes nothing and fails
+   * with an {@link InvalidConfigException}. Reloads run one at a time, in the order asked, from any
+   * thread. The answer lists what changed.
+   */
+  public Future<JsonObject> reload() {
+    Promise<JsonObject> answer = Promise.promise();
+    // On this context: the deployments become its children, and the models' map is only touched here.
+    context.runOnContext(ignored -> {
+      Future<JsonObject> next = reloads.transform(previous -> apply());
+      reloads = next;
+      next.onComplete(answer);
+    });
+    return answer.future();
+  }
+
   @Override
   public Future<?> stop() {
     // Children (HTTP, then the workers) are undeployed before this runs, so no inference is in flight.
-    for (AutoCloseable model : models) {
-      try {
-        model.close();
-      } catch (Exception e) {
-        LOG.warn("closing a model failed", e);
-      }
-    }
+    models.closeAll();
     return Future.succeededFuture();
   }
 
-  private Future<String> deployGenerator(ModelConfig model) {
-    // Unordered: the models load side by side (ONNX Runtime's loading is mostly one thread each).
-    return vertx.executeBlocking(() -> track(TextGenerator.load(model.path(), model.options(config.sessionMemory()))), false)
-        .compose(generator -> serve(model, generator.describe(), () -> new GeneratorVerticle(model.name(), generator,
-            model.batching(), observer(model))));
+  private Future<JsonObject> apply() {
+    return vertx.executeBlocking(source::load, false)
+        .recover(error -> Future.failedFuture(InvalidConfigException.of(error)))
+        .compose(next -> {
+          ConfigChanges changes = ConfigChanges.of(config, next, models);
+          return models.load(changes.modelsToLoad(), next.sessionMemory())
+              .compose(loaded -> models.serve(loaded))
+              .compose(served -> http == null ? Future.succeededFuture() : here(http.reload(next)))
+              .compose(swapped -> unload(changes.models().removed()))
+              .map(unloaded -> {
+                config = next;
+                LOG.info("configuration reloaded: {}", changes);
+                return changes.toJson();
+              });
+        })
+        .onFailure(error -> LOG.warn("configuration not reloaded: {}", error instanceof InvalidConfigException invalid
+            ? invalid.problems() : error.toString()));
   }
 
-  private Future<String> deployClassifier(ModelConfig model) {
-    return vertx.executeBlocking(() -> track(TextClassifier.load(model.path(), model.options(config.sessionMemory()))), false)
-        .compose(classifier -> serve(model, classifier.describe(), () -> new ClassifierVerticle(model.name(),
-            classifier, model.batching(), observer(model))));
+  /** Once no request the old graphs took is still running, the models they alone used go. */
+  private Future<Void> unload(List<String> removed) {
+    if (removed.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return (http == null ? Future.<Void>succeededFuture() : here(http.oldRequestsDone()))
+        .compose(drained -> Future.all(removed.stream().map(models::unload).toList()).mapEmpty());
   }
 
-  private BatchObserver observer(ModelConfig model) {
-    return observers.observe(model.name(), Telemetry.of(vertx).model(model.name()).batchObserver());
+  /** {@code future}, completed on this verticle's context (the HTTP verticle completes on its own). */
+  private <T> Future<T> here(Future<T> future) {
+    Promise<T> promise = Promise.promise();
+    future.onComplete(done -> context.runOnContext(ignored -> promise.handle(done)));
+    return promise.future();
   }
 
   private Future<String> deployHttp() {
     config.warnings().forEach(problem -> LOG.warn("graphs: {}", problem));
-    http = new HttpVerticle(config, clusterStatus);
+    http = new HttpVerticle(config, clusterStatus, this::reload);
     return vertx.deployVerticle(http).onSuccess(id -> {
       httpDeployment = id;
       LOG.info("inference graph listening on {}:{}", config.http().host(), http.port());
     });
-  }
-
-  private Future<String> serve(ModelConfig model, String description, Supplier<? extends Deployable> worker) {
-    DeploymentOptions options = new DeploymentOptions()
-        .setThreadingModel(ThreadingModel.WORKER)
-        .setInstances(model.instances())
-        .setWorkerPoolName("model-" + model.name())
-        .setWorkerPoolSize(model.instances());
-    JsonObject info = new JsonObject().put("model", description).put("instances", model.instances())
-        .put("intra_op_threads", model.intraOpThreads());
-    return vertx.deployVerticle(worker, options)
-        .compose(id -> vertx.eventBus().consumer(Addresses.health(model.name()), message -> message.reply(info))
-            .completion().map(id))
-        .onSuccess(id -> LOG.info("serving {} with {} instance(s) x {} ONNX Runtime thread(s)", description,
-            model.instances(), model.intraOpThreads()));
-  }
-
-  private synchronized <T extends AutoCloseable> T track(T model) {
-    models.add(model);
-    return model;
   }
 }

@@ -2,6 +2,7 @@ package io.inferencegraph;
 
 import io.inferencegraph.cluster.ClusterNode;
 import io.inferencegraph.config.ConfigException;
+import io.inferencegraph.config.ConfigSource;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.Vertx;
@@ -14,15 +15,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts this node from a parsed configuration: Vert.x (clustered if asked) with telemetry, then
- * {@link MainVerticle}; SIGTERM drains, then exits.
+ * {@link MainVerticle}; SIGTERM drains, then exits; SIGHUP reloads the configuration.
  */
 public final class Server {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
 
   private Server() {}
 
-  /** Returns once deployment has started; the JVM then lives on Vert.x's threads. */
-  public static void start(GraphConfig config) {
+  /**
+   * Returns once deployment has started; the JVM then lives on Vert.x's threads. {@code source} reads
+   * the configuration again for a reload (SIGHUP or {@code POST /admin/reload}).
+   */
+  public static void start(GraphConfig config, ConfigSource source) {
     // before Vert.x and Hazelcast start their threads
     NativeHeap.configure(config.malloc().arenas(), config.malloc().trimIntervalMillis());
     VertxOptions options = new VertxOptions();
@@ -30,8 +34,10 @@ public final class Server {
     VertxBuilder builder = telemetry.configure(Vertx.builder().with(options));
     ClusterNode cluster = config.cluster().enabled() ? joinCluster(builder, options, config) : null;
     Vertx vertx = telemetry.attach(cluster != null ? cluster.vertx() : builder.build());
-    MainVerticle main = new MainVerticle(config, cluster != null ? cluster::status : null);
+    MainVerticle main = new MainVerticle(config, source, cluster != null ? cluster::status : null,
+        MainVerticle.ObserverHook.NONE);
     vertx.deployVerticle(main).onSuccess(id -> {
+      HangUpSignal.install(main::reload); // the outcome is logged by the reload itself
       if (config.malloc().trimIntervalMillis() > 0) {
         // loading parsed every model file into memory it has freed since: give those pages back now
         vertx.executeBlocking(() -> NativeHeap.glibc().map(NativeHeap::trim).orElse(false));

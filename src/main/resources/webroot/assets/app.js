@@ -1,10 +1,13 @@
-// The page: streams a prompt through the graph (the texts grow as they are decoded, the scores
-// appear as the classifier answers), shows the answer, then draws the request's trace as a waterfall.
+// The page: pick a graph (GET /graphs), see it drawn (GET /graphs/NAME), fill its input fields, run it
+// as a stream (each node's state and tokens as they happen), read the answer, then the trace as a
+// waterfall. The seed graph (legacy_events) also fills the table of generated texts and scores.
 'use strict';
 
 const $ = (selector) => document.querySelector(selector);
+const SEED = 'classify_generated_texts';
 const INTEGERS = ['max_new_tokens', 'top_k', 'seed', 'num_return_sequences'];
 const NUMBERS = ['temperature', 'top_p'];
+let graph = null; // {name, route, input: {field: type}, nodes: [names], legacy}
 
 function parameters(form) {
   const parameters = {};
@@ -24,6 +27,197 @@ function status(text, error) {
   $('#status').textContent = text;
   $('#status').className = error ? 'error' : '';
 }
+
+// ---- choosing and drawing a graph ----
+
+async function getJson(path) {
+  const response = await fetch(path);
+  const body = await response.json();
+  if (!response.ok) throw new Error(response.status + ' ' + body.error_type + ': ' + body.error);
+  return body;
+}
+
+async function loadGraphs() {
+  const { graphs } = await getJson('/graphs');
+  const select = $('#graph');
+  select.replaceChildren(...graphs.map((g) => {
+    const option = document.createElement('option');
+    option.value = g.name;
+    option.textContent = g.name + '  (' + g.route + ')';
+    return option;
+  }));
+  const wanted = new URLSearchParams(location.search).get('graph');
+  const names = graphs.map((g) => g.name);
+  select.value = names.includes(wanted) ? wanted : names.includes(SEED) ? SEED : names[0];
+  await chooseGraph(select.value);
+}
+
+async function chooseGraph(name) {
+  const described = await getJson('/graphs/' + encodeURIComponent(name));
+  const definition = described.definition || {};
+  graph = {
+    name,
+    route: described.route,
+    input: definition.input || {},
+    nodes: Object.keys(definition.nodes || {}),
+    legacy: definition.legacy_events === true,
+  };
+  $('#graph-route').textContent = 'POST ' + graph.route;
+  $('#graph-description').textContent = definition.description || '';
+  GraphDrawing.draw($('#graph-drawing'), described.mermaid, graph.nodes);
+  $('#graph-drawing').dataset.graph = name;
+  buildInputs(graph.input);
+  resetRun();
+  $('#run').disabled = false;
+}
+
+// One field per input of the graph. The first text field is the page's prompt box, moved along with
+// what was typed in it (even before the graph had loaded).
+const promptBox = $('#prompt');
+
+function buildInputs(input) {
+  const fields = $('#inputs');
+  fields.replaceChildren();
+  let prompt = promptBox;
+  for (const [field, type] of Object.entries(input)) {
+    let control;
+    if (type === 'string' && prompt) {
+      control = prompt;
+      prompt = null;
+    } else if (type === 'boolean') {
+      control = document.createElement('select');
+      control.innerHTML = '<option>true</option><option>false</option>';
+      control.id = 'input-' + field;
+    } else {
+      control = document.createElement(type === 'number' ? 'input' : 'textarea');
+      if (type === 'number') {
+        control.type = 'number';
+        control.step = 'any';
+      } else {
+        control.rows = type === 'string' ? 3 : 2;
+      }
+      if (type === 'list') control.placeholder = '["a JSON list"]';
+      if (type === 'object') control.placeholder = '{"a": "JSON object"}';
+      control.required = true;
+      control.id = 'input-' + field;
+    }
+    control.dataset.field = field;
+    control.dataset.type = type;
+    const label = document.createElement('label');
+    label.htmlFor = control.id;
+    label.textContent = field + ' (' + type + ')';
+    fields.append(label, control);
+  }
+}
+
+function inputValues() {
+  const values = {};
+  for (const control of document.querySelectorAll('#inputs [data-field]')) {
+    const { field, type } = control.dataset;
+    const raw = control.value;
+    if (type === 'number') values[field] = Number(raw);
+    else if (type === 'boolean') values[field] = raw === 'true';
+    else if (type === 'list' || type === 'object') values[field] = JSON.parse(raw);
+    else values[field] = raw;
+  }
+  return values;
+}
+
+// ---- a run: node states and tokens ----
+
+function resetRun() {
+  $('#results tbody').replaceChildren();
+  $('#results').hidden = !graph.legacy;
+  $('#answer').textContent = '';
+  $('#answer-json').open = !graph.legacy;
+  const cards = $('#nodes');
+  cards.replaceChildren(...graph.nodes.map((node) => {
+    const card = document.createElement('div');
+    card.className = 'node-card';
+    card.dataset.node = node;
+    card.dataset.state = 'pending';
+    const title = document.createElement('h3');
+    title.textContent = node;
+    const state = document.createElement('span');
+    state.className = 'state';
+    state.textContent = 'pending';
+    title.appendChild(state);
+    const output = document.createElement('div');
+    output.className = 'output';
+    card.append(title, output);
+    return card;
+  }));
+  for (const node of graph.nodes) GraphDrawing.setState($('#graph-drawing'), node, 'pending');
+}
+
+function card(node) {
+  return $(`#nodes .node-card[data-node="${CSS.escape(node)}"]`);
+}
+
+function nodeState(node, state) {
+  GraphDrawing.setState($('#graph-drawing'), node, state);
+  const c = card(node);
+  if (c) {
+    c.dataset.state = state;
+    c.querySelector('.state').textContent = state;
+  }
+}
+
+// The text of sequence `index` of a node, growing as tokens come.
+function stream(node, index) {
+  const c = card(node);
+  if (!c) return null;
+  let pre = c.querySelector(`pre.tokens[data-index="${index}"]`);
+  if (!pre) {
+    pre = document.createElement('pre');
+    pre.className = 'tokens';
+    pre.dataset.index = index;
+    c.querySelector('.output').appendChild(pre);
+  }
+  return pre;
+}
+
+function summary(value, length) {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > length ? text.slice(0, length - 1) + '…' : text;
+}
+
+function onNodeEvent(name, data) {
+  if (name === 'node_started') {
+    nodeState(data.node, 'running');
+  } else if (name === 'token') {
+    const pre = stream(data.node, data.index);
+    if (pre) pre.textContent += data.text;
+  } else if (name === 'map_item') {
+    const c = card(data.node);
+    if (c) {
+      const item = document.createElement('div');
+      item.className = 'item';
+      item.textContent = '#' + data.index + ' ' + summary(data.result, 160);
+      c.querySelector('.output').appendChild(item);
+    }
+  } else if (name === 'node_finished') {
+    nodeState(data.node, data.status === 'ok' ? 'done' : data.status);
+    const c = card(data.node);
+    if (c && !c.querySelector('pre.tokens, .item') && data.output !== undefined) {
+      const out = document.createElement('pre');
+      out.className = 'value';
+      out.textContent = summary(data.output, 400);
+      c.querySelector('.output').appendChild(out);
+    }
+  }
+}
+
+// Nodes still running when the run ends failed it; those never started were not needed.
+function settleNodes(ok) {
+  for (const node of graph.nodes) {
+    const state = card(node) ? card(node).dataset.state : 'pending';
+    if (state === 'running') nodeState(node, ok ? 'done' : 'failed');
+    else if (state === 'pending') nodeState(node, 'not-run');
+  }
+}
+
+// ---- the seed's table ----
 
 function cell(row, text, className) {
   const td = row.insertCell();
@@ -61,7 +255,7 @@ function streamingRow(rows, model, index) {
   return rows.get(key);
 }
 
-function onEvent(rows, name, data) {
+function onSeedEvent(rows, name, data) {
   if (name === 'token') {
     const row = streamingRow(rows, data.model, data.index);
     row.cells[4].textContent += data.text;
@@ -78,7 +272,7 @@ function onEvent(rows, name, data) {
 }
 
 // Reads server-sent events off a fetch body as they arrive; returns the done event's answer.
-async function readEvents(response, rows) {
+async function readEvents(response, onEvent) {
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   for (;;) {
@@ -95,111 +289,13 @@ async function readEvents(response, rows) {
       const parsed = JSON.parse(data);
       if (name === 'done') return { ok: true, body: parsed };
       if (name === 'error') return { ok: false, body: parsed };
-      onEvent(rows, name, parsed);
+      onEvent(name, parsed);
     }
   }
 }
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-// Spans end as the answer leaves, so the root span may land a moment after the answer: retry briefly.
-async function loadTrace(traceId) {
-  let trace = null;
-  for (let attempt = 0; attempt < 10 && !(trace && trace.complete); attempt++) {
-    if (attempt > 0) await sleep(100);
-    const response = await fetch('/traces/' + traceId);
-    if (response.ok) trace = await response.json();
-  }
-  return trace;
-}
-
-function stageOf(address) {
-  const match = /^graph\.(generate|classify)\.(.+)$/.exec(address || '');
-  return match ? { stage: match[1], model: match[2] } : null;
-}
-
-function describe(span) {
-  const bus = stageOf(span.attributes['messaging.destination.name']);
-  if (bus) {
-    return span.kind === 'CLIENT'
-      ? { role: bus.stage + '-call', label: 'event bus → ' + bus.stage + ' ' + bus.model }
-      : { role: bus.stage + '-serve', label: bus.model + ' worker' };
-  }
-  const model = span.attributes['gen_ai.request.model'];
-  if (model) {
-    const a = span.attributes;
-    const details = a['inference.batch_size'] === undefined ? '' : ' (batch ' + a['inference.batch_size']
-      + ', queue ' + Number(a['inference.queue_time_ms']).toFixed(1) + ' ms)';
-    return { role: span.name.split(' ')[0] + '-inference', label: span.name + details };
-  }
-  if (span.kind === 'SERVER') return { role: 'http', label: span.name };
-  return { role: 'other', label: span.name };
-}
-
-// Depth-first, children in start order, so each call sits above what it caused.
-function treeOrder(spans) {
-  const ids = new Set(spans.map((s) => s.span_id));
-  const children = new Map();
-  for (const span of spans) {
-    const parent = ids.has(span.parent_span_id) ? span.parent_span_id : null;
-    if (!children.has(parent)) children.set(parent, []);
-    children.get(parent).push(span);
-  }
-  const ordered = [];
-  const visit = (parent, depth) => {
-    for (const span of (children.get(parent) || []).sort((a, b) => a.start_us - b.start_us)) {
-      ordered.push({ span, depth });
-      visit(span.span_id, depth + 1);
-    }
-  };
-  visit(null, 0);
-  return ordered;
-}
-
-function bar(span, t0, total, role) {
-  const element = document.createElement('div');
-  element.className = 'bar' + (span.error ? ' error' : '');
-  element.dataset.role = role;
-  element.dataset.spanId = span.span_id;
-  element.style.left = ((span.start_us - t0) / total * 100) + '%';
-  element.style.width = ((span.end_us - span.start_us) / total * 100) + '%';
-  element.title = span.name + ': ' + span.duration_ms.toFixed(2) + ' ms\n' + JSON.stringify(span.attributes, null, 1);
-  const queueMs = span.attributes['inference.queue_time_ms'];
-  if (queueMs > 0 && span.end_us > span.start_us) {
-    const queue = document.createElement('div');
-    queue.className = 'queue';
-    queue.style.width = Math.min(100, queueMs * 1000 / (span.end_us - span.start_us) * 100) + '%';
-    element.appendChild(queue);
-  }
-  return element;
-}
-
-function drawWaterfall(trace) {
-  const waterfall = $('#waterfall');
-  waterfall.replaceChildren();
-  const t0 = Math.min(...trace.spans.map((s) => s.start_us));
-  const t1 = Math.max(...trace.spans.map((s) => s.end_us));
-  const total = Math.max(t1 - t0, 1);
-  for (const { span, depth } of treeOrder(trace.spans)) {
-    const { role, label } = describe(span);
-    const row = document.createElement('div');
-    row.className = 'row';
-    const name = document.createElement('div');
-    name.className = 'label';
-    name.style.paddingLeft = (depth * 14) + 'px';
-    name.textContent = label;
-    const track = document.createElement('div');
-    track.className = 'track';
-    track.appendChild(bar(span, t0, total, role));
-    row.append(name, track);
-    waterfall.appendChild(row);
-  }
-  const axis = document.createElement('div');
-  axis.className = 'axis';
-  axis.innerHTML = '<span>0 ms</span><span></span>';
-  axis.lastChild.textContent = (total / 1000).toFixed(1) + ' ms';
-  waterfall.appendChild(axis);
-  waterfall.dataset.state = 'drawn';
+function seedShaped(body) {
+  return Array.isArray(body) && body.every((e) => e && typeof e.generated === 'string' && typeof e.score === 'number');
 }
 
 async function run(event) {
@@ -209,31 +305,35 @@ async function run(event) {
   $('#waterfall').dataset.state = 'loading';
   status('running…');
   const started = performance.now();
+  const running = graph;
   try {
-    $('#results tbody').replaceChildren();
-    $('#answer').textContent = '';
-    const response = await fetch('/classify_generated_texts', {
+    resetRun();
+    const rows = new Map();
+    const response = await fetch(running.route, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'Accept': 'text/event-stream' },
-      body: JSON.stringify({ text: form.elements.prompt.value, parameters: parameters(form) }),
+      body: JSON.stringify(Object.assign(inputValues(), { parameters: parameters(form) })),
     });
     const streamed = (response.headers.get('content-type') || '').startsWith('text/event-stream');
-    const result = streamed ? await readEvents(response, new Map())
-      : { ok: response.ok, body: await response.json() };
+    const result = streamed ? await readEvents(response, (name, data) => {
+      onNodeEvent(name, data);
+      if (running.legacy) onSeedEvent(rows, name, data);
+    }) : { ok: response.ok, body: await response.json() };
     const body = result.body;
     const traceId = response.headers.get('x-trace-id');
     $('#answer').textContent = JSON.stringify(body, null, 2);
     $('#trace-id').textContent = traceId ? 'trace ' + traceId : '';
     const elapsed = (performance.now() - started).toFixed(0) + ' ms';
+    settleNodes(result.ok);
     if (!result.ok) {
       status((streamed ? 'stream' : response.status) + ' ' + body.error_type + ': ' + body.error, true);
       $('#results tbody').replaceChildren();
     } else {
       status('200 in ' + elapsed);
-      showAnswer(body);
+      if (running.legacy && seedShaped(body)) showAnswer(body);
     }
-    const trace = traceId ? await loadTrace(traceId) : null;
-    if (trace) drawWaterfall(trace);
+    const trace = traceId ? await Waterfall.load(traceId) : null;
+    if (trace) Waterfall.draw(trace);
     else $('#waterfall').dataset.state = 'unavailable';
   } catch (error) {
     status(String(error), true);
@@ -243,3 +343,5 @@ async function run(event) {
 }
 
 $('#request').addEventListener('submit', run);
+$('#graph').addEventListener('change', (event) => chooseGraph(event.target.value).catch((e) => status(String(e), true)));
+loadGraphs().catch((error) => status('cannot list the graphs: ' + error.message, true));

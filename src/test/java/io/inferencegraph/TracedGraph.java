@@ -27,7 +27,12 @@ public final class TracedGraph {
   private int port;
 
   public Future<TracedGraph> start() {
-    return TestGraphs.deploy(vertx, TestGraphs.config(new JsonObject())).map(main -> {
+    return start(new JsonObject());
+  }
+
+  /** As {@link #start()}, with {@code overrides} merged over conf/config.json (more graphs, say). */
+  public Future<TracedGraph> start(JsonObject overrides) {
+    return TestGraphs.deploy(vertx, TestGraphs.config(overrides)).map(main -> {
       port = main.httpPort();
       return this;
     });

@@ -34,7 +34,11 @@ public enum ErrorCode {
   TRACE_NOT_FOUND(19, "trace_not_found"),
   NOT_READY(20, "not_ready"),
   BAD_REQUEST(21, "bad_request"),
-  INTERNAL(22, "internal_error");
+  INTERNAL(22, "internal_error"),
+  /** The client may not use this endpoint (an admin route asked from another host). */
+  FORBIDDEN(23, "forbidden"),
+  /** A configuration that cannot be used (a refused reload): nothing was changed. */
+  INVALID_CONFIG(24, "invalid_config");
 
   private final int wire;
   private final String type;

@@ -1,6 +1,7 @@
 package io.inferencegraph.cli;
 
 import io.inferencegraph.Server;
+import io.inferencegraph.config.ConfigException;
 import io.inferencegraph.config.GraphConfig;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
@@ -69,9 +70,18 @@ public final class ServeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    GraphConfig config = ModelStore.fromEnvironment(env).resolve(configure(), pull);
-    Server.start(config);
+    ModelStore store = ModelStore.fromEnvironment(env);
+    Server.start(store.resolve(configure(), pull), () -> reload(store));
     return 0;
+  }
+
+  /** The configuration read again as at start: file, env, properties and these flags; hf:// models resolved. */
+  GraphConfig reload(ModelStore store) {
+    try {
+      return store.resolve(configure(), pull);
+    } catch (Errors.CommandFailure e) {
+      throw new ConfigException("models", e.getMessage());
+    }
   }
 
   /** The configuration these flags select: file, then env, then system properties, then flags. */

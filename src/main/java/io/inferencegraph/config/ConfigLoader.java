@@ -96,7 +96,8 @@ public final class ConfigLoader {
         intIn(http, "http.max_body_bytes", "max_body_bytes", 65536, 1, Integer.MAX_VALUE),
         intIn(http, "http.max_in_flight", "max_in_flight", 64, 1, 1_000_000),
         intIn(http, "http.request_timeout_ms", "request_timeout_ms", 120_000, 1, Integer.MAX_VALUE),
-        intIn(http, "http.max_new_tokens_limit", "max_new_tokens_limit", 512, 1, 1_000_000));
+        intIn(http, "http.max_new_tokens_limit", "max_new_tokens_limit", 512, 1, 1_000_000),
+        bool(http, "http.allow_remote_admin", "allow_remote_admin", false));
     JsonObject bus = json.getJsonObject("event_bus", new JsonObject());
     long busTimeout = intIn(bus, "event_bus.timeout_ms", "timeout_ms", 60_000, 1, Integer.MAX_VALUE);
     if (busTimeout >= httpConfig.requestTimeoutMs()) {

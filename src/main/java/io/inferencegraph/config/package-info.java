@@ -1,3 +1,2 @@
-/** The service's configuration: records parsed once at start-up from file, environment and system properties. */
+/** The service's configuration: records parsed at start-up (and again by a reload) from file, environment and system properties. */
 package io.inferencegraph.config;
-

@@ -58,10 +58,12 @@ final class ErrorMapper {
   static int status(ErrorCode code) {
     return switch (code) {
       case INVALID_PARAMETER, INVALID_JSON, EMPTY_PROMPT, BAD_REQUEST -> 400;
+      case FORBIDDEN -> 403;
       case NOT_FOUND, MODEL_NOT_FOUND, TRACE_NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
       case PAYLOAD_TOO_LARGE -> 413;
       case UNSUPPORTED_MEDIA_TYPE -> 415;
+      case INVALID_CONFIG -> 422;
       case TOO_MANY_REQUESTS -> 429;
       case CANCELLED -> 499;
       case MODEL_FAILURE, BAD_MESSAGE, INTERNAL -> 500;

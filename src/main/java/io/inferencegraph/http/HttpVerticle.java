@@ -24,13 +24,18 @@ import java.util.function.Supplier;
 /**
  * The HTTP edge: every declared graph at its route and under /graphs, the OpenAI-compatible door,
  * health endpoints that report on the process and on every model's availability. Refuses work
- * beyond the in-flight cap at once. {@link #reload} swaps in new graphs without a restart.
+ * beyond the in-flight cap at once. {@link #reload} swaps in new graphs without a restart;
+ * {@code POST /admin/reload} asks for one.
  */
 public final class HttpVerticle extends VerticleBase {
   private static final long DRAIN_TIMEOUT_SECONDS = 60;
 
   private final Supplier<JsonObject> clusterStatus;
+  private final Supplier<Future<JsonObject>> reloads;
   private final AtomicReference<Router> router = new AtomicReference<>();
+  /** The requests the current router has taken; touched on this verticle's event loop only. */
+  private RoutedRequests routed;
+  private Future<Void> retiredDrained = Future.succeededFuture();
   private volatile GraphConfig config;
   private volatile Readiness readiness;
   private ModelCalls calls;
@@ -40,8 +45,18 @@ public final class HttpVerticle extends VerticleBase {
 
   /** {@code clusterStatus}: the node's cluster membership for /readyz, null when not clustered. */
   public HttpVerticle(GraphConfig config, Supplier<JsonObject> clusterStatus) {
+    this(config, clusterStatus, () -> Future.failedFuture(new ServiceException(ErrorCode.INTERNAL,
+        "this server cannot reload its configuration")));
+  }
+
+  /**
+   * {@code reloads}: what {@code POST /admin/reload} runs (read the configuration again and apply it,
+   * this verticle's {@link #reload} included), answering what changed.
+   */
+  public HttpVerticle(GraphConfig config, Supplier<JsonObject> clusterStatus, Supplier<Future<JsonObject>> reloads) {
     this.config = config;
     this.clusterStatus = clusterStatus;
+    this.reloads = reloads;
   }
 
   @Override
@@ -62,14 +77,22 @@ public final class HttpVerticle extends VerticleBase {
    */
   public Future<Void> reload(GraphConfig next) {
     return Future.future(done -> context.runOnContext(ignored -> {
+      RoutedRequests before = routed;
       use(next);
+      retiredDrained = Future.join(retiredDrained, before.retire()).mapEmpty();
       done.complete();
     }));
+  }
+
+  /** Completes once every request routed before the last {@link #reload} has ended. */
+  public Future<Void> oldRequestsDone() {
+    return Future.future(done -> context.runOnContext(ignored -> retiredDrained.onComplete(done)));
   }
 
   private void use(GraphConfig next) {
     readiness = new Readiness(vertx.eventBus(), next.models().stream().map(ModelConfig::name).toList(), clusterStatus);
     config = next;
+    routed = new RoutedRequests();
     router.set(router());
   }
 
@@ -90,6 +113,11 @@ public final class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     List<Handler<RoutingContext>> edge = List.of(TimeoutHandler.create(config.http().requestTimeoutMs(), 504),
         admission);
+    // before the count: a reload's own request must not wait for itself to end
+    AdminRoutes.mount(router, config.http().allowRemoteAdmin(), reloads);
+    if (routed != null) {
+      router.route().handler(routed);
+    }
     router.get("/livez").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "alive")));
     router.get("/readyz").handler(this::ready);
     router.get("/healthz").handler(this::ready);

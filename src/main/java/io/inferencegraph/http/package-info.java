@@ -1,3 +1,2 @@
-/** The HTTP edge: routes, validation, the in-flight limit, the one error mapper; the page, /metrics and /traces. */
+/** The HTTP edge: routes, validation, the in-flight limit, the one error mapper; the page, /metrics, /traces and /admin/reload. */
 package io.inferencegraph.http;
-

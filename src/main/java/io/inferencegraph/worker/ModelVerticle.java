@@ -16,6 +16,7 @@ import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -33,6 +34,7 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   private final String operation;
   private final Class<Q> requestType;
   private Batcher batcher;
+  private MessageConsumer<Object> requests;
   private ModelTelemetry telemetry;
   /** The requests this instance holds, by request id; touched only on this verticle's context. */
   private final Map<String, CompletableFuture<R>> inFlight = new HashMap<>();
@@ -65,18 +67,21 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
     BusCodecs.register(vertx);
     telemetry = Telemetry.of(vertx).model(name);
     batcher = openBatcher();
-    return Future.join(vertx.eventBus().consumer(address, this::handle).completion(),
+    requests = vertx.eventBus().consumer(address, this::handle);
+    return Future.join(requests.completion(),
         vertx.eventBus().<CancelRequest>consumer(Addresses.cancel(name), message -> cancel(message.body()))
             .completion());
   }
 
   /**
-   * Runs after the consumer is gone: the batch loop finishes what was accepted, frees its batch and
-   * ends; no thread is blocked waiting for it, and this context stays free to deliver the replies.
+   * Takes no more requests (Vert.x itself unregisters consumers only after stop, and another instance
+   * or a reloaded model may serve the address meanwhile), then the batch loop finishes what was
+   * accepted, frees its batch and ends; no thread is blocked waiting for it, and this context stays
+   * free to deliver the replies.
    */
   @Override
   public Future<?> stop() {
-    return Future.fromCompletionStage(batcher.shutdown(), context);
+    return requests.unregister().eventually(() -> Future.fromCompletionStage(batcher.shutdown(), context));
   }
 
   private void handle(Message<Object> message) {

@@ -2,13 +2,18 @@ package io.inferencegraph.cli;
 
 import io.inferencegraph.config.ConfigException;
 import io.inferencegraph.config.GraphConfig;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,6 +68,29 @@ class ServeCommandTest {
     StringWriter version = new StringWriter();
     assertThat(ServeCommand.commandLine().setOut(new PrintWriter(version)).execute("--version")).isZero();
     assertThat(version.toString()).startsWith("inference-graph ");
+  }
+
+  @Test
+  @DisplayName("a reload reads the same file again, with the same environment overrides and flags")
+  void reloadReadsTheFileAgain(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("config.json");
+    JsonObject json = new JsonObject(Files.readString(Path.of("conf/config.json")));
+    Files.writeString(file, json.encode());
+    Map<String, String> env = Map.of("GRAPH_HTTP__MAX_BODY_BYTES", "1234");
+    ServeCommand command = new ServeCommand(env);
+    new CommandLine(command).parseArgs("--config", file.toString(), "--port", "3005");
+    ModelStore store = ModelStore.fromEnvironment(env);
+    assertThat(command.reload(store).graphs()).extracting(g -> g.name()).containsExactly("classify_generated_texts");
+
+    json.getJsonObject("graphs").put("echo", new JsonObject().put("input", new JsonObject().put("text", "string"))
+        .put("nodes", new JsonObject().put("g", new JsonObject().put("generate", "gpt2").put("prompt", "$input.text")))
+        .put("output", "$nodes.g.text"));
+    Files.writeString(file, json.encode());
+    GraphConfig again = command.reload(store);
+
+    assertThat(again.graphs()).extracting(g -> g.name()).containsExactly("classify_generated_texts", "echo");
+    assertThat(again.http().maxBodyBytes()).isEqualTo(1234);
+    assertThat(again.http().port()).isEqualTo(3005);
   }
 
   static GraphConfig configure(String... args) {

@@ -43,7 +43,9 @@ class ErrorMapperTest {
       "TRACE_NOT_FOUND, 404, trace_not_found",
       "NOT_READY, 503, not_ready",
       "BAD_REQUEST, 400, bad_request",
-      "INTERNAL, 500, internal_error"};
+      "INTERNAL, 500, internal_error",
+      "FORBIDDEN, 403, forbidden",
+      "INVALID_CONFIG, 422, invalid_config"};
 
   @Test
   @DisplayName("the table below names every error code once")

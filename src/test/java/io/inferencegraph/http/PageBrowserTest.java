@@ -1,6 +1,7 @@
 package io.inferencegraph.http;
 
 import io.inferencegraph.TracedGraph;
+import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +28,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * unless {@code REQUIRE_BROWSER=1} (set by .ci/run), so that CI can never skip it silently.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-@DisplayName("The page at / in a real browser: a prompt in, three answers and the graph's waterfall out")
+@DisplayName("The page at / in a real browser: the graph drawn, a prompt in, answers and the graph's waterfall out")
 class PageBrowserTest {
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
@@ -35,12 +36,21 @@ class PageBrowserTest {
   private static final double PIXEL = 1.5;
 
   private static final boolean INSTALLED = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+  /** A second graph, beside the seed's: one generator, then the classifier on its text. */
+  private static final JsonObject STORY = new JsonObject().put("route", "/story")
+      .put("description", "a story from a topic, then its label")
+      .put("input", new JsonObject().put("topic", "string"))
+      .put("nodes", new JsonObject()
+          .put("draft", new JsonObject().put("generate", "gpt2").put("prompt", "$input.topic"))
+          .put("verdict", new JsonObject().put("classify", "bert-base-uncased").put("text", "$nodes.draft.text")))
+      .put("output", new JsonObject().put("text", "$nodes.draft.text").put("label", "$nodes.verdict.label"));
   private static TracedGraph graph;
 
   @BeforeAll
   static void start() throws Exception {
     if (INSTALLED) {
-      graph = new TracedGraph().start().toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+      graph = new TracedGraph().start(new JsonObject().put("graphs", new JsonObject().put("story", STORY)))
+          .toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
     }
   }
 
@@ -54,15 +64,15 @@ class PageBrowserTest {
   @Test
   @DisplayName("submit a prompt: three results; three generator bars side by side, then classifier bars in a row")
   void promptToWaterfall() throws InterruptedException {
-    if (!INSTALLED && "1".equals(System.getenv("REQUIRE_BROWSER"))) {
-      fail("REQUIRE_BROWSER=1 but " + CHROMIUM + " or " + CHROMEDRIVER
-          + " is missing: apt-get install -y chromium chromium-driver");
-    }
-    assumeTrue(INSTALLED, "browser test skipped: no " + CHROMIUM + " or " + CHROMEDRIVER
-        + " (apt-get install -y chromium chromium-driver; REQUIRE_BROWSER=1 makes this a failure)");
+    requireBrowser();
     WebDriver driver = browser();
     try {
       driver.get("http://127.0.0.1:" + graph.port() + "/");
+      awaitDrawing(driver, "classify_generated_texts");
+      assertThat(driver.findElement(By.id("graph")).getDomProperty("value")).isEqualTo("classify_generated_texts");
+      assertThat(drawnNodes(driver)).containsExactly("gpt2", "distilgpt2", "gpt2-medium", "scores");
+      assertThat(driver.findElements(By.cssSelector("#graph-drawing path.edge")))
+          .as("input to each generator, each generator to scores, scores to output").hasSize(7);
       WebElement prompt = driver.findElement(By.id("prompt"));
       prompt.clear();
       prompt.sendKeys("The graph runs in a browser");
@@ -105,10 +115,81 @@ class PageBrowserTest {
       }
       assertThat(bars(driver, "generate-inference")).hasSize(3);
       assertThat(bars(driver, "classify-inference")).hasSize(3);
-      saveScreenshot(driver);
+      assertThat(nodeStates(driver)).containsExactly("done", "done", "done", "done");
+      saveScreenshot(driver, "page-browser-test.png");
     } finally {
       driver.quit();
     }
+  }
+
+  @Test
+  @DisplayName("pick another graph: it is drawn, its input field replaces the prompt's, and it runs as a stream")
+  void anotherGraph() throws InterruptedException {
+    requireBrowser();
+    WebDriver driver = browser();
+    try {
+      driver.get("http://127.0.0.1:" + graph.port() + "/");
+      awaitDrawing(driver, "classify_generated_texts");
+      driver.findElement(By.cssSelector("#graph option[value='story']")).click();
+      awaitDrawing(driver, "story");
+      assertThat(drawnNodes(driver)).containsExactly("draft", "verdict");
+      assertThat(driver.findElement(By.id("graph-route")).getText()).isEqualTo("POST /story");
+      assertThat(driver.findElement(By.cssSelector("#inputs label")).getText()).isEqualTo("topic (string)");
+      WebElement topic = driver.findElement(By.id("prompt"));
+      topic.clear();
+      topic.sendKeys("A lighthouse");
+      WebElement maxNewTokens = driver.findElement(By.name("max_new_tokens"));
+      maxNewTokens.clear();
+      maxNewTokens.sendKeys("12");
+      driver.findElement(By.id("run")).click();
+      awaitWaterfall(driver);
+
+      assertThat(driver.findElement(By.id("status")).getText()).startsWith("200 in");
+      assertThat(nodeStates(driver)).containsExactly("done", "done");
+      String streamed = driver.findElement(By.cssSelector("#nodes .node-card[data-node='draft'] pre.tokens"))
+          .getDomProperty("textContent");
+      JsonObject answer = new JsonObject(driver.findElement(By.id("answer")).getDomProperty("textContent"));
+      assertThat(answer.getString("text")).startsWith("A lighthouse").endsWith(streamed);
+      assertThat(streamed).as("the draft node's tokens, as they streamed").isNotEmpty();
+      assertThat(answer.getString("label")).isNotBlank();
+      assertThat(driver.findElement(By.id("results")).isDisplayed()).as("the seed's table").isFalse();
+      assertThat(bars(driver, "generate-call")).hasSize(1);
+      assertThat(bars(driver, "classify-call")).hasSize(1);
+      saveScreenshot(driver, "page-browser-test-story.png");
+    } finally {
+      driver.quit();
+    }
+  }
+
+  private static void requireBrowser() {
+    if (!INSTALLED && "1".equals(System.getenv("REQUIRE_BROWSER"))) {
+      fail("REQUIRE_BROWSER=1 but " + CHROMIUM + " or " + CHROMEDRIVER
+          + " is missing: apt-get install -y chromium chromium-driver");
+    }
+    assumeTrue(INSTALLED, "browser test skipped: no " + CHROMIUM + " or " + CHROMEDRIVER
+        + " (apt-get install -y chromium chromium-driver; REQUIRE_BROWSER=1 makes this a failure)");
+  }
+
+  /** The names of the boxes drawn for the graph's nodes (input and output left out), in drawing order. */
+  @SuppressWarnings("unchecked")
+  private static List<String> drawnNodes(WebDriver driver) {
+    return (List<String>) ((JavascriptExecutor) driver).executeScript(
+        "return [...document.querySelectorAll('#graph-drawing g.node[data-node]')].map(g => g.dataset.node);");
+  }
+
+  /** Each drawn node's state, in drawing order. */
+  @SuppressWarnings("unchecked")
+  private static List<String> nodeStates(WebDriver driver) {
+    return (List<String>) ((JavascriptExecutor) driver).executeScript(
+        "return [...document.querySelectorAll('#graph-drawing g.node[data-node]')].map(g => g.dataset.state);");
+  }
+
+  private static void awaitDrawing(WebDriver driver, String name) throws InterruptedException {
+    awaitPage(driver, "graph " + name + " drawn", () -> {
+      WebElement drawing = driver.findElement(By.id("graph-drawing"));
+      return "drawn".equals(drawing.getDomAttribute("data-state")) && name.equals(drawing.getDomAttribute("data-graph"))
+          && driver.findElement(By.id("run")).isEnabled();
+    });
   }
 
   /**
@@ -128,10 +209,10 @@ class PageBrowserTest {
   }
 
   /** What a person would have seen, kept in target/ for a look after the run. */
-  private static void saveScreenshot(WebDriver driver) {
+  private static void saveScreenshot(WebDriver driver, String file) {
     try {
       byte[] png = ((org.openqa.selenium.TakesScreenshot) driver).getScreenshotAs(org.openqa.selenium.OutputType.BYTES);
-      java.nio.file.Files.write(Path.of("target/page-browser-test.png"), png);
+      java.nio.file.Files.write(Path.of("target").resolve(file), png);
     } catch (java.io.IOException | RuntimeException e) {
       System.err.println("could not save the page screenshot: " + e);
     }
@@ -146,11 +227,17 @@ class PageBrowserTest {
   }
 
   private static void awaitWaterfall(WebDriver driver) throws InterruptedException {
-    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
     WebElement waterfall = driver.findElement(By.id("waterfall"));
-    while (!"drawn".equals(waterfall.getDomAttribute("data-state"))) {
+    awaitPage(driver, "the waterfall", () -> "drawn".equals(waterfall.getDomAttribute("data-state")));
+  }
+
+  /** Looks at the page until {@code done} holds, as WebDriverWait would; fails after 90 s with the page's status. */
+  private static void awaitPage(WebDriver driver, String what, java.util.function.BooleanSupplier done)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+    while (!done.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        fail("no waterfall after 90 s; status: " + driver.findElement(By.id("status")).getText());
+        fail("no " + what + " after 90 s; status: " + driver.findElement(By.id("status")).getText());
       }
       Thread.sleep(100);
     }
