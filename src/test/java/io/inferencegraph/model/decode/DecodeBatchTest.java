@@ -14,6 +14,7 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import static io.inferencegraph.model.decode.DirectMemory.MB;
 import static org.assertj.core.api.Assertions.assertThat;
 
 @DisplayName("A decode batch steps its rows together; rows join and leave between steps and each decodes exactly as alone")
@@ -165,6 +166,31 @@ class DecodeBatchTest {
       for (int r = 0; r < rows; r++) {
         Sequence alone = alone(generator::newBatch, new Row(longPrompt(r, length), 0, false, newTokens, newTokens).sequence());
         assertThat(together.get(r).newIds()).as("row %d", r).containsExactly(alone.newIds());
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("closing a batch gives its direct memory back at once, whether its rows are running or evicted")
+  void closeFreesEverything() throws Exception {
+    try (TextGenerator generator = TextGenerator.load(GPT2_TINY, ModelOptions.defaults())) {
+      for (boolean evicted : new boolean[] {false, true}) {
+        long before = DirectMemory.used();
+        DecodeBatch batch = generator.newBatch();
+        List<Sequence> rows = new ArrayList<>();
+        for (int r = 0; r < 16; r++) {
+          rows.add(new Row(longPrompt(r, 200), 0, false, 3, 3).sequence());
+        }
+        batch.admit(rows); // 13 MB of prefill logits, 15 MB of keys and values
+        batch.step();
+        if (evicted) {
+          runUntilFinished(batch);
+          batch.evictFinished();
+        }
+        assertThat(DirectMemory.used() - before).as("held").isGreaterThan(20 * MB);
+        batch.close();
+        assertThat(DirectMemory.used() - before).as("evicted: %s", evicted).isLessThan(2 * MB);
+        assertThat(batch.kvCapacityBytes()).isZero();
       }
     }
   }
