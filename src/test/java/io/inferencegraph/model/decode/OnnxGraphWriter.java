@@ -12,8 +12,9 @@ import java.util.List;
 /**
  * Writes a small ONNX graph with the inputs and outputs a test names, for decoder signatures that
  * the fixture models do not have (a missing input, an int32 logits output, ...). Each output comes
- * from a Constant node of zeros, so ONNX Runtime loads the graph as it would a real export; the
- * file is the ONNX protobuf wire format, written by hand since no ONNX library is on the classpath.
+ * from a Constant node of zeros, so ONNX Runtime loads the graph as it would a real export, but
+ * its shape inference then reports an output's symbolic dims as the constant's 1. The file is the
+ * ONNX protobuf wire format, written by hand since no ONNX library is on the classpath.
  */
 final class OnnxGraphWriter {
   static final int FLOAT = 1;
