@@ -207,5 +207,6 @@ public final class DecodeBatch implements AutoCloseable {
     emptyPast.close();
     pool.forEach(KvCache::close);
     pool.clear();
+    scratch.free();
   }
 }

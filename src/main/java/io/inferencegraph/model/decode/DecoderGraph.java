@@ -304,5 +304,11 @@ public final class DecoderGraph implements AutoCloseable {
       return bytes.duplicate().order(ByteOrder.nativeOrder()).limit(count * Float.BYTES).slice()
           .order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
+
+    /** Frees the buffer now; no view {@link #floats} returned may be used afterwards. */
+    void free() {
+      DirectBuffers.free(bytes);
+      bytes = DirectBuffers.EMPTY;
+    }
   }
 }
