@@ -1,6 +1,7 @@
 package io.inferencegraph.model.decode;
 
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.Params;
 import java.nio.FloatBuffer;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
@@ -73,8 +74,8 @@ class SequenceTest {
   @Test
   @DisplayName("from resolved parameters: the prompt as cut, its longest length, and min_new_tokens capped at max_new_tokens")
   void fromParameters() {
-    GenerationParams params = GenerationParams.builder().doSample(false).temperature(1.0).topK(0).topP(1.0)
-        .minNewTokens(10).build();
+    GenerationParams params = Params.of("do_sample", false, "temperature", 1.0, "top_k", 0, "top_p", 1.0,
+        "min_new_tokens", 10);
     Sequence sequence = new Sequence(new long[] {7, 8, 9}, 4, 3, params, 0L, Set.of(EOS));
     assertThat(sequence.promptLength()).isEqualTo(3);
     assertThat(sequence.droppedPromptTokens()).isEqualTo(4);
