@@ -1,8 +1,5 @@
 package io.inferencegraph.hub;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.inferencegraph.hub.FakeRepo.FakeFile;
 import io.inferencegraph.hub.HubException.Kind;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +10,8 @@ import java.util.Arrays;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Bodies of the wrong length, unknown sizes, leftovers on disk, CDN redirects and refusals. */
 class HubDownloadEdgesTest extends HubFixture {

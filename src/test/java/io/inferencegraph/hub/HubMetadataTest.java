@@ -1,8 +1,5 @@
 package io.inferencegraph.hub;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.inferencegraph.hub.FakeRepo.FakeFile;
 import io.inferencegraph.hub.HubException.Kind;
 import java.nio.file.Files;
@@ -10,6 +7,8 @@ import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What the client makes of the Hub's metadata answers: redirects, headers, error statuses, and what it sends. */
 class HubMetadataTest extends HubFixture {

@@ -1,8 +1,5 @@
 package io.inferencegraph.hub;
 
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-
 import io.inferencegraph.hub.FakeRepo.FakeFile;
 import io.inferencegraph.hub.HubException.Kind;
 import java.nio.file.Files;
@@ -18,6 +15,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How a pull's files are placed: progress per file, blobs shared between revisions, the download threads. */
 class SnapshotAssemblerTest extends HubFixture {

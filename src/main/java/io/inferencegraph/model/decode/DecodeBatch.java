@@ -29,7 +29,7 @@ public final class DecodeBatch implements AutoCloseable {
   private final boolean equalLengthsOnly;
   private final long padId;
   private final int candidates;
-  private final DecoderGraph.Scratch scratch = new DecoderGraph.Scratch(PREFILL_LOGITS_BUDGET);
+  private final LogitsScratch scratch = new LogitsScratch(PREFILL_LOGITS_BUDGET);
   private final List<DecodeCohort> cohorts = new ArrayList<>();
   /** Where a joining group's prefill writes its keys and values before they are copied into a cohort. */
   private final KvCache prefilled;
@@ -59,7 +59,7 @@ public final class DecodeBatch implements AutoCloseable {
   /** Prefills the joining sequences, draws each one's first token and adds them to the batch. */
   public void admit(List<Sequence> joining) throws OrtException {
     for (List<Sequence> group : groups(joining)) {
-      DecoderGraph.Output output = runFull(group);
+      DecodeStep.Output output = runFull(group);
       advance(group, output.lastLogits());
       cohortFor(group.get(0)).join(group, output.present());
     }
@@ -77,7 +77,7 @@ public final class DecodeBatch implements AutoCloseable {
         }
         continue;
       }
-      DecoderGraph.Output output = graph.run(cohort.nextStep(), scratch);
+      DecodeStep.Output output = graph.run(cohort.nextStep(), scratch);
       cohort.advanceCache();
       advance(cohort.rows(), output.lastLogits());
     }
@@ -133,11 +133,11 @@ public final class DecodeBatch implements AutoCloseable {
 
   private void advance(List<Sequence> group, FloatBuffer lastLogits) {
     for (int r = 0; r < group.size(); r++) {
-      group.get(r).advance(lastLogits, r * graph.vocab, candidates);
+      group.get(r).advance(lastLogits, r * graph.signature.vocab, candidates);
     }
   }
 
-  private DecoderGraph.Output runFull(List<Sequence> group) throws OrtException {
+  private DecodeStep.Output runFull(List<Sequence> group) throws OrtException {
     return graph.run(fullStep(group), scratch);
   }
 
@@ -145,7 +145,7 @@ public final class DecodeBatch implements AutoCloseable {
    * Every token of each sequence, left-padded to the longest, with the attention mask and the
    * position ids Hugging Face derives from it (cumulative sum minus one, padding at 1).
    */
-  private DecoderGraph.Step fullStep(List<Sequence> group) {
+  private DecodeStep fullStep(List<Sequence> group) {
     int n = group.size();
     int length = group.stream().mapToInt(Sequence::length).max().orElse(0);
     long[] ids = new long[n * length];
@@ -164,7 +164,7 @@ public final class DecodeBatch implements AutoCloseable {
       }
     }
     boolean hasPast = graph.kind != DecoderGraph.Kind.NO_PAST;
-    return new DecoderGraph.Step(n, length, ids, mask, positions, hasPast ? emptyPast.reshape(n, 0) : null,
+    return new DecodeStep(n, length, ids, mask, positions, hasPast ? emptyPast.reshape(n, 0) : null,
         useCache ? prefilled : null);
   }
 
@@ -185,7 +185,7 @@ public final class DecodeBatch implements AutoCloseable {
     int longest = 0;
     for (Sequence sequence : sequences) {
       int candidateLongest = Math.max(longest, sequence.length());
-      if (!current.isEmpty() && (long) (current.size() + 1) * candidateLongest * graph.vocab > PREFILL_LOGITS_BUDGET) {
+      if (!current.isEmpty() && (long) (current.size() + 1) * candidateLongest * graph.signature.vocab > PREFILL_LOGITS_BUDGET) {
         groups.add(current);
         current = new ArrayList<>();
         candidateLongest = sequence.length();

@@ -59,7 +59,7 @@ final class DecodeCohort implements AutoCloseable {
   }
 
   /** One step with the cache: each row's last token, its position and its padded mask; the present goes to the spare. */
-  DecoderGraph.Step nextStep() {
+  DecodeStep nextStep() {
     int n = rows.size();
     int past = cache.length();
     long[] ids = new long[n];
@@ -73,7 +73,7 @@ final class DecodeCohort implements AutoCloseable {
       Arrays.fill(mask, r * (past + 1) + padding, (r + 1) * (past + 1), 1L);
     }
     spare.reserve(reach(rows));
-    return new DecoderGraph.Step(n, 1, ids, mask, positions, cache, spare);
+    return new DecodeStep(n, 1, ids, mask, positions, cache, spare);
   }
 
   /** Token slots the rows may come to hold: their count times the longest any may grow to. */

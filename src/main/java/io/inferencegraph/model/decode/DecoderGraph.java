@@ -10,8 +10,6 @@ import io.inferencegraph.model.load.ModelDirectory;
 import io.inferencegraph.model.load.ModelLoadException;
 import io.inferencegraph.model.load.ModelOptions;
 import io.inferencegraph.model.load.OnnxSessions;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.nio.file.Files;
@@ -48,34 +46,18 @@ public final class DecoderGraph implements AutoCloseable {
   final OrtSession session;
   final Path file;
   final Kind kind;
-  final boolean hasPositionIds;
-  final List<String> pastNames;
-  final List<String> presentNames;
-  final long[] pastHeads;
-  final long[] pastHeadDims;
-  final int vocab;
-  /** Element type of the KV cache tensors (FLOAT or FLOAT16). */
-  final OnnxJavaType pastType;
-  private final OnnxJavaType logitsType;
+  /** What its inputs and outputs are: names, head shapes, element types, vocabulary. */
+  final DecoderSignature signature;
   /** decoder_model.onnx beside a decoder_with_past_model.onnx: what runs the prefill, as optimum did. */
   private DecoderGraph prefill;
 
   private DecoderGraph(ModelDirectory dir, Path file, OrtSession session, DecoderConfig config) throws OrtException {
     this.session = session;
     this.file = file;
-    DecoderSignature signature = new DecoderSignature(dir, dir.root().relativize(file).toString(), session, config);
+    signature = new DecoderSignature(dir, dir.root().relativize(file).toString(), session, config);
     kind = signature.kind;
-    hasPositionIds = signature.hasPositionIds;
-    pastNames = signature.pastNames;
-    presentNames = signature.presentNames;
-    pastHeads = signature.pastHeads;
-    pastHeadDims = signature.pastHeadDims;
-    vocab = signature.vocab;
-    pastType = signature.pastType;
-    logitsType = signature.logitsType;
   }
 
-  /** The graph file, and the one that runs the prefill if it is another. */
   public Kind kind() {
     return kind;
   }
@@ -89,19 +71,20 @@ public final class DecoderGraph implements AutoCloseable {
       return 0;
     }
     long bytes = 0;
-    for (int t = 0; t < pastNames.size(); t++) {
-      bytes += pastHeads[t] * pastHeadDims[t] * pastType.size;
+    for (int t = 0; t < signature.pastNames.size(); t++) {
+      bytes += signature.pastHeads[t] * signature.pastHeadDims[t] * signature.pastType.size;
     }
     return bytes;
   }
 
+  /** The graph file, and the one that runs the prefill if it is another. */
   public String files() {
     return file.getFileName() + (prefill == null ? "" : " + " + prefill.file.getFileName() + " for prefill");
   }
 
   /** True when the graph derives positions from the past length: only rows of equal length may share a call. */
   boolean positionsFromPast() {
-    return !hasPositionIds || (prefill != null && !prefill.hasPositionIds);
+    return !signature.hasPositionIds || (prefill != null && !prefill.signature.hasPositionIds);
   }
 
   public static DecoderGraph open(ModelDirectory dir, DecoderConfig config, ModelOptions options) {
@@ -147,31 +130,21 @@ public final class DecoderGraph implements AutoCloseable {
   }
 
   private void checkPrefill(ModelDirectory dir) {
-    if (prefill.kind != Kind.NO_PAST || !prefill.presentNames.equals(presentNames) || prefill.pastType != pastType) {
+    if (prefill.kind != Kind.NO_PAST || !prefill.signature.presentNames.equals(signature.presentNames)
+        || prefill.signature.pastType != signature.pastType) {
       throw dir.fail(prefill.name(dir) + " does not match " + name(dir) + ": expected a decoder without past inputs"
-          + " whose outputs " + presentNames + " are " + pastType);
+          + " whose outputs " + signature.presentNames + " are " + signature.pastType);
     }
   }
-
-  /**
-   * Inputs of one forward pass over {@code rows} rows of {@code length} new tokens each; the present
-   * keys and values are written into {@code present} (reshaped to [rows, past + length]), or not
-   * fetched when it is null.
-   */
-  record Step(int rows, int length, long[] inputIds, long[] attentionMask, long[] positionIds, KvCache past,
-      KvCache present) {}
-
-  /** Last-position logits of each row ([rows * vocab]) and the filled present cache (null when none was asked for). */
-  record Output(FloatBuffer lastLogits, KvCache present) {}
 
   /**
    * Runs one forward pass. Logits are written into {@code scratch}, a reusable direct buffer, so
    * that a long prefill does not copy [rows, length, vocab] floats onto the heap; the present KV
    * cache is written into the step's target buffers, so ONNX Runtime allocates no KV output.
    */
-  Output run(Step step, Scratch scratch) throws OrtException {
+  DecodeStep.Output run(DecodeStep step, LogitsScratch scratch) throws OrtException {
     if (prefill != null && step.past() != null && step.past().length() == 0) {
-      return prefill.run(new Step(step.rows(), step.length(), step.inputIds(), step.attentionMask(),
+      return prefill.run(new DecodeStep(step.rows(), step.length(), step.inputIds(), step.attentionMask(),
           step.positionIds(), null, step.present()), scratch);
     }
     int pastLength = step.past() == null ? 0 : step.past().length();
@@ -180,44 +153,44 @@ public final class DecoderGraph implements AutoCloseable {
       Map<String, OnnxTensor> inputs = inputs(step, pastLength, created);
       Map<String, OnnxTensor> pinned = pinnedPresent(step, pastLength);
       FloatBuffer last;
-      if (logitsType == OnnxJavaType.FLOAT) {
-        FloatBuffer logits = scratch.floats(step.rows() * step.length() * vocab);
-        long[] shape = {step.rows(), step.length(), vocab};
+      if (signature.logitsType == OnnxJavaType.FLOAT) {
+        FloatBuffer logits = scratch.floats(step.rows() * step.length() * signature.vocab);
+        long[] shape = {step.rows(), step.length(), signature.vocab};
         pinned.put(LOGITS, track(created, OnnxTensor.createTensor(OnnxSessions.environment(), logits, shape)));
         session.run(inputs, Set.of(), pinned).close();
-        last = lastPositions(logits, step.rows(), step.length());
+        last = LogitsScratch.lastPositions(logits, step.rows(), step.length(), signature.vocab);
       } else {
         try (OrtSession.Result result = session.run(inputs, Set.of(LOGITS), pinned)) {
           // float16 logits: converted to float for sampling
           FloatBuffer logits = ((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer();
-          last = lastPositions(logits, step.rows(), step.length());
+          last = LogitsScratch.lastPositions(logits, step.rows(), step.length(), signature.vocab);
         }
       }
-      return new Output(last, step.present());
+      return new DecodeStep.Output(last, step.present());
     } finally {
       created.forEach(OnnxTensor::close);
     }
   }
 
   /** The step's present target, reshaped to [rows, heads, past + length, headDim], as pinned outputs. */
-  private Map<String, OnnxTensor> pinnedPresent(Step step, int pastLength) throws OrtException {
+  private Map<String, OnnxTensor> pinnedPresent(DecodeStep step, int pastLength) throws OrtException {
     Map<String, OnnxTensor> pinned = new HashMap<>();
     if (step.present() != null) {
       OnnxTensor[] present = step.present().reshape(step.rows(), pastLength + step.length()).tensors();
       for (int i = 0; i < present.length; i++) {
-        pinned.put(presentNames.get(i), present[i]);
+        pinned.put(signature.presentNames.get(i), present[i]);
       }
     }
     return pinned;
   }
 
-  private Map<String, OnnxTensor> inputs(Step step, int pastLength, List<OnnxTensor> created) throws OrtException {
+  private Map<String, OnnxTensor> inputs(DecodeStep step, int pastLength, List<OnnxTensor> created) throws OrtException {
     OrtEnvironment env = OnnxSessions.environment();
     int rows = step.rows();
     Map<String, OnnxTensor> inputs = new HashMap<>();
     inputs.put(INPUT_IDS, track(created, longs(env, step.inputIds(), rows, step.length())));
     inputs.put(ATTENTION_MASK, track(created, longs(env, step.attentionMask(), rows, pastLength + step.length())));
-    if (hasPositionIds) {
+    if (signature.hasPositionIds) {
       inputs.put(POSITION_IDS, track(created, longs(env, step.positionIds(), rows, step.length())));
     }
     if (kind == Kind.MERGED) {
@@ -226,21 +199,10 @@ public final class DecoderGraph implements AutoCloseable {
     if (step.past() != null) {
       OnnxTensor[] past = step.past().tensors();
       for (int i = 0; i < past.length; i++) {
-        inputs.put(pastNames.get(i), past[i]);
+        inputs.put(signature.pastNames.get(i), past[i]);
       }
     }
     return inputs;
-  }
-
-  private FloatBuffer lastPositions(FloatBuffer logits, int rows, int length) {
-    if (length == 1) {
-      return logits;
-    }
-    FloatBuffer last = FloatBuffer.allocate(rows * vocab);
-    for (int r = 0; r < rows; r++) {
-      last.put(r * vocab, logits, ((r * length) + length - 1) * vocab, vocab);
-    }
-    return last;
   }
 
   private static OnnxTensor longs(OrtEnvironment env, long[] values, int rows, int columns) throws OrtException {
@@ -279,36 +241,6 @@ public final class DecoderGraph implements AutoCloseable {
       if (prefill != null) {
         prefill.close();
       }
-    }
-  }
-
-  /**
-   * A direct float buffer that grows when needed and is reused between steps of one batch: by half
-   * again, up to {@code usualMax} floats, or to exactly what a larger step needs.
-   */
-  static final class Scratch {
-    private final long usualMax;
-    private ByteBuffer bytes = DirectBuffers.EMPTY;
-
-    Scratch(long usualMax) {
-      this.usualMax = usualMax;
-    }
-
-    FloatBuffer floats(int count) {
-      if (bytes.capacity() < count * Float.BYTES) {
-        long grown = Math.max(count, Math.min(usualMax, bytes.capacity() / Float.BYTES * 3L / 2));
-        DirectBuffers.free(bytes); // the last step's tensors over it are closed
-        bytes = DirectBuffers.EMPTY;
-        bytes = DirectBuffers.allocate(Math.toIntExact(grown * Float.BYTES));
-      }
-      return bytes.duplicate().order(ByteOrder.nativeOrder()).limit(count * Float.BYTES).slice()
-          .order(ByteOrder.nativeOrder()).asFloatBuffer();
-    }
-
-    /** Frees the buffer now; no view {@link #floats} returned may be used afterwards. */
-    void free() {
-      DirectBuffers.free(bytes);
-      bytes = DirectBuffers.EMPTY;
     }
   }
 }

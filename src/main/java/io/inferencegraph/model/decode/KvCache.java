@@ -28,7 +28,7 @@ final class KvCache implements AutoCloseable {
 
   KvCache(DecoderGraph graph) {
     this.graph = graph;
-    this.data = new ByteBuffer[graph.pastNames.size()];
+    this.data = new ByteBuffer[graph.signature.pastNames.size()];
     Arrays.fill(data, DirectBuffers.EMPTY);
   }
 
@@ -102,8 +102,8 @@ final class KvCache implements AutoCloseable {
       try {
         for (int t = 0; t < data.length; t++) {
           ByteBuffer view = data[t].slice(0, (int) tensorBytes(t, rows, length)).order(ByteOrder.nativeOrder());
-          long[] shape = {rows, graph.pastHeads[t], length, graph.pastHeadDims[t]};
-          created[t] = OnnxTensor.createTensor(OnnxSessions.environment(), view, shape, graph.pastType);
+          long[] shape = {rows, graph.signature.pastHeads[t], length, graph.signature.pastHeadDims[t]};
+          created[t] = OnnxTensor.createTensor(OnnxSessions.environment(), view, shape, graph.signature.pastType);
         }
       } catch (OrtException | RuntimeException e) {
         closeAll(created);
@@ -121,10 +121,10 @@ final class KvCache implements AutoCloseable {
   void gather(List<Slice> slices) {
     int newLength = slices.stream().mapToInt(Slice::valid).max().orElse(0);
     reshape(slices.size(), newLength);
-    int bytes = graph.pastType.size;
+    int bytes = graph.signature.pastType.size;
     for (int t = 0; t < data.length; t++) {
-      int heads = (int) graph.pastHeads[t];
-      int dim = (int) graph.pastHeadDims[t];
+      int heads = (int) graph.signature.pastHeads[t];
+      int dim = (int) graph.signature.pastHeadDims[t];
       for (int r = 0; r < slices.size(); r++) {
         Slice slice = slices.get(r);
         if (slice.source() == this) {
@@ -142,7 +142,7 @@ final class KvCache implements AutoCloseable {
   }
 
   private long tensorBytes(int t, long rows, long length) {
-    return (long) rows * graph.pastHeads[t] * length * graph.pastHeadDims[t] * graph.pastType.size;
+    return (long) rows * graph.signature.pastHeads[t] * length * graph.signature.pastHeadDims[t] * graph.signature.pastType.size;
   }
 
   private void closeViews() {

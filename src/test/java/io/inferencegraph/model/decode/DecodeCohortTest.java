@@ -37,7 +37,7 @@ class DecodeCohortTest {
       assertThat(cohort.rows()).containsExactly(a, b, c);
       assertThat(cohort.kvBytes()).isEqualTo(3 * 5 * graph.kvBytesPerToken(true));
 
-      DecoderGraph.Step step = cohort.nextStep();
+      DecodeStep step = cohort.nextStep();
       assertThat(step.rows()).isEqualTo(3);
       assertThat(step.length()).isEqualTo(1);
       assertThat(step.inputIds()).containsExactly(15, 22, 34);

@@ -46,8 +46,8 @@ class DecoderGraphTest {
     List<Double> expected = Fixtures.doubles(reference.getAsJsonArray("first_step_logits"));
     try (DecoderGraph graph = open(dir, file)) {
       FloatBuffer logits = prefill(graph, prompt);
-      assertThat(logits.limit()).isEqualTo(graph.vocab);
-      for (int i = 0; i < graph.vocab; i++) {
+      assertThat(logits.limit()).isEqualTo(graph.signature.vocab);
+      for (int i = 0; i < graph.signature.vocab; i++) {
         assertThat((double) logits.get(i)).as("logit %d", i).isCloseTo(expected.get(i), within(1e-3));
       }
     }
@@ -117,11 +117,11 @@ class DecoderGraphTest {
     }
     try (KvCache past = new KvCache(graph); KvCache present = new KvCache(graph)) {
       boolean hasPast = graph.kind() != DecoderGraph.Kind.NO_PAST;
-      DecoderGraph.Step step = new DecoderGraph.Step(1, ids.length, ids, mask, positions,
+      DecodeStep step = new DecodeStep(1, ids.length, ids, mask, positions,
           hasPast ? past.reshape(1, 0) : null, hasPast ? present : null);
-      FloatBuffer logits = graph.run(step, new DecoderGraph.Scratch(1 << 20)).lastLogits();
-      FloatBuffer copy = FloatBuffer.allocate(graph.vocab);
-      copy.put(0, logits, 0, graph.vocab);
+      FloatBuffer logits = graph.run(step, new LogitsScratch(1 << 20)).lastLogits();
+      FloatBuffer copy = FloatBuffer.allocate(graph.signature.vocab);
+      copy.put(0, logits, 0, graph.signature.vocab);
       return copy;
     }
   }

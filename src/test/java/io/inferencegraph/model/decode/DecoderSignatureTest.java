@@ -45,15 +45,15 @@ class DecoderSignatureTest {
     ModelDirectory dir = new ModelDirectory(Fixtures.decoder(model));
     try (DecoderGraph graph = DecoderGraph.open(dir, DecoderConfig.read(dir), new ModelOptions(file, null, 1, true, SessionMemory.DEFAULT))) {
       assertThat(graph.kind()).isEqualTo(kind);
-      assertThat(graph.hasPositionIds).isEqualTo(positionIds);
+      assertThat(graph.signature.hasPositionIds).isEqualTo(positionIds);
       assertThat(graph.positionsFromPast()).isEqualTo(!positionIds);
       List<String> presents = kvNames("present", layers);
-      assertThat(graph.presentNames).isEqualTo(presents);
-      assertThat(graph.pastNames).isEqualTo(kind == DecoderGraph.Kind.NO_PAST ? List.of() : kvNames("past_key_values", layers));
-      assertThat(graph.pastHeads).containsOnly(heads).hasSize(2 * layers);
-      assertThat(graph.pastHeadDims).containsOnly(headDim).hasSize(2 * layers);
-      assertThat(graph.pastType).isEqualTo(type);
-      assertThat(graph.vocab).isEqualTo(1007);
+      assertThat(graph.signature.presentNames).isEqualTo(presents);
+      assertThat(graph.signature.pastNames).isEqualTo(kind == DecoderGraph.Kind.NO_PAST ? List.of() : kvNames("past_key_values", layers));
+      assertThat(graph.signature.pastHeads).containsOnly(heads).hasSize(2 * layers);
+      assertThat(graph.signature.pastHeadDims).containsOnly(headDim).hasSize(2 * layers);
+      assertThat(graph.signature.pastType).isEqualTo(type);
+      assertThat(graph.signature.vocab).isEqualTo(1007);
       long perToken = kind == DecoderGraph.Kind.NO_PAST ? 0 : 2L * layers * heads * headDim * type.size;
       assertThat(graph.kvBytesPerToken(true)).isEqualTo(perToken);
       assertThat(graph.kvBytesPerToken(false)).isZero();
@@ -66,8 +66,8 @@ class DecoderSignatureTest {
     // config.json claiming 2 heads of 32 where the graph has 4 of 16: the graph is what runs
     DecoderConfig twoHeads = shape(GPT2_TINY, 3, 2, 64, 1007);
     try (DecoderGraph graph = open(Fixtures.decoder("gpt2-tiny"), "onnx/model.onnx", twoHeads)) {
-      assertThat(graph.pastHeads).containsOnly(4);
-      assertThat(graph.pastHeadDims).containsOnly(16);
+      assertThat(graph.signature.pastHeads).containsOnly(4);
+      assertThat(graph.signature.pastHeadDims).containsOnly(16);
     }
   }
 
@@ -154,8 +154,8 @@ class DecoderSignatureTest {
     }
     try (DecoderGraph graph = open(temp, "onnx/no_past.onnx", oneLayer)) {
       assertThat(graph.kind()).isEqualTo(DecoderGraph.Kind.NO_PAST);
-      assertThat(graph.pastNames).isEmpty();
-      assertThat(graph.presentNames).containsExactly("present.0.key", "present.0.value");
+      assertThat(graph.signature.pastNames).isEmpty();
+      assertThat(graph.signature.presentNames).containsExactly("present.0.key", "present.0.value");
     }
   }
 

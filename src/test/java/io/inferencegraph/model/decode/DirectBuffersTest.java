@@ -39,7 +39,7 @@ class DirectBuffersTest {
   @Test
   @DisplayName("the scratch keeps its buffer while a step fits, else grows by half again, capped at its usual maximum, or to exactly the need")
   void scratchGrowth() {
-    DecoderGraph.Scratch scratch = new DecoderGraph.Scratch(200);
+    LogitsScratch scratch = new LogitsScratch(200);
     scratch.floats(100); // first use: exactly the need
     assertThat(keeps(scratch, 100, 100)).isTrue();
     assertThat(keeps(scratch, 100, 101)).as("101 > 100: grows to 150").isFalse();
@@ -55,7 +55,7 @@ class DirectBuffersTest {
   @DisplayName("a scratch that grows frees the buffer it replaces at once")
   void scratchFreesWhatItReplaces() {
     long before = DirectMemory.used();
-    DecoderGraph.Scratch scratch = new DecoderGraph.Scratch(16 * MB);
+    LogitsScratch scratch = new LogitsScratch(16 * MB);
     scratch.floats((int) (10 * MB)); // 40 MB
     assertThat(DirectMemory.used() - before).isCloseTo(40 * MB, within(8 * MB));
     FloatBuffer grown = scratch.floats((int) (10 * MB) + 1); // 64 MB, the 40 MB freed
@@ -67,7 +67,7 @@ class DirectBuffersTest {
    * Whether {@code floats(count)} returns a view of the same memory as the last call, which asked
    * for {@code previous} floats: a value written through the old view is still there.
    */
-  private static boolean keeps(DecoderGraph.Scratch scratch, int previous, int count) {
+  private static boolean keeps(LogitsScratch scratch, int previous, int count) {
     FloatBuffer before = scratch.floats(previous);
     before.put(previous - 1, 7f);
     FloatBuffer after = scratch.floats(count);
