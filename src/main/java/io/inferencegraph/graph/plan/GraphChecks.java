@@ -1,5 +1,6 @@
 package io.inferencegraph.graph.plan;
 
+import io.vertx.core.json.JsonArray;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -45,25 +46,45 @@ final class GraphChecks {
     }
   }
 
+  /** Each template of the node, checked at the pointer of the field it is written in. */
   private void checkNode(Node node) {
     String nodeAt = at + "/nodes/" + Problems.escape(node.name());
     if (node instanceof Node.MapNode map) {
+      boolean array = graph.source().getJsonObject("nodes").getJsonObject(node.name()).getValue("map")
+          instanceof JsonArray;
       for (int i = 0; i < map.over().size(); i++) {
-          String overAt = nodeAt + "/map" + (map.over().size() > 1 ? "/" + i : "");
-          checkRefs(map.over().get(i), overAt, Set.of());
-          checkList(map.over().get(i), overAt);
-        }
-        map.apply().templates().forEach(t -> checkRefs(t, nodeAt + "/apply", Set.of(Ref.Root.ITEM, Ref.Root.INDEX)));
-        if (map.itemOutput() != null) {
-          checkRefs(map.itemOutput(), nodeAt + "/output", Set.of(Ref.Root.ITEM, Ref.Root.INDEX, Ref.Root.RESULT));
-        }
+        String overAt = nodeAt + "/map" + (array ? "/" + i : "");
+        checkRefs(map.over().get(i), overAt, Set.of());
+        checkList(map.over().get(i), overAt);
+      }
+      checkStep(map.apply(), nodeAt + "/apply", Set.of(Ref.Root.ITEM, Ref.Root.INDEX));
+      if (map.itemOutput() != null) {
+        checkRefs(map.itemOutput(), nodeAt + "/output", Set.of(Ref.Root.ITEM, Ref.Root.INDEX, Ref.Root.RESULT));
+      }
+    } else if (node instanceof Node.Switch choice) {
+      for (int i = 0; i < choice.cases().size(); i++) {
+        checkRefs(choice.cases().get(i).when().left(), nodeAt + "/switch/" + i + "/when", Set.of());
+        checkRefs(choice.cases().get(i).then(), nodeAt + "/switch/" + i + "/then", Set.of());
+      }
+      if (choice.otherwise() != null) {
+        checkRefs(choice.otherwise(), nodeAt + "/otherwise", Set.of());
+      }
     } else {
-      node.templates().forEach(t -> checkRefs(t, nodeAt, Set.of()));
+      checkStep(node, nodeAt, Set.of());
     }
   }
 
-  private void checkRefs(Template template, String where, Set<Ref.Root> allowed) {
-    for (Ref ref : template.refs()) {
+  /** A generate node's prompt or a classify node's text. */
+  private void checkStep(Node step, String stepAt, Set<Ref.Root> allowed) {
+    if (step instanceof Node.Generate generate) {
+      checkRefs(generate.prompt(), stepAt + "/prompt", allowed);
+    } else if (step instanceof Node.Classify classify) {
+      checkRefs(classify.text(), stepAt + "/text", allowed);
+    }
+  }
+
+  private void checkRefs(Template template, String pointer, Set<Ref.Root> allowed) {
+    template.refs(pointer, (where, ref) -> {
       switch (ref.root()) {
         case INPUT -> {
           if (!graph.input().containsKey(ref.path().get(0))) {
@@ -79,7 +100,7 @@ final class GraphChecks {
           }
         }
       }
-    }
+    });
   }
 
   private void checkNodeRef(Ref ref, String where) {
