@@ -1,6 +1,7 @@
 package io.inferencegraph.graph.plan;
 
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,11 +22,13 @@ final class GraphChecks {
   private final GraphDef graph;
   private final String at;
   private final Problems problems;
+  private final Set<String> declared;
 
   GraphChecks(GraphDef graph, String at, Problems problems) {
     this.graph = graph;
     this.at = at;
     this.problems = problems;
+    this.declared = graph.source().getValue("nodes") instanceof JsonObject nodes ? nodes.fieldNames() : Set.of();
   }
 
   void run() {
@@ -106,7 +109,10 @@ final class GraphChecks {
   private void checkNodeRef(Ref ref, String where) {
     Node target = graph.nodes().get(ref.node());
     if (target == null) {
-      problems.error(where, ref + ": no node \"" + ref.node() + "\"; nodes: " + new TreeSet<>(graph.nodes().keySet()));
+      // A node declared but left out for its own errors is not reported again at each use.
+      if (!declared.contains(ref.node())) {
+        problems.error(where, ref + ": no node \"" + ref.node() + "\"; nodes: " + new TreeSet<>(declared));
+      }
       return;
     }
     Set<String> fields = FIELDS.get(target.getClass());
@@ -116,7 +122,10 @@ final class GraphChecks {
     }
   }
 
-  /** A map's list: a list input, a generate node's sequences, another map's results, or $item of a list. */
+  /**
+   * A map's list: a list input, a generate node's sequences, another map's results, or a switch's
+   * value (known only when it runs). A reference already reported as undefined is not reported again.
+   */
   private void checkList(Template over, String where) {
     if (!(over instanceof Template.Reference reference)) {
       problems.error(where, "must be a reference to a list, e.g. \"$nodes.NAME.sequences\"");
@@ -124,14 +133,15 @@ final class GraphChecks {
     }
     Ref ref = reference.ref();
     boolean list = switch (ref.root()) {
-      case INPUT -> "list".equals(graph.input().get(ref.path().get(0))) && ref.path().size() == 1;
+      case INPUT -> !graph.input().containsKey(ref.path().get(0))
+          || "list".equals(graph.input().get(ref.path().get(0))) && ref.path().size() == 1;
       case NODES -> {
         Node target = graph.nodes().get(ref.node());
         yield target == null || target instanceof Node.Switch
             || target instanceof Node.MapNode && ref.fields().isEmpty()
             || target instanceof Node.Generate && ref.fields().equals(List.of("sequences"));
       }
-      default -> false;
+      default -> true;
     };
     if (!list) {
       problems.error(where, ref + " is not a list; a map goes over a list input, a generate node's "
