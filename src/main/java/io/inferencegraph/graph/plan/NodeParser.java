@@ -144,7 +144,10 @@ final class NodeParser {
     try {
       return GenerationParams.parse(json.getMap());
     } catch (ServiceException e) {
-      problems.error(at + (e.param() == null ? "" : "/" + Problems.escape(e.param())), e.getMessage());
+      // The pointer names the parameter, so the message drops its "NAME: " prefix.
+      String param = e.param();
+      problems.error(param == null ? at : at + "/" + Problems.escape(param),
+          param == null ? e.getMessage() : e.getMessage().substring(param.length() + 2));
       return GenerationParams.none();
     }
   }
