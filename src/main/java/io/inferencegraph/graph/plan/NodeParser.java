@@ -46,7 +46,12 @@ final class NodeParser {
       problems.error(at + "/" + kind, "a map applies a generate or classify step, not a " + kind);
       return null;
     }
-    Node.Common common = common(json, at);
+    if (inner) {
+      // The run applies a map's deadline and on_error to the whole map, never per item.
+      COMMON_KEYS.stream().filter(json::containsKey).sorted().forEach(key -> problems.error(at + "/" + key,
+          "goes on the map node, where it covers all its items"));
+    }
+    Node.Common common = inner ? Node.Common.DEFAULT : common(json, at);
     return switch (kind) {
       case "generate" -> new Node.Generate(name, model(json, "generate", GraphParser.TEXT_GENERATION, at),
           required(json, "prompt", at), parameters(json.getValue("parameters"), at + "/parameters"), common);
