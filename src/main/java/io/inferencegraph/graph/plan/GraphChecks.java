@@ -23,12 +23,14 @@ final class GraphChecks {
   private final String at;
   private final Problems problems;
   private final Set<String> declared;
+  private final Set<String> inputs;
 
   GraphChecks(GraphDef graph, String at, Problems problems) {
     this.graph = graph;
     this.at = at;
     this.problems = problems;
     this.declared = graph.source().getValue("nodes") instanceof JsonObject nodes ? nodes.fieldNames() : Set.of();
+    this.inputs = graph.source().getValue("input") instanceof JsonObject input ? input.fieldNames() : Set.of();
   }
 
   void run() {
@@ -90,9 +92,9 @@ final class GraphChecks {
     template.refs(pointer, (where, ref) -> {
       switch (ref.root()) {
         case INPUT -> {
-          if (!graph.input().containsKey(ref.path().get(0))) {
+          if (!inputs.contains(ref.path().get(0))) {
             problems.error(where, ref + ": the graph has no input \"" + ref.path().get(0) + "\"; inputs: "
-                + new TreeSet<>(graph.input().keySet()));
+                + new TreeSet<>(inputs));
           }
         }
         case NODES -> checkNodeRef(ref, where);
