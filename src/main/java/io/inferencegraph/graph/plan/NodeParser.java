@@ -107,8 +107,9 @@ final class NodeParser {
       }
       GraphParser.unknownKeys(c, Set.of("when", "then"), caseAt, problems);
       Condition condition = Condition.parse(when, caseAt + "/when", problems);
+      Template then = Template.parse(c.getValue("then"), caseAt + "/then", problems); // its problems too, at once
       if (condition != null) {
-        parsed.add(new Node.Switch.Case(condition, Template.parse(c.getValue("then"), caseAt + "/then", problems)));
+        parsed.add(new Node.Switch.Case(condition, then));
       }
     }
     Template otherwise = json.containsKey("otherwise")
