@@ -150,7 +150,7 @@ public sealed interface Template {
       Ref ref = Ref.parse(m.group(1));
       if (ref == null) {
         problems.error(pointer, "\"{{" + m.group(1) + "}}\" is not a reference: use {{input.FIELD}}, "
-            + "{{nodes.NAME.FIELD}}, {{item}} or {{index}}");
+            + "{{nodes.NAME[.FIELD]}}, {{item}}, {{index}} or {{result}}");
         continue;
       }
       parts.add(text.substring(last, m.start()));
