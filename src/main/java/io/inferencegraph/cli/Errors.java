@@ -1,6 +1,7 @@
 package io.inferencegraph.cli;
 
 import io.inferencegraph.config.ConfigException;
+import io.inferencegraph.config.GraphConfigException;
 import picocli.CommandLine;
 
 /** Known failures end a command with one clear line on stderr and a non-zero exit code, not a stack trace. */
@@ -12,7 +13,8 @@ final class Errors {
 
   static CommandLine install(CommandLine cli) {
     return cli.setExecutionExceptionHandler((error, commandLine, parseResult) -> {
-      if (error instanceof ConfigException || error instanceof IllegalArgumentException) {
+      if (error instanceof ConfigException || error instanceof GraphConfigException
+          || error instanceof IllegalArgumentException) {
         commandLine.getErr().println("error: " + error.getMessage());
         return USAGE;
       }
