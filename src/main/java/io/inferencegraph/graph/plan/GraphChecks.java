@@ -44,7 +44,8 @@ final class GraphChecks {
     List<String> cycle = cycle();
     if (!cycle.isEmpty()) {
       problems.error(at + "/nodes/" + Problems.escape(cycle.get(0)), "cycle: " + String.join(" -> ", cycle));
-    } else if (graph.output() != null) {
+    } else if (graph.output() != null && graph.nodes().size() == declared.size()) {
+      // (with a node left out for its errors, what it would have used is unknown)
       Set<String> reached = reachable();
       graph.nodes().keySet().stream().filter(name -> !reached.contains(name)).forEach(name -> problems.warning(
           at + "/nodes/" + Problems.escape(name), "is never used by the output (nor by a node it uses), so it never runs"));
@@ -92,7 +93,7 @@ final class GraphChecks {
     template.refs(pointer, (where, ref) -> {
       switch (ref.root()) {
         case INPUT -> {
-          if (!inputs.contains(ref.path().get(0))) {
+          if (!inputs.isEmpty() && !inputs.contains(ref.path().get(0))) {
             problems.error(where, ref + ": the graph has no input \"" + ref.path().get(0) + "\"; inputs: "
                 + new TreeSet<>(inputs));
           }
@@ -111,8 +112,8 @@ final class GraphChecks {
   private void checkNodeRef(Ref ref, String where) {
     Node target = graph.nodes().get(ref.node());
     if (target == null) {
-      // A node declared but left out for its own errors is not reported again at each use.
-      if (!declared.contains(ref.node())) {
+      // A node declared but left out for its own errors, or a missing nodes section, is reported once, not at each use.
+      if (!declared.isEmpty() && !declared.contains(ref.node())) {
         problems.error(where, ref + ": no node \"" + ref.node() + "\"; nodes: " + new TreeSet<>(declared));
       }
       return;

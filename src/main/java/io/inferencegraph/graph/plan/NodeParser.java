@@ -114,7 +114,8 @@ final class NodeParser {
     }
     Template otherwise = json.containsKey("otherwise")
         ? Template.parse(json.getValue("otherwise"), at + "/otherwise", problems) : null;
-    return new Node.Switch(name, parsed, otherwise, common);
+    // With a case left out, case i would no longer be /switch/i: the node is left out like any broken one.
+    return parsed.size() < cases.size() ? null : new Node.Switch(name, parsed, otherwise, common);
   }
 
   private String model(JsonObject json, String key, String task, String at) {
