@@ -254,8 +254,12 @@ class GraphValidationTest {
            "m5": {"map": "$input.texts.0", "apply": {"classify": "judge", "text": "$item"}},
            "m6": {"map": 5, "apply": {"classify": "judge", "text": "$item"}},
            "m7": {"map": [], "apply": {"classify": "judge", "text": "$item"}},
-           "m8": {"map": "$nodes.m3.0", "apply": {"classify": "judge", "text": "$item"}}}""",
-          "[\"$nodes.m1\", \"$nodes.m2\", \"$nodes.m4\", \"$nodes.m5\", \"$nodes.m6\", \"$nodes.m7\", \"$nodes.m8\"]")))
+           "m8": {"map": "$nodes.m3.0", "apply": {"classify": "judge", "text": "$item"}},
+           "m9": {"map": "$input.nope", "apply": {"classify": "judge", "text": "$item"}},
+           "m10": {"map": "$nodes.ghost.sequences", "apply": {"classify": "judge", "text": "$item"}},
+           "m11": {"map": "$item", "apply": {"classify": "judge", "text": "$item"}}}""", """
+          ["$nodes.m1", "$nodes.m2", "$nodes.m4", "$nodes.m5", "$nodes.m6", "$nodes.m7", "$nodes.m8", "$nodes.m9",
+           "$nodes.m10", "$nodes.m11"]""")))
           .containsExactly(
               "error at /graphs/g/nodes/m6/map: must be a reference to a list, or an array of them",
               "error at /graphs/g/nodes/m7/map: must be a reference to a list, or an array of them",
@@ -265,7 +269,12 @@ class GraphValidationTest {
               "error at /graphs/g/nodes/m3/map/2: must be a reference to a list, e.g. \"$nodes.NAME.sequences\"",
               "error at /graphs/g/nodes/m4/map/0: $nodes.story" + NOT_A_LIST,
               "error at /graphs/g/nodes/m5/map: $input.texts.0" + NOT_A_LIST,
-              "error at /graphs/g/nodes/m8/map: $nodes.m3.0" + NOT_A_LIST);
+              "error at /graphs/g/nodes/m8/map: $nodes.m3.0" + NOT_A_LIST,
+              // an undefined input or node, or $item, is reported as such and not again as "not a list"
+              "error at /graphs/g/nodes/m9/map: $input.nope: the graph has no input \"nope\"; inputs: [text, texts]",
+              "error at /graphs/g/nodes/m10/map: $nodes.ghost.sequences: no node \"ghost\"; nodes: [m1, m10, m11, m2, "
+                  + "m3, m4, m5, m6, m7, m8, m9, story]",
+              "error at /graphs/g/nodes/m11/map: $item is only defined inside a map's apply and output");
     }
 
     @Test
