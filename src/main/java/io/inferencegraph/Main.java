@@ -4,7 +4,7 @@ import io.inferencegraph.cli.ServeCommand;
 import picocli.CommandLine;
 
 /**
- * {@code java -jar inference-graph.jar [serve options] | models pull|list ...}: only dispatches to
+ * {@code java -jar inference-graph.jar [serve options] | models pull|list ... | graphs check ...}: only dispatches to
  * the command classes in {@code cli/}.
  */
 public final class Main {

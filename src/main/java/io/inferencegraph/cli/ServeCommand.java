@@ -11,14 +11,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** The default command: run this node's part of the graph. */
+/** The default command: run this node's part of the graphs. */
 @Command(name = "inference-graph", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    subcommands = ModelsCommand.class, sortOptions = false,
-    description = "Serves the inference graph: a prompt to the generators in parallel, then each text to the "
-        + "classifier in turn.",
+    subcommands = {ModelsCommand.class, GraphsCommand.class}, sortOptions = false,
+    description = "Serves the graphs the configuration declares, each at its route and at /graphs/NAME.",
     footer = {"", "Any config key can also be set by environment (GRAPH_HTTP__MAX_IN_FLIGHT=32) or system property "
         + "(-Dgraph.http.port=8080); flags win over both."})
 public final class ServeCommand implements Callable<Integer> {
+
   /** The process environment (HF_*, GRAPH_*): passed in, so that tests can run commands in-process. */
   final Map<String, String> env;
 

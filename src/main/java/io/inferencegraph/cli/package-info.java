@@ -1,3 +1,3 @@
-/** The command line (picocli): serve the graph, and {@code models pull|list} for the Hugging Face cache. */
+/** The command line (picocli): serve the graphs, {@code models pull|list} for the Hugging Face cache, {@code graphs check}. */
 package io.inferencegraph.cli;
 

@@ -13,12 +13,14 @@ final class LegacyForm {
 
   private LegacyForm() {}
 
-  /** Whether {@code json} is in the old form; both forms at once is an error. */
+  /** Whether {@code json} is in the old form; both forms at once is an error (its graphs would be replaced). */
   static boolean applies(JsonObject json) {
     boolean old = json.containsKey("generators") || json.containsKey("classifier");
-    if (old && json.containsKey("models")) {
+    String newKey = json.containsKey("models") ? "models" : json.containsKey("graphs") ? "graphs" : null;
+    if (old && newKey != null) {
       throw new ConfigException(json.containsKey("generators") ? "generators" : "classifier", "is the old form of "
-          + "models; this configuration declares models: declare every model there, with its task");
+          + "models and the seed graph; this configuration declares " + newKey + ": declare every model under "
+          + "models, with its task");
     }
     return old;
   }

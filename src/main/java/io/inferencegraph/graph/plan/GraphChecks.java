@@ -1,5 +1,7 @@
 package io.inferencegraph.graph.plan;
 
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -20,11 +22,15 @@ final class GraphChecks {
   private final GraphDef graph;
   private final String at;
   private final Problems problems;
+  private final Set<String> declared;
+  private final Set<String> inputs;
 
   GraphChecks(GraphDef graph, String at, Problems problems) {
     this.graph = graph;
     this.at = at;
     this.problems = problems;
+    this.declared = graph.source().getValue("nodes") instanceof JsonObject nodes ? nodes.fieldNames() : Set.of();
+    this.inputs = graph.source().getValue("input") instanceof JsonObject input ? input.fieldNames() : Set.of();
   }
 
   void run() {
@@ -38,37 +44,58 @@ final class GraphChecks {
     List<String> cycle = cycle();
     if (!cycle.isEmpty()) {
       problems.error(at + "/nodes/" + Problems.escape(cycle.get(0)), "cycle: " + String.join(" -> ", cycle));
-    } else if (graph.output() != null) {
+    } else if (graph.output() != null && graph.nodes().size() == declared.size()) {
+      // (with a node left out for its errors, what it would have used is unknown)
       Set<String> reached = reachable();
       graph.nodes().keySet().stream().filter(name -> !reached.contains(name)).forEach(name -> problems.warning(
           at + "/nodes/" + Problems.escape(name), "is never used by the output (nor by a node it uses), so it never runs"));
     }
   }
 
+  /** Each template of the node, checked at the pointer of the field it is written in. */
   private void checkNode(Node node) {
     String nodeAt = at + "/nodes/" + Problems.escape(node.name());
     if (node instanceof Node.MapNode map) {
+      boolean array = graph.source().getJsonObject("nodes").getJsonObject(node.name()).getValue("map")
+          instanceof JsonArray;
       for (int i = 0; i < map.over().size(); i++) {
-          String overAt = nodeAt + "/map" + (map.over().size() > 1 ? "/" + i : "");
-          checkRefs(map.over().get(i), overAt, Set.of());
-          checkList(map.over().get(i), overAt);
-        }
-        map.apply().templates().forEach(t -> checkRefs(t, nodeAt + "/apply", Set.of(Ref.Root.ITEM, Ref.Root.INDEX)));
-        if (map.itemOutput() != null) {
-          checkRefs(map.itemOutput(), nodeAt + "/output", Set.of(Ref.Root.ITEM, Ref.Root.INDEX, Ref.Root.RESULT));
-        }
+        String overAt = nodeAt + "/map" + (array ? "/" + i : "");
+        checkRefs(map.over().get(i), overAt, Set.of());
+        checkList(map.over().get(i), overAt);
+      }
+      checkStep(map.apply(), nodeAt + "/apply", Set.of(Ref.Root.ITEM, Ref.Root.INDEX));
+      if (map.itemOutput() != null) {
+        checkRefs(map.itemOutput(), nodeAt + "/output", Set.of(Ref.Root.ITEM, Ref.Root.INDEX, Ref.Root.RESULT));
+      }
+    } else if (node instanceof Node.Switch choice) {
+      for (int i = 0; i < choice.cases().size(); i++) {
+        checkRefs(choice.cases().get(i).when().left(), nodeAt + "/switch/" + i + "/when", Set.of());
+        checkRefs(choice.cases().get(i).then(), nodeAt + "/switch/" + i + "/then", Set.of());
+      }
+      if (choice.otherwise() != null) {
+        checkRefs(choice.otherwise(), nodeAt + "/otherwise", Set.of());
+      }
     } else {
-      node.templates().forEach(t -> checkRefs(t, nodeAt, Set.of()));
+      checkStep(node, nodeAt, Set.of());
     }
   }
 
-  private void checkRefs(Template template, String where, Set<Ref.Root> allowed) {
-    for (Ref ref : template.refs()) {
+  /** A generate node's prompt or a classify node's text. */
+  private void checkStep(Node step, String stepAt, Set<Ref.Root> allowed) {
+    if (step instanceof Node.Generate generate) {
+      checkRefs(generate.prompt(), stepAt + "/prompt", allowed);
+    } else if (step instanceof Node.Classify classify) {
+      checkRefs(classify.text(), stepAt + "/text", allowed);
+    }
+  }
+
+  private void checkRefs(Template template, String pointer, Set<Ref.Root> allowed) {
+    template.refs(pointer, (where, ref) -> {
       switch (ref.root()) {
         case INPUT -> {
-          if (!graph.input().containsKey(ref.path().get(0))) {
+          if (!inputs.isEmpty() && !inputs.contains(ref.path().get(0))) {
             problems.error(where, ref + ": the graph has no input \"" + ref.path().get(0) + "\"; inputs: "
-                + new TreeSet<>(graph.input().keySet()));
+                + new TreeSet<>(inputs));
           }
         }
         case NODES -> checkNodeRef(ref, where);
@@ -79,13 +106,16 @@ final class GraphChecks {
           }
         }
       }
-    }
+    });
   }
 
   private void checkNodeRef(Ref ref, String where) {
     Node target = graph.nodes().get(ref.node());
     if (target == null) {
-      problems.error(where, ref + ": no node \"" + ref.node() + "\"; nodes: " + new TreeSet<>(graph.nodes().keySet()));
+      // A node declared but left out for its own errors, or a missing nodes section, is reported once, not at each use.
+      if (!declared.isEmpty() && !declared.contains(ref.node())) {
+        problems.error(where, ref + ": no node \"" + ref.node() + "\"; nodes: " + new TreeSet<>(declared));
+      }
       return;
     }
     Set<String> fields = FIELDS.get(target.getClass());
@@ -95,7 +125,10 @@ final class GraphChecks {
     }
   }
 
-  /** A map's list: a list input, a generate node's sequences, another map's results, or $item of a list. */
+  /**
+   * A map's list: a list input, a generate node's sequences, another map's results, or a switch's
+   * value (known only when it runs). A reference already reported as undefined is not reported again.
+   */
   private void checkList(Template over, String where) {
     if (!(over instanceof Template.Reference reference)) {
       problems.error(where, "must be a reference to a list, e.g. \"$nodes.NAME.sequences\"");
@@ -103,14 +136,15 @@ final class GraphChecks {
     }
     Ref ref = reference.ref();
     boolean list = switch (ref.root()) {
-      case INPUT -> "list".equals(graph.input().get(ref.path().get(0))) && ref.path().size() == 1;
+      case INPUT -> !graph.input().containsKey(ref.path().get(0))
+          || "list".equals(graph.input().get(ref.path().get(0))) && ref.path().size() == 1;
       case NODES -> {
         Node target = graph.nodes().get(ref.node());
         yield target == null || target instanceof Node.Switch
             || target instanceof Node.MapNode && ref.fields().isEmpty()
             || target instanceof Node.Generate && ref.fields().equals(List.of("sequences"));
       }
-      default -> false;
+      default -> true;
     };
     if (!list) {
       problems.error(where, ref + " is not a list; a map goes over a list input, a generate node's "

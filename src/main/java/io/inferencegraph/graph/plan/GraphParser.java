@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 
 /**
  * Reads the {@code graphs} section of a configuration into {@link GraphDef}s, checking everything
@@ -19,6 +20,10 @@ public final class GraphParser {
 
   private static final Set<String> GRAPH_KEYS = Set.of("route", "description", "input", "nodes", "output",
       "legacy_events");
+  /** A graph's name is a URL segment (/graphs/NAME); a node's or input's is a reference segment ($nodes.NAME). */
+  private static final Pattern GRAPH_NAME = Pattern.compile("[A-Za-z0-9._-]+");
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+  private static final Pattern ROUTE = Pattern.compile("(/[A-Za-z0-9._~-]+)+");
   private final Map<String, String> models;
   private final Problems problems;
 
@@ -39,6 +44,9 @@ public final class GraphParser {
         continue;
       }
       int before = problems.errorCount();
+      if (!GRAPH_NAME.matcher(name).matches()) {
+        problems.error(at, "a graph's name must be letters, digits, '.', '_' or '-', as /graphs/NAME writes it");
+      }
       GraphDef graph = parse(name, definition, at);
       String other = routes.putIfAbsent(graph.route(), name);
       if (other != null) {
@@ -53,14 +61,12 @@ public final class GraphParser {
 
   GraphDef parse(String name, JsonObject json, String at) {
     unknownKeys(json, GRAPH_KEYS, at, problems);
-    String route = "/graphs/" + name;
-    if (json.containsKey("route")) {
-      if (json.getValue("route") instanceof String r && r.startsWith("/") && !r.startsWith("/graphs/")) {
-        route = r;
-      } else {
-        problems.error(at + "/route", "must be a path starting with / (and not under /graphs/), got "
-            + json.getValue("route"));
-      }
+    String route = route(json, name, at + "/route");
+    if (json.containsKey("description") && !(json.getValue("description") instanceof String)) {
+      problems.error(at + "/description", "must be a string");
+    }
+    if (json.containsKey("legacy_events") && !(json.getValue("legacy_events") instanceof Boolean)) {
+      problems.error(at + "/legacy_events", "must be true or false, got " + json.getValue("legacy_events"));
     }
     Map<String, String> input = input(json.getValue("input"), at + "/input");
     Map<String, Node> nodes = new LinkedHashMap<>();
@@ -69,6 +75,9 @@ public final class GraphParser {
     } else {
       nodesJson.forEach(e -> {
         String nodeAt = at + "/nodes/" + Problems.escape(e.getKey());
+        if (!NAME.matcher(e.getKey()).matches()) {
+          problems.error(nodeAt, "a node's name must be letters, digits, '_' or '-', as $nodes.NAME writes it");
+        }
         Node node = new NodeParser(models, problems).node(e.getKey(), e.getValue(), nodeAt, false);
         if (node != null) {
           nodes.put(e.getKey(), node);
@@ -87,6 +96,24 @@ public final class GraphParser {
     return graph;
   }
 
+  /** Its own route, else /graphs/NAME; the prefixes the service serves other things under are refused. */
+  private String route(JsonObject json, String name, String at) {
+    Object value = json.getValue("route");
+    if (value == null && !json.containsKey("route")) {
+      return "/graphs/" + name;
+    }
+    if (!(value instanceof String route) || !ROUTE.matcher(route).matches()) {
+      problems.error(at, "must be a path such as /story_mood, each segment letters, digits, '.', '_', '~' or '-', "
+          + "got " + value);
+    } else if ((route + "/").startsWith("/graphs/") || (route + "/").startsWith("/v1/")) {
+      problems.error(at, "must not be under /graphs (every graph is served there by name) nor /v1 (the "
+          + "OpenAI-compatible door), got " + route);
+    } else {
+      return route;
+    }
+    return "/graphs/" + name;
+  }
+
   private Map<String, String> input(Object value, String at) {
     Map<String, String> input = new LinkedHashMap<>();
     if (!(value instanceof JsonObject fields) || fields.isEmpty()) {
@@ -94,6 +121,11 @@ public final class GraphParser {
       return input;
     }
     fields.forEach(e -> {
+      if (!NAME.matcher(e.getKey()).matches() || e.getKey().equals("parameters")) {
+        problems.error(at + "/" + Problems.escape(e.getKey()), e.getKey().equals("parameters")
+            ? "\"parameters\" is where a request puts its generation parameters: name the input otherwise"
+            : "an input's name must be letters, digits, '_' or '-', as $input.NAME writes it");
+      }
       if (e.getValue() instanceof String type && GraphDef.INPUT_TYPES.contains(type)) {
         input.put(e.getKey(), type);
       } else {

@@ -46,7 +46,12 @@ final class NodeParser {
       problems.error(at + "/" + kind, "a map applies a generate or classify step, not a " + kind);
       return null;
     }
-    Node.Common common = common(json, at);
+    if (inner) {
+      // The run applies a map's deadline and on_error to the whole map, never per item.
+      COMMON_KEYS.stream().filter(json::containsKey).sorted().forEach(key -> problems.error(at + "/" + key,
+          "goes on the map node, where it covers all its items"));
+    }
+    Node.Common common = inner ? Node.Common.DEFAULT : common(json, at);
     return switch (kind) {
       case "generate" -> new Node.Generate(name, model(json, "generate", GraphParser.TEXT_GENERATION, at),
           required(json, "prompt", at), parameters(json.getValue("parameters"), at + "/parameters"), common);
@@ -102,13 +107,15 @@ final class NodeParser {
       }
       GraphParser.unknownKeys(c, Set.of("when", "then"), caseAt, problems);
       Condition condition = Condition.parse(when, caseAt + "/when", problems);
+      Template then = Template.parse(c.getValue("then"), caseAt + "/then", problems); // its problems too, at once
       if (condition != null) {
-        parsed.add(new Node.Switch.Case(condition, Template.parse(c.getValue("then"), caseAt + "/then", problems)));
+        parsed.add(new Node.Switch.Case(condition, then));
       }
     }
     Template otherwise = json.containsKey("otherwise")
         ? Template.parse(json.getValue("otherwise"), at + "/otherwise", problems) : null;
-    return new Node.Switch(name, parsed, otherwise, common);
+    // With a case left out, case i would no longer be /switch/i: the node is left out like any broken one.
+    return parsed.size() < cases.size() ? null : new Node.Switch(name, parsed, otherwise, common);
   }
 
   private String model(JsonObject json, String key, String task, String at) {
@@ -144,7 +151,10 @@ final class NodeParser {
     try {
       return GenerationParams.parse(json.getMap());
     } catch (ServiceException e) {
-      problems.error(at + (e.param() == null ? "" : "/" + Problems.escape(e.param())), e.getMessage());
+      // The pointer names the parameter, so the message drops its "NAME: " prefix.
+      String param = e.param();
+      problems.error(param == null ? at : at + "/" + Problems.escape(param),
+          param == null ? e.getMessage() : e.getMessage().substring(param.length() + 2));
       return GenerationParams.none();
     }
   }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.regex.Matcher;
@@ -27,6 +28,11 @@ public sealed interface Template {
     List<Ref> refs = new ArrayList<>();
     refs(refs::add);
     return refs;
+  }
+
+  /** Every reference inside with the JSON Pointer of the value it is written in, {@code pointer} being this one's. */
+  default void refs(String pointer, BiConsumer<String, Ref> sink) {
+    refs(ref -> sink.accept(pointer, ref));
   }
 
   record Literal(Object value) implements Template {
@@ -80,6 +86,11 @@ public sealed interface Template {
     public void refs(Consumer<Ref> sink) {
       fields.values().forEach(value -> value.refs(sink));
     }
+
+    @Override
+    public void refs(String pointer, BiConsumer<String, Ref> sink) {
+      fields.forEach((key, value) -> value.refs(pointer + "/" + Problems.escape(key), sink));
+    }
   }
 
   record Arr(List<Template> items) implements Template {
@@ -93,6 +104,13 @@ public sealed interface Template {
     @Override
     public void refs(Consumer<Ref> sink) {
       items.forEach(item -> item.refs(sink));
+    }
+
+    @Override
+    public void refs(String pointer, BiConsumer<String, Ref> sink) {
+      for (int i = 0; i < items.size(); i++) {
+        items.get(i).refs(pointer + "/" + i, sink);
+      }
     }
   }
 
@@ -132,7 +150,7 @@ public sealed interface Template {
       Ref ref = Ref.parse(m.group(1));
       if (ref == null) {
         problems.error(pointer, "\"{{" + m.group(1) + "}}\" is not a reference: use {{input.FIELD}}, "
-            + "{{nodes.NAME.FIELD}}, {{item}} or {{index}}");
+            + "{{nodes.NAME[.FIELD]}}, {{item}}, {{index}} or {{result}}");
         continue;
       }
       parts.add(text.substring(last, m.start()));
