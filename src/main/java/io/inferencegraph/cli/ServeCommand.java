@@ -14,11 +14,12 @@ import picocli.CommandLine.Option;
 /** The default command: run this node's part of the graphs. */
 @Command(name = "inference-graph", mixinStandardHelpOptions = true, versionProvider = Version.class,
     subcommands = {ModelsCommand.class, GraphsCommand.class}, sortOptions = false,
-    description = "Serves the graphs the configuration declares, each at its route and at /graphs/NAME.",
+    description = {"Serves the graphs the configuration declares, each at its route and at /graphs/NAME.",
+        "A configuration in the older form (top-level generators and classifier) means the seed's graph,",
+        "classify_generated_texts."},
     footer = {"", "Any config key can also be set by environment (GRAPH_HTTP__MAX_IN_FLIGHT=32) or system property "
         + "(-Dgraph.http.port=8080); flags win over both."})
 public final class ServeCommand implements Callable<Integer> {
-
   /** The process environment (HF_*, GRAPH_*): passed in, so that tests can run commands in-process. */
   final Map<String, String> env;
 
