@@ -186,7 +186,8 @@ public final class GraphExecution {
       return Future.failedFuture(cancelledError());
     }
     String id = requestId + "/" + callId;
-    GenerationParams params = defaults.overriddenBy(node.parameters()).overriddenBy(requested);
+    GenerationParams params = defaults.overriddenBy(node.parameters())
+        .overriddenBy(node.requestParameters() ? requested : GenerationParams.none());
     GenerateRequest request = new GenerateRequest(id, String.valueOf(prompt), params,
         listener.wantsTokens() ? Addresses.stream(requestId) : null);
     running.put(id, new Call(callId, node.model()));

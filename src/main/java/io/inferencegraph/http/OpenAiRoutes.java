@@ -95,7 +95,7 @@ final class OpenAiRoutes {
   /** A completion is the one-node graph: the model continues the prompt; the answer is its output. */
   private static GraphDef completion(String model) {
     Node.Generate node = new Node.Generate("completion", model, new Template.Reference(
-        new Ref(Ref.Root.INPUT, List.of("prompt"))), GenerationParams.none(), Node.Common.DEFAULT);
+        new Ref(Ref.Root.INPUT, List.of("prompt"))), GenerationParams.none(), true, Node.Common.DEFAULT);
     return new GraphDef("completion", "/v1/completions", Map.of("prompt", "string"), Map.of("completion", node),
         new Template.Reference(new Ref(Ref.Root.NODES, List.of("completion"))), false, new JsonObject());
   }

@@ -16,6 +16,7 @@ import io.inferencegraph.model.load.ModelOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
@@ -114,6 +115,9 @@ class DeclaredGraphsTest {
                     .put("on_error", new JsonObject().put("default", new JsonObject().put("text", "n/a")))),
             new JsonObject().put("story", "$nodes.story.text").put("skipped", "$nodes.skipped")
                 .put("defaulted", "$nodes.defaulted.text")))
+        .put("fixed", graph(new JsonObject()
+                .put("story", generate("gpt2", "$input.text", greedy(8)).put("request_parameters", false)),
+            "$nodes.story.text"))
         .put("slow", graph(new JsonObject()
                 .put("story", generate("gpt2-medium", "$input.text", greedy(40).put("min_new_tokens", 40))
                     .put("timeout_ms", 400)),
@@ -250,6 +254,17 @@ class DeclaredGraphsTest {
     assertThat(response.bodyAsJsonObject().getString("error")).startsWith("generate gpt2-medium");
     medium.awaitDropped();
     assertThat(medium.expiredAt).hasSize(expired + 1);
+  }
+
+  @Test
+  @DisplayName("a node with request_parameters false keeps its own parameters whatever the request sends")
+  void fixedParameters() throws Exception {
+    JsonObject body = new JsonObject().put("text", "I have an idea!")
+        .put("parameters", new JsonObject().put("max_new_tokens", 2).put("do_sample", true));
+    HttpResponse<Buffer> response = await(web.post(main.httpPort(), "localhost", "/graphs/fixed")
+        .sendJsonObject(body));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.bodyAsString()).isEqualTo(Json.encode(generated("gpt2", "I have an idea!", GREEDY_8)));
   }
 
   @Test

@@ -26,9 +26,12 @@ public sealed interface Node {
     public static final Common DEFAULT = new Common(0, OnError.FAIL);
   }
 
-  /** A text-generation model continuing {@code prompt}; request parameters override {@code parameters}. */
-  record Generate(String name, String model, Template prompt, GenerationParams parameters, Common common)
-      implements Node {
+  /**
+   * A text-generation model continuing {@code prompt} with {@code parameters}, which a request's
+   * parameters override unless {@code requestParameters} is false (the graph fixes them).
+   */
+  record Generate(String name, String model, Template prompt, GenerationParams parameters,
+      boolean requestParameters, Common common) implements Node {
     @Override
     public List<Template> templates() {
       return List.of(prompt);

@@ -14,7 +14,7 @@ import java.util.TreeSet;
 final class NodeParser {
   private static final Set<String> COMMON_KEYS = Set.of("timeout_ms", "on_error");
   private static final Map<String, Set<String>> NODE_KEYS = Map.of(
-      "generate", Set.of("generate", "prompt", "parameters"),
+      "generate", Set.of("generate", "prompt", "parameters", "request_parameters"),
       "classify", Set.of("classify", "text"),
       "map", Set.of("map", "apply", "concurrency", "batch", "output"),
       "switch", Set.of("switch", "otherwise"));
@@ -25,6 +25,15 @@ final class NodeParser {
   NodeParser(Map<String, String> models, Problems problems) {
     this.models = models;
     this.problems = problems;
+  }
+
+  private boolean requestParameters(JsonObject json, String at) {
+    Object value = json.getValue("request_parameters", true);
+    if (!(value instanceof Boolean allowed)) {
+      problems.error(at + "/request_parameters", "must be true or false, got " + value);
+      return true;
+    }
+    return allowed;
   }
 
   Node node(String name, Object value, String at, boolean inner) {
@@ -54,7 +63,8 @@ final class NodeParser {
     Node.Common common = inner ? Node.Common.DEFAULT : common(json, at);
     return switch (kind) {
       case "generate" -> new Node.Generate(name, model(json, "generate", GraphParser.TEXT_GENERATION, at),
-          required(json, "prompt", at), parameters(json.getValue("parameters"), at + "/parameters"), common);
+          required(json, "prompt", at), parameters(json.getValue("parameters"), at + "/parameters"),
+          requestParameters(json, at), common);
       case "classify" -> new Node.Classify(name, model(json, "classify", GraphParser.TEXT_CLASSIFICATION, at),
           required(json, "text", at), common);
       case "map" -> map(name, json, at, common);

@@ -425,7 +425,7 @@ class GraphValidationTest {
            "pick": {"switch": [{"when": "$nodes.mood.label == \\"NEGATIVE\\"", "then": 1}], "default": 0}}""",
           "[\"$nodes.each\", \"$nodes.pick\"]"))).containsExactly(
           "error at /graphs/g/nodes/story/temprature: unknown field \"temprature\"; "
-              + "known: [generate, on_error, parameters, prompt, timeout_ms]",
+              + "known: [generate, on_error, parameters, prompt, request_parameters, timeout_ms]",
           "error at /graphs/g/nodes/mood/labels: unknown field \"labels\"; known: [classify, on_error, text, timeout_ms]",
           "error at /graphs/g/nodes/each/parallel: unknown field \"parallel\"; "
               + "known: [apply, batch, concurrency, map, on_error, output, timeout_ms]",
@@ -448,6 +448,19 @@ class GraphValidationTest {
               "error at /graphs/g/nodes/both: names several kinds [classify, generate]: give exactly one",
               "error at /graphs/g/nodes/story/prompt: is missing",
               "error at /graphs/g/nodes/mood/text: is missing");
+    }
+
+    @Test
+    @DisplayName("request_parameters is true (the default) or false; anything else is refused")
+    void requestParameters() {
+      assertThat(refused(graph("""
+          {"a": {"generate": "writer", "prompt": "$input.text", "request_parameters": "no"}}""", "\"$nodes.a\""
+      ))).containsExactly("error at /graphs/g/nodes/a/request_parameters: must be true or false, got no");
+      GraphDef graph = loadsOne(graph("""
+          {"a": {"generate": "writer", "prompt": "$input.text", "request_parameters": false},
+           "b": {"generate": "writer", "prompt": "$input.text"}}""", "[\"$nodes.a\", \"$nodes.b\"]"));
+      assertThat(((Node.Generate) graph.nodes().get("a")).requestParameters()).isFalse();
+      assertThat(((Node.Generate) graph.nodes().get("b")).requestParameters()).isTrue();
     }
 
     @Test
@@ -733,7 +746,7 @@ class GraphValidationTest {
       assertThat(seed.legacyEvents()).isTrue();
       assertThat(seed.nodes().keySet()).containsExactly("gpt2", "distilgpt2", "gpt2-medium", "scores");
       assertThat(seed.nodes().get("gpt2")).isEqualTo(new Node.Generate("gpt2", "gpt2",
-          new Template.Reference(Ref.parse("input.text")), GenerationParams.none(), Node.Common.DEFAULT));
+          new Template.Reference(Ref.parse("input.text")), GenerationParams.none(), true, Node.Common.DEFAULT));
       Node.MapNode scores = (Node.MapNode) seed.nodes().get("scores");
       assertThat(scores.over()).extracting(Template::refs).extracting(refs -> refs.get(0).toString()).containsExactly(
           "$nodes.gpt2.sequences", "$nodes.distilgpt2.sequences", "$nodes.gpt2-medium.sequences");
