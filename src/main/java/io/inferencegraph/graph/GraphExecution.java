@@ -121,7 +121,7 @@ public final class GraphExecution {
     if (!event.text().isEmpty()) {
       listener.onToken(call.node(), event.model(), event.index(), event.text());
     }
-    if (event.finished() != null && graph.legacyEvents()) {
+    if (event.finished() != null) {
       listener.onGenerated(event.model(), event.index(), NodeOutputs.sequence(event.model(), event.index(),
           event.finished(), null));
     }

@@ -141,4 +141,23 @@ class OpenAiCompletionsTest {
           assertThat(e.type()).contains("invalid_request_error");
         });
   }
+
+  @Test
+  @DisplayName("a stream ends each choice with a chunk that carries its finish_reason, then [DONE]")
+  void streamFinishesEachChoice() throws Exception {
+    String body = new JsonObject().put("model", "gpt2").put("prompt", PROMPT).put("max_tokens", 5)
+        .put("temperature", 0.8).put("seed", 3).put("n", 2).put("stream", true).encode();
+    String stream = await(web.post(port, "localhost", "/v1/completions").putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body))).bodyAsString();
+    List<JsonObject> chunks = stream.lines().filter(line -> line.startsWith("data: {"))
+        .map(line -> new JsonObject(line.substring("data: ".length()))).toList();
+    for (int index = 0; index < 2; index++) {
+      int choice = index;
+      assertThat(chunks.stream().map(c -> c.getJsonArray("choices").getJsonObject(0))
+          .filter(c -> c.getInteger("index") == choice && c.getString("finish_reason") != null))
+          .as("choice %d's last chunk", choice).singleElement()
+          .satisfies(c -> assertThat(c.getString("finish_reason")).isIn("length", "stop"));
+    }
+    assertThat(stream.strip()).endsWith("data: [DONE]");
+  }
 }
