@@ -34,7 +34,11 @@ public enum ErrorCode {
   TRACE_NOT_FOUND(19, "trace_not_found"),
   NOT_READY(20, "not_ready"),
   BAD_REQUEST(21, "bad_request"),
-  INTERNAL(22, "internal_error");
+  INTERNAL(22, "internal_error"),
+  /** No API key, or not one of the configured keys. */
+  UNAUTHORIZED(23, "unauthorized"),
+  /** A route this client may not reach at all, such as an admin route served only on loopback. */
+  FORBIDDEN(24, "forbidden");
 
   private final int wire;
   private final String type;

@@ -71,6 +71,9 @@ public final class HttpVerticle extends VerticleBase {
   /** Package-private so that a test can check /openapi.json against the routes. */
   Router router() {
     Router router = Router.router(vertx);
+    // First on the router, so that no other handler (body, admission) runs for a refused request.
+    AccessControl access = new AccessControl(config.http().access(), Telemetry.of(vertx).registry());
+    access.mount(router);
     AdmissionHandler admission = new AdmissionHandler(config.http().maxInFlight(), () -> draining);
     Telemetry.of(vertx).inFlight(admission::inFlight);
     router.post("/classify_generated_texts")

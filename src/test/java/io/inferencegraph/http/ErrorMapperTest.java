@@ -43,7 +43,9 @@ class ErrorMapperTest {
       "TRACE_NOT_FOUND, 404, trace_not_found",
       "NOT_READY, 503, not_ready",
       "BAD_REQUEST, 400, bad_request",
-      "INTERNAL, 500, internal_error"};
+      "INTERNAL, 500, internal_error",
+      "UNAUTHORIZED, 401, unauthorized",
+      "FORBIDDEN, 403, forbidden"};
 
   @Test
   @DisplayName("the table below names every error code once")
@@ -103,7 +105,7 @@ class ErrorMapperTest {
 
   @ParameterizedTest(name = "vert.x-web {0} -> {1}")
   @CsvSource({"404, NOT_FOUND", "405, METHOD_NOT_ALLOWED", "413, PAYLOAD_TOO_LARGE", "415, UNSUPPORTED_MEDIA_TYPE",
-      "504, TIMEOUT", "400, BAD_REQUEST", "401, INTERNAL", "500, INTERNAL"})
+      "504, TIMEOUT", "400, BAD_REQUEST", "401, UNAUTHORIZED", "403, FORBIDDEN", "402, INTERNAL", "500, INTERNAL"})
   @DisplayName("a status vert.x-web failed with becomes its code")
   void routingStatuses(int status, ErrorCode code) {
     assertThat(ErrorMapper.of(status, null).code()).isEqualTo(code);
