@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 
 /** The default command: run this node's part of the graph. */
 @Command(name = "inference-graph", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    subcommands = ModelsCommand.class, sortOptions = false,
+    subcommands = {ModelsCommand.class, ClusterCommand.class}, sortOptions = false,
     description = "Serves the inference graph: a prompt to the generators in parallel, then each text to the "
         + "classifier in turn.",
     footer = {"", "Any config key can also be set by environment (GRAPH_HTTP__MAX_IN_FLIGHT=32) or system property "
@@ -53,6 +53,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--public-host", paramLabel = "HOST", description = "Address the other hosts reach this one "
       + "at, behind NAT (cluster.public_host).")
   String publicHost;
+
+  @Option(names = "--cluster-tls", paramLabel = "DIR", description = "Mutual TLS on the event bus with the node "
+      + "key, certificate and CA in DIR, as 'cluster certs' writes them (cluster.tls.dir).")
+  String clusterTls;
 
   ServeCommand(Map<String, String> env) {
     this.env = Map.copyOf(env);
@@ -97,6 +101,9 @@ public final class ServeCommand implements Callable<Integer> {
     putIfSet(clusterFlags, "members", members);
     putIfSet(clusterFlags, "host", clusterHost);
     putIfSet(clusterFlags, "public_host", publicHost);
+    if (clusterTls != null) {
+      clusterFlags.put("tls", new JsonObject().put("dir", clusterTls));
+    }
     if (!clusterFlags.isEmpty()) {
       flags.put("cluster", clusterFlags);
     }

@@ -1,14 +1,18 @@
 package io.inferencegraph.cli;
 
+import io.inferencegraph.config.ClusterTls;
 import io.inferencegraph.config.ConfigException;
+import io.inferencegraph.config.StandInTls;
 import io.inferencegraph.config.GraphConfig;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -59,10 +63,20 @@ class ServeCommandTest {
     StringWriter out = new StringWriter();
     CommandLine cli = ServeCommand.commandLine().setOut(new PrintWriter(out));
     assertThat(cli.execute("--help")).isZero();
-    assertThat(out.toString()).contains("models", "--config", "--pull", "--role", "--members");
+    assertThat(out.toString()).contains("models", "cluster", "--config", "--pull", "--role", "--members", "--cluster-tls");
+    StringWriter certs = new StringWriter();
+    assertThat(ServeCommand.commandLine().setOut(new PrintWriter(certs)).execute("cluster", "certs", "--help")).isZero();
+    assertThat(certs.toString()).contains("--out", "--nodes", "--days");
     StringWriter version = new StringWriter();
     assertThat(ServeCommand.commandLine().setOut(new PrintWriter(version)).execute("--version")).isZero();
     assertThat(version.toString()).startsWith("inference-graph ");
+  }
+
+  @Test
+  @DisplayName("--cluster-tls DIR reads the node key, its certificate and the CA from DIR")
+  void clusterTls(@TempDir Path dir) throws Exception {
+    StandInTls.write(dir);
+    assertThat(configure("--cluster", "--cluster-tls", dir.toString()).cluster().tls()).isEqualTo(ClusterTls.pem(dir));
   }
 
   static GraphConfig configure(String... args) {
