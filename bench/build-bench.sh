@@ -27,7 +27,8 @@ bench_build() {
   mkdir -p "$root/target/bench-classes"
   javac --release 17 -encoding UTF-8 -d "$root/target/bench-classes" \
     -cp "$root/target/classes:$deps" "$root"/src/test/java/io/inferencegraph/bench/*.java \
-    "$root"/src/test/java/io/inferencegraph/hub/{HubStandIn,FakeCdn,FakeRepo}.java
+    "$root"/src/test/java/io/inferencegraph/hub/{HubStandIn,FakeCdn,FakeRepo}.java \
+    "$root"/src/test/java/io/inferencegraph/api/Params.java "$root"/src/test/java/io/inferencegraph/model/Decoding.java
   BENCH_CP="$root/target/bench-classes:$root/target/classes:$deps"
   export OPT_OUT_TRACKING=true
 }
