@@ -65,7 +65,7 @@ public final class ClusterNode {
     return vertx;
   }
 
-  /** {"joined", "node_id", "members"}: what {@code /readyz} shows of the cluster. */
+  /** {"joined", "node_id", "members", "tls"}, and with TLS "refused": what {@code /readyz} shows of the cluster. */
   public JsonObject status() {
     JsonObject status = new JsonObject().put("node_id", manager.getNodeId());
     try {
