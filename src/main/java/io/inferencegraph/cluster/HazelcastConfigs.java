@@ -71,10 +71,9 @@ final class HazelcastConfigs {
             : new PemTrustOptions().addCertPath(tls.ca().toString()));
   }
 
-  /** JKS by its extension, else PKCS#12. These two types, unlike KeyStoreOptions, reach the event bus's client too. */
+  /** These two types, unlike KeyStoreOptions, reach the event bus's client too (it is made from their JSON). */
   private static KeyStoreOptionsBase keyStore(Path file, String password) {
-    KeyStoreOptionsBase options = file.getFileName().toString().toLowerCase().endsWith(".jks") ? new JksOptions()
-        : new PfxOptions();
+    KeyStoreOptionsBase options = ClusterTls.storeType(file).equals("JKS") ? new JksOptions() : new PfxOptions();
     return options.setPath(file.toString()).setPassword(password);
   }
 

@@ -73,12 +73,15 @@ public record ClusterTls(Path cert, Path key, Path ca, Path keystore, String key
     open(at, truststore, truststorePassword);
   }
 
-  /** JKS by its extension, else PKCS#12, as the event bus will read it. */
+  /** A keystore's type: JKS by its extension, else PKCS12. */
+  public static String storeType(Path store) {
+    return store.getFileName().toString().toLowerCase().endsWith(".jks") ? "JKS" : "PKCS12";
+  }
+
   private static void open(String at, Path store, String password) {
     if (store != null) {
       try (InputStream in = Files.newInputStream(store)) {
-        KeyStore.getInstance(store.toString().toLowerCase().endsWith(".jks") ? "JKS" : "PKCS12")
-            .load(in, password == null ? null : password.toCharArray());
+        KeyStore.getInstance(storeType(store)).load(in, password == null ? null : password.toCharArray());
       } catch (IOException | GeneralSecurityException e) {
         throw new ConfigException(at, "cannot open " + store + ": " + e.getMessage());
       }
