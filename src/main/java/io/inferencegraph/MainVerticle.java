@@ -144,7 +144,8 @@ public final class MainVerticle extends VerticleBase {
     http = new HttpVerticle(config, clusterStatus, this::reload);
     return vertx.deployVerticle(http).onSuccess(id -> {
       httpDeployment = id;
-      LOG.info("inference graph listening on {}:{}", config.http().host(), http.port());
+      LOG.info("inference graph listening on {}:{}; {}", config.http().host(), http.port(),
+          config.http().access().describe());
     });
   }
 }

@@ -38,7 +38,9 @@ public enum ErrorCode {
   /** The client may not use this endpoint (an admin route asked from another host). */
   FORBIDDEN(23, "forbidden"),
   /** A configuration that cannot be used (a refused reload): nothing was changed. */
-  INVALID_CONFIG(24, "invalid_config");
+  INVALID_CONFIG(24, "invalid_config"),
+  /** No API key, or not one of the configured keys. */
+  UNAUTHORIZED(25, "unauthorized");
 
   private final int wire;
   private final String type;

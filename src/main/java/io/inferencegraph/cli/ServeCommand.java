@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 
 /** The default command: run this node's part of the graphs. */
 @Command(name = "inference-graph", mixinStandardHelpOptions = true, versionProvider = Version.class,
-    subcommands = {ModelsCommand.class, GraphsCommand.class}, sortOptions = false,
+    subcommands = {ModelsCommand.class, GraphsCommand.class, ClusterCommand.class}, sortOptions = false,
     description = {"Serves the graphs the configuration declares, each at its route and at /graphs/NAME.",
         "A configuration in the older form (top-level generators and classifier) means the seed's graph,",
         "classify_generated_texts."},
@@ -55,6 +55,10 @@ public final class ServeCommand implements Callable<Integer> {
   @Option(names = "--public-host", paramLabel = "HOST", description = "Address the other hosts reach this one "
       + "at, behind NAT (cluster.public_host).")
   String publicHost;
+
+  @Option(names = "--cluster-tls", paramLabel = "DIR", description = "Mutual TLS on the event bus with the node "
+      + "key, certificate and CA in DIR, as 'cluster certs' writes them (cluster.tls.dir).")
+  String clusterTls;
 
   ServeCommand(Map<String, String> env) {
     this.env = Map.copyOf(env);
@@ -108,6 +112,9 @@ public final class ServeCommand implements Callable<Integer> {
     putIfSet(clusterFlags, "members", members);
     putIfSet(clusterFlags, "host", clusterHost);
     putIfSet(clusterFlags, "public_host", publicHost);
+    if (clusterTls != null) {
+      clusterFlags.put("tls", new JsonObject().put("dir", clusterTls));
+    }
     if (!clusterFlags.isEmpty()) {
       flags.put("cluster", clusterFlags);
     }

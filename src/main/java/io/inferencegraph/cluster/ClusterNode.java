@@ -1,5 +1,6 @@
 package io.inferencegraph.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.inferencegraph.config.GraphConfig;
@@ -7,15 +8,22 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One node of the graph's clustered event bus: Vert.x built on a Hazelcast cluster manager, the
- * membership it reports on {@code /readyz}, and fail-fast for requests whose node leaves.
+ * membership it reports on {@code /readyz}, and fail-fast for requests whose node leaves. With
+ * {@code cluster.tls}, the event bus is mutual TLS and only members that prove a certificate from
+ * the cluster's CA get traffic ({@link CertifiedMembers}); without it, start-up warns.
  */
 public final class ClusterNode {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
@@ -25,11 +33,13 @@ public final class ClusterNode {
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
   private final InFlightRequests inFlight;
+  private final CertifiedMembers certified;
 
-  private ClusterNode(Vertx vertx, HazelcastClusterManager manager, long requestTimeoutMs) {
+  private ClusterNode(Vertx vertx, HazelcastClusterManager manager, long requestTimeoutMs, CertifiedMembers certified) {
     this.vertx = vertx;
     this.manager = manager;
     this.inFlight = new InFlightRequests(vertx, manager.getNodeId(), requestTimeoutMs);
+    this.certified = certified;
   }
 
   /**
@@ -39,8 +49,15 @@ public final class ClusterNode {
   public static Future<ClusterNode> join(VertxBuilder builder, VertxOptions options, GraphConfig config) {
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastConfigs.hazelcast(config.cluster()));
     HazelcastConfigs.eventBus(options.getEventBusOptions(), config.cluster());
-    return builder.with(options).withClusterManager(manager).buildClustered().compose(vertx -> {
-      ClusterNode node = new ClusterNode(vertx, manager, config.busTimeoutMs());
+    CertifiedMembers certified = config.cluster().tls() == null ? null : new CertifiedMembers(manager::getNodeId);
+    ClusterManager routing = certified == null ? manager : new CertifiedRegistrations(manager, certified);
+    if (certified == null) {
+      LOG.warn("cluster.tls is not set: the event bus between nodes is plain TCP (prompts and answers cross the "
+          + "network in the clear), and any process that reaches port {} with the cluster name joins and gets a "
+          + "share of the requests; see docs/security.md", config.cluster().port());
+    }
+    return builder.with(options).withClusterManager(routing).buildClustered().compose(vertx -> {
+      ClusterNode node = new ClusterNode(vertx, manager, config.busTimeoutMs(), certified);
       return node.start().map(node).recover(error -> vertx.close().transform(closed -> Future.failedFuture(error)));
     });
   }
@@ -49,12 +66,13 @@ public final class ClusterNode {
     return vertx;
   }
 
-  /** {"joined", "node_id", "members"}: what {@code /readyz} shows of the cluster. */
+  /** {"joined", "node_id", "members", "tls"}, and with TLS "refused": what {@code /readyz} shows of the cluster. */
   public JsonObject status() {
     JsonObject status = new JsonObject().put("node_id", manager.getNodeId());
     try {
       boolean running = manager.isActive() && manager.getHazelcastInstance().getLifecycleService().isRunning();
-      return status.put("joined", running).put("members", running ? manager.getNodes().size() : 0);
+      status.put("joined", running).put("members", running ? manager.getNodes().size() : 0).put("tls", certified != null);
+      return certified == null ? status : status.put("refused", new JsonArray(List.copyOf(certified.refused())));
     } catch (RuntimeException e) {
       return status.put("joined", false).put("members", 0).put("error", e.getMessage());
     }
@@ -75,7 +93,20 @@ public final class ClusterNode {
     new Receipts(vertx.eventBus(), manager.getNodeId()).install();
     manager.getHazelcastInstance().getCluster().addMembershipListener(new Membership());
     LOG.info("joined cluster as node {}: {}", manager.getNodeId(), status().encode());
-    return inFlight.install();
+    Future<Void> certifying = certified == null ? Future.succeededFuture() : certified.start(vertx, members());
+    return certifying.compose(v -> inFlight.install());
+  }
+
+  /** The members now, by node id, with their Hazelcast address. */
+  private Map<String, String> members() {
+    Map<String, String> members = new HashMap<>();
+    for (Member member : manager.getHazelcastInstance().getCluster().getMembers()) {
+      String node = member.getAttribute(NODE_ID_ATTRIBUTE);
+      if (node != null) {
+        members.put(node, String.valueOf(member.getAddress()));
+      }
+    }
+    return members;
   }
 
   /** Hazelcast's membership events, handed to the in-flight requests on a Vert.x context. */
@@ -86,7 +117,12 @@ public final class ClusterNode {
       LOG.info("node {} joined the cluster at {}; {} members", node, event.getMember().getAddress(),
           event.getMembers().size());
       if (node != null) {
-        vertx.runOnContext(v -> inFlight.nodeJoined(node));
+        vertx.runOnContext(v -> {
+          inFlight.nodeJoined(node);
+          if (certified != null) {
+            certified.joined(node, String.valueOf(event.getMember().getAddress()));
+          }
+        });
       }
     }
 
@@ -95,7 +131,12 @@ public final class ClusterNode {
       String node = nodeId(event);
       LOG.warn("node {} left the cluster; {} members", node, event.getMembers().size());
       if (node != null) {
-        vertx.runOnContext(v -> inFlight.nodeLeft(node));
+        vertx.runOnContext(v -> {
+          inFlight.nodeLeft(node);
+          if (certified != null) {
+            certified.left(node);
+          }
+        });
       }
     }
   }

@@ -4,8 +4,15 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.inferencegraph.config.ClusterConfig;
+import io.inferencegraph.config.ClusterTls;
 import io.inferencegraph.config.ConfigException;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.JksOptions;
+import io.vertx.core.net.KeyStoreOptionsBase;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.PfxOptions;
 import java.io.FileNotFoundException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -37,8 +44,14 @@ final class HazelcastConfigs {
     return config;
   }
 
-  /** The event bus listens on the configured port; without a host it uses the address Hazelcast picked. */
+  /**
+   * The event bus listens on the configured port; without a host it uses the address Hazelcast picked.
+   * With {@code cluster.tls} every connection, in and out, is TLS with a certificate from the cluster's CA.
+   */
   static EventBusOptions eventBus(EventBusOptions options, ClusterConfig cluster) {
+    if (cluster.tls() != null) {
+      mutualTls(options, cluster.tls());
+    }
     options.setPort(cluster.eventBusPort());
     if (cluster.host() != null) {
       options.setHost(cluster.host());
@@ -47,6 +60,21 @@ final class HazelcastConfigs {
       options.setClusterPublicHost(cluster.publicHost());
     }
     return options;
+  }
+
+  /** Client authentication required: a peer without a certificate from the CA cannot connect, nor be connected to. */
+  private static void mutualTls(EventBusOptions options, ClusterTls tls) {
+    options.setSsl(true).setClientAuth(ClientAuth.REQUIRED).setTrustAll(false)
+        .setKeyCertOptions(tls.keystore() != null ? keyStore(tls.keystore(), tls.keystorePassword())
+            : new PemKeyCertOptions().setCertPath(tls.cert().toString()).setKeyPath(tls.key().toString()))
+        .setTrustOptions(tls.truststore() != null ? keyStore(tls.truststore(), tls.truststorePassword())
+            : new PemTrustOptions().addCertPath(tls.ca().toString()));
+  }
+
+  /** These two types, unlike KeyStoreOptions, reach the event bus's client too (it is made from their JSON). */
+  private static KeyStoreOptionsBase keyStore(Path file, String password) {
+    KeyStoreOptionsBase options = ClusterTls.storeType(file).equals("JKS") ? new JksOptions() : new PfxOptions();
+    return options.setPath(file.toString()).setPassword(password);
   }
 
   private static Config load(String file) {

@@ -8,10 +8,11 @@ import java.util.List;
 /**
  * The clustered event bus: whether this node joins a cluster, the Hazelcast file and the network
  * settings that differ per host (members to join, the address to bind and advertise, the address
- * seen from the other hosts behind NAT, the Hazelcast and event-bus ports to open).
+ * seen from the other hosts behind NAT, the Hazelcast and event-bus ports to open), and mutual TLS on
+ * the event bus ({@code tls}, null when off).
  */
 public record ClusterConfig(boolean enabled, String name, String configFile, List<String> members, String host,
-    String publicHost, int port, int eventBusPort) {
+    String publicHost, int port, int eventBusPort, ClusterTls tls) {
   public static final String DEFAULT_FILE = "conf/cluster.xml";
 
   public ClusterConfig {
@@ -27,7 +28,15 @@ public record ClusterConfig(boolean enabled, String name, String configFile, Lis
         blankToNull(json.getValue("host")),
         blankToNull(json.getValue("public_host")),
         ConfigLoader.intIn(json, "cluster.port", "port", 5701, 1, 65535),
-        ConfigLoader.intIn(json, "cluster.event_bus_port", "event_bus_port", 5801, 0, 65535));
+        ConfigLoader.intIn(json, "cluster.event_bus_port", "event_bus_port", 5801, 0, 65535),
+        ClusterTls.parse(tlsObject(json.getValue("tls"))));
+  }
+
+  private static JsonObject tlsObject(Object value) {
+    if (value == null || value instanceof JsonObject) {
+      return (JsonObject) value;
+    }
+    throw new ConfigException("cluster.tls", "must be an object: {\"dir\": ...} or cert, key and ca");
   }
 
   private static boolean bool(Object value) {

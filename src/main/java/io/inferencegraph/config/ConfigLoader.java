@@ -97,7 +97,8 @@ public final class ConfigLoader {
         intIn(http, "http.max_in_flight", "max_in_flight", 64, 1, 1_000_000),
         intIn(http, "http.request_timeout_ms", "request_timeout_ms", 120_000, 1, Integer.MAX_VALUE),
         intIn(http, "http.max_new_tokens_limit", "max_new_tokens_limit", 512, 1, 1_000_000),
-        bool(http, "http.allow_remote_admin", "allow_remote_admin", false));
+        bool(http, "http.allow_remote_admin", "allow_remote_admin", false),
+        AccessConfig.parse(http));
     JsonObject bus = json.getJsonObject("event_bus", new JsonObject());
     long busTimeout = intIn(bus, "event_bus.timeout_ms", "timeout_ms", 60_000, 1, Integer.MAX_VALUE);
     if (busTimeout >= httpConfig.requestTimeoutMs()) {
@@ -204,7 +205,9 @@ public final class ConfigLoader {
       }
       target = next;
     }
-    target.put(path[path.length - 1], scalar(raw));
+    String field = path[path.length - 1];
+    // Secrets stay exactly as written: an all-digit key or password is not a number.
+    target.put(field, field.endsWith("keys") || field.endsWith("password") ? raw : scalar(raw));
   }
 
   /** "8080" is a number, "true" a boolean, anything else a string. */

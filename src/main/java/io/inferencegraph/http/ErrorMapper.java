@@ -58,6 +58,7 @@ final class ErrorMapper {
   static int status(ErrorCode code) {
     return switch (code) {
       case INVALID_PARAMETER, INVALID_JSON, EMPTY_PROMPT, BAD_REQUEST -> 400;
+      case UNAUTHORIZED -> 401;
       case FORBIDDEN -> 403;
       case NOT_FOUND, MODEL_NOT_FOUND, TRACE_NOT_FOUND -> 404;
       case METHOD_NOT_ALLOWED -> 405;
@@ -88,6 +89,8 @@ final class ErrorMapper {
 
   private static ServiceException forStatus(int status, Throwable failure) {
     return switch (status) {
+      case 401 -> new ServiceException(ErrorCode.UNAUTHORIZED, "an API key is required");
+      case 403 -> new ServiceException(ErrorCode.FORBIDDEN, "not allowed from here");
       case 404 -> new ServiceException(ErrorCode.NOT_FOUND, "no such endpoint");
       case 405 -> new ServiceException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this endpoint");
       case 413 -> new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE, "request body is over the configured limit");
@@ -112,6 +115,10 @@ final class ErrorMapper {
     response.setStatusCode(status).putHeader("Content-Type", "application/json");
     if (status == 429 || status == 503) {
       response.putHeader("Retry-After", "1");
+    }
+    if (status == 401) {
+      // RFC 6750: the scheme the client should use; OpenAI clients send exactly this.
+      response.putHeader("WWW-Authenticate", "Bearer realm=\"inference-graph\"");
     }
     response.end(body.encode());
   }

@@ -5,6 +5,7 @@ import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.bus.BusCodecs;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.ModelConfig;
+import io.inferencegraph.graph.plan.GraphDef;
 import io.inferencegraph.graph.ModelCalls;
 import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.Future;
@@ -111,6 +112,9 @@ public final class HttpVerticle extends VerticleBase {
   /** Package-private so that a test can check /openapi.json against the routes. */
   Router router() {
     Router router = Router.router(vertx);
+    // First on the router, so that no other handler (body, admission) runs for a refused request.
+    AccessControl access = new AccessControl(config.http().access(), Telemetry.of(vertx).registry());
+    access.mount(router, config.graphs().stream().map(GraphDef::route).toList());
     List<Handler<RoutingContext>> edge = List.of(TimeoutHandler.create(config.http().requestTimeoutMs(), 504),
         admission);
     // before the count: a reload's own request must not wait for itself to end

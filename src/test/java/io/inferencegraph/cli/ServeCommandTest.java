@@ -1,6 +1,8 @@
 package io.inferencegraph.cli;
 
+import io.inferencegraph.config.ClusterTls;
 import io.inferencegraph.config.ConfigException;
+import io.inferencegraph.config.StandInTls;
 import io.inferencegraph.config.GraphConfig;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
@@ -64,7 +66,10 @@ class ServeCommandTest {
     StringWriter out = new StringWriter();
     CommandLine cli = ServeCommand.commandLine().setOut(new PrintWriter(out));
     assertThat(cli.execute("--help")).isZero();
-    assertThat(out.toString()).contains("models", "--config", "--pull", "--role", "--members");
+    assertThat(out.toString()).contains("models", "cluster", "--config", "--pull", "--role", "--members", "--cluster-tls");
+    StringWriter certs = new StringWriter();
+    assertThat(ServeCommand.commandLine().setOut(new PrintWriter(certs)).execute("cluster", "certs", "--help")).isZero();
+    assertThat(certs.toString()).contains("--out", "--nodes", "--days");
     StringWriter version = new StringWriter();
     assertThat(ServeCommand.commandLine().setOut(new PrintWriter(version)).execute("--version")).isZero();
     assertThat(version.toString()).startsWith("inference-graph ");
@@ -91,6 +96,13 @@ class ServeCommandTest {
     assertThat(again.graphs()).extracting(g -> g.name()).containsExactly("classify_generated_texts", "echo");
     assertThat(again.http().maxBodyBytes()).isEqualTo(1234);
     assertThat(again.http().port()).isEqualTo(3005);
+  }
+
+  @Test
+  @DisplayName("--cluster-tls DIR reads the node key, its certificate and the CA from DIR")
+  void clusterTls(@TempDir Path dir) throws Exception {
+    StandInTls.write(dir);
+    assertThat(configure("--cluster", "--cluster-tls", dir.toString()).cluster().tls()).isEqualTo(ClusterTls.pem(dir));
   }
 
   static GraphConfig configure(String... args) {

@@ -1,6 +1,7 @@
 package io.inferencegraph.config;
 
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Properties;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,7 +45,7 @@ class RolesAndClusterConfigTest {
     assertThat(config.roles()).isEqualTo(new Roles(true, Set.of("gpt2"), false));
     assertThat(config.roles().servesModels()).isTrue();
     assertThat(config.cluster()).isEqualTo(new ClusterConfig(true, "inference-graph", ClusterConfig.DEFAULT_FILE,
-        List.of("10.0.0.1", "10.0.0.2:5702"), "10.0.0.3", "203.0.113.7", 5701, 6000));
+        List.of("10.0.0.1", "10.0.0.2:5702"), "10.0.0.3", "203.0.113.7", 5701, 6000, null));
   }
 
   @Test
@@ -77,5 +79,31 @@ class RolesAndClusterConfigTest {
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("config cluster.port:");
     assertThatThrownBy(() -> parse(Map.of("GRAPH_CLUSTER__ENABLED", "yes")))
         .isInstanceOf(ConfigException.class).hasMessageStartingWith("config cluster.enabled:");
+  }
+
+  @Test
+  @DisplayName("cluster.tls: a certs directory, PEM files or keystores; none means plain TCP; half a setting fails naming the key")
+  void tls(@TempDir Path dir) throws Exception {
+    StandInTls.write(dir);
+    assertThat(parse(Map.of()).cluster().tls()).isNull();
+    assertThat(parse(Map.of("GRAPH_CLUSTER__TLS__DIR", dir.toString())).cluster().tls())
+        .isEqualTo(ClusterTls.pem(dir));
+    ClusterTls keystore = parse(Map.of("GRAPH_CLUSTER__TLS__KEYSTORE", dir.resolve("node.p12").toString(),
+        "GRAPH_CLUSTER__TLS__KEYSTORE_PASSWORD", "0123456789", "GRAPH_CLUSTER__TLS__CA", dir.resolve("ca.pem").toString()))
+        .cluster().tls();
+    assertThat(keystore.keystorePassword()).as("a password of digits stays text").isEqualTo("0123456789");
+    assertThat(keystore.toString()).doesNotContain("0123456789");
+    assertThatThrownBy(() -> parse(Map.of("GRAPH_CLUSTER__TLS__CERT", dir.resolve("node.pem").toString(),
+        "GRAPH_CLUSTER__TLS__CA", dir.resolve("ca.pem").toString())))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("config cluster.tls: give this node's identity");
+    assertThatThrownBy(() -> parse(Map.of("GRAPH_CLUSTER__TLS__DIR", dir.resolve("missing").toString())))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("config cluster.tls.dir: cannot read");
+    assertThatThrownBy(() -> parse(Map.of("GRAPH_CLUSTER__TLS__KEYSTORE", dir.resolve("node.p12").toString(),
+        "GRAPH_CLUSTER__TLS__KEYSTORE_PASSWORD", "wrong-password", "GRAPH_CLUSTER__TLS__CA", dir.resolve("ca.pem").toString())))
+        .isInstanceOf(ConfigException.class).hasMessageStartingWith("config cluster.tls: cannot open " + dir.resolve("node.p12"))
+        .hasMessageNotContaining("wrong-password");
+    Files.writeString(dir.resolve("ca.pem"), "not a certificate");
+    assertThatThrownBy(() -> parse(Map.of("GRAPH_CLUSTER__TLS__DIR", dir.toString())))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("is not a PEM certificate");
   }
 }

@@ -45,7 +45,8 @@ class ErrorMapperTest {
       "BAD_REQUEST, 400, bad_request",
       "INTERNAL, 500, internal_error",
       "FORBIDDEN, 403, forbidden",
-      "INVALID_CONFIG, 422, invalid_config"};
+      "INVALID_CONFIG, 422, invalid_config",
+      "UNAUTHORIZED, 401, unauthorized"};
 
   @Test
   @DisplayName("the table below names every error code once")
@@ -105,7 +106,7 @@ class ErrorMapperTest {
 
   @ParameterizedTest(name = "vert.x-web {0} -> {1}")
   @CsvSource({"404, NOT_FOUND", "405, METHOD_NOT_ALLOWED", "413, PAYLOAD_TOO_LARGE", "415, UNSUPPORTED_MEDIA_TYPE",
-      "504, TIMEOUT", "400, BAD_REQUEST", "401, INTERNAL", "500, INTERNAL"})
+      "504, TIMEOUT", "400, BAD_REQUEST", "401, UNAUTHORIZED", "403, FORBIDDEN", "402, INTERNAL", "500, INTERNAL"})
   @DisplayName("a status vert.x-web failed with becomes its code")
   void routingStatuses(int status, ErrorCode code) {
     assertThat(ErrorMapper.of(status, null).code()).isEqualTo(code);

@@ -80,7 +80,7 @@ class OpenApiTest {
     JsonObject responses = document.getJsonObject("paths").getJsonObject("/classify_generated_texts")
         .getJsonObject("post").getJsonObject("responses");
     assertThat(responses.fieldNames())
-        .contains("200", "400", "405", "413", "415", "429", "500", "502", "503", "504");
+        .contains("200", "400", "401", "405", "413", "415", "429", "500", "502", "503", "504");
     for (String status : responses.fieldNames()) {
       if (!status.equals("200")) {
         String name = responses.getJsonObject(status).getString("$ref").replace("#/components/responses/", "");
