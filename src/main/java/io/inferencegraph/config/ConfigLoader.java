@@ -64,9 +64,8 @@ public final class ConfigLoader {
       if (!(modelsJson.getValue(name) instanceof JsonObject model)) {
         throw new ConfigException("models." + name, "must be an object");
       }
-      ModelSource source = ModelSource.parse("models." + name + ".path", model.getString("path", name), modelsDir);
-      sources.put(name, source);
-      tasks.put(name, Tasks.of("models." + name + ".task", model.getValue("task"), source));
+      sources.put(name, ModelSource.parse("models." + name + ".path", model.getString("path", name), modelsDir));
+      tasks.put(name, Tasks.of("models." + name + ".task", model.getValue("task"), sources.get(name)));
     }
     List<String> generatorNames = tasks.entrySet().stream().filter(e -> e.getValue().equals(Tasks.GENERATION))
         .map(Map.Entry::getKey).toList();

@@ -42,7 +42,11 @@ class ApiKeysTest {
   @BeforeAll
   static void start(Vertx vertx) throws Exception {
     JsonObject http = new JsonObject().put("api_keys", new JsonArray().add(KEY).add(ROTATED)).put("admin_api_keys", ADMIN);
-    port = await(TestGraphs.deploy(vertx, TestGraphs.config(new JsonObject().put("http", http)))).httpPort();
+    JsonObject echo = new JsonObject().put("route", "/echo").put("input", new JsonObject().put("text", "string"))
+        .put("nodes", new JsonObject().put("g", new JsonObject().put("generate", "gpt2").put("prompt", "$input.text")))
+        .put("output", "$nodes.g.text");
+    JsonObject overrides = new JsonObject().put("http", http).put("graphs", new JsonObject().put("echo", echo));
+    port = await(TestGraphs.deploy(vertx, TestGraphs.config(overrides))).httpPort();
     web = WebClient.create(vertx);
   }
 
@@ -127,5 +131,12 @@ class ApiKeysTest {
   void probesStayOpen() throws Exception {
     assertThat(await(web.get(port, "localhost", "/livez").send()).statusCode()).isEqualTo(200);
     assertThat(await(web.get(port, "localhost", "/readyz").send()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  @DisplayName("a declared graph's own route takes the key too: 401 without, 200 with")
+  void declaredGraphRoute() throws Exception {
+    assertThat(send(web.post(port, "localhost", "/echo"), null).statusCode()).isEqualTo(401);
+    assertThat(send(web.post(port, "localhost", "/echo"), ROTATED).statusCode()).isEqualTo(200);
   }
 }

@@ -117,7 +117,7 @@ class CancelAndDeadlineTest {
 
   @Test
   @DisplayName("a request whose deadline passes while it waits behind a busy batch answers 504 and is "
-      + "dropped from the queue at the next step boundary, never decoded")
+      + "dropped from the queue at a step boundary, never decoded")
   void deadlineInTheQueue() throws Exception {
     StepLog gpt2 = steps.get("gpt2");
     StepLog.Hold held = gpt2.holdIn(2);
@@ -130,8 +130,12 @@ class CancelAndDeadlineTest {
     assertThat(late.bodyAsJsonObject().getString("error_type")).isEqualTo("timeout");
     held.release();
     gpt2.awaitDropped();
-    assertThat(gpt2.expiredAt).as("dropped unstarted at the first boundary after its deadline").endsWith(heldAt);
+    // The model node counts the time left from the message's arrival, so its deadline can trail the
+    // edge's 504 by the transit time: the drop comes at a step boundary soon after, while queued.
+    int dropped = gpt2.expiredAt.get(gpt2.expiredAt.size() - 1);
     assertThat(await(first).statusCode()).isEqualTo(200);
+    assertThat(dropped).as("dropped from the queue while the first request still held the only row")
+        .isBetween(heldAt, gpt2.steps() - 1);
     assertThat(gpt2.sizes()).as("the late request never joined the batch").containsOnly(1);
   }
 
