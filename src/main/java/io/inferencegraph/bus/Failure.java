@@ -21,11 +21,6 @@ public final class Failure extends ReplyException {
     return code;
   }
 
-  /** Whether {@code error} is the event bus's own failure (a reply failure, a timeout, no handler). */
-  public static boolean isBusFailure(Throwable error) {
-    return error instanceof ReplyException;
-  }
-
   /**
    * What a failed request on the bus means to the requester, {@code context} (or null) before the
    * message: a model's refusal keeps its code, a send timeout is a timeout, no handler means no node

@@ -129,13 +129,8 @@ public final class GraphExecution {
 
   /** The template's value once every node it references is done. */
   Future<Object> value(Template template, Locals scope) {
-    List<Future<Object>> needed = new ArrayList<>();
-    template.refs(ref -> {
-      if (ref.node() != null) {
-        needed.add(node(ref.node()));
-      }
-    });
-    return Future.all(needed).map(done -> template.evaluate(ref -> resolve(ref, scope)));
+    return Future.all(template.nodes().stream().map(this::node).toList())
+        .map(done -> template.evaluate(ref -> resolve(ref, scope)));
   }
 
   Future<Object> node(String name) {
@@ -152,6 +147,11 @@ public final class GraphExecution {
   /** Records a node that failed but whose on_error let the request go on. */
   void outcome(String node, String outcome) {
     outcomes.put(node, outcome);
+  }
+
+  /** How a finished node ended: "ok", "skipped" or "defaulted". */
+  String outcome(String node) {
+    return outcomes.getOrDefault(node, "ok");
   }
 
   boolean cancelled() {

@@ -5,6 +5,7 @@ import io.inferencegraph.bus.GenerateReply;
 import io.inferencegraph.bus.Timing;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.LinkedHashMap;
 
 /**
  * What a model node's output looks like to references: a generate node gives {@code model},
@@ -44,7 +45,7 @@ final class NodeOutputs {
         .put("model", model)
         .put("label", label.label())
         .put("score", label.score())
-        .put("scores", new JsonObject(new java.util.LinkedHashMap<>(label.scores())))
+        .put("scores", new JsonObject(new LinkedHashMap<>(label.scores())))
         .put("timing", timing(timing));
   }
 

@@ -27,7 +27,7 @@ final class NodeRunner {
 
   Future<Object> run(Node node) {
     Future<Object> inputs = node instanceof Node.Switch ? Future.succeededFuture()
-        : Future.all(dependencies(node)).map(done -> null);
+        : Future.all(node.reads().stream().map(run::node).toList()).map(done -> null);
     Future<Object> result = inputs.compose(ready -> {
       if (run.cancelled()) {
         return Future.failedFuture(run.cancelledError());
@@ -49,16 +49,6 @@ final class NodeRunner {
             run.listener().onNodeFinished(node.name(), status(node), done.result());
           }
         });
-  }
-
-  private List<Future<Object>> dependencies(Node node) {
-    List<Future<Object>> needed = new ArrayList<>();
-    node.templates().forEach(t -> t.refs(ref -> {
-      if (ref.node() != null) {
-        needed.add(run.node(ref.node()));
-      }
-    }));
-    return needed;
   }
 
   private Future<Object> execute(Node node, Deadline until, GraphTelemetry.Step step) {
@@ -119,7 +109,7 @@ final class NodeRunner {
   }
 
   private String status(Node node) {
-    return run.outcomes().getOrDefault(node.name(), "ok");
+    return run.outcome(node.name());
   }
 
   /** Items of one map: at most {@code concurrency} in flight (all of them for a batch), results in item order. */

@@ -3,6 +3,7 @@ package io.inferencegraph.http;
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.bus.Failure;
+import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -23,7 +24,8 @@ final class ErrorMapper {
   /** The graph routes' failure handler: answers unless an answer has already gone out. */
   static void handle(RoutingContext ctx) {
     ServiceException error = of(ctx.statusCode(), ctx.failure());
-    send(ctx.response(), error, body(error), EventStream.event("error", body(error).encode()));
+    JsonObject body = body(error);
+    send(ctx.response(), error, body, EventStream.event("error", body.encode()));
   }
 
   /** The /v1 routes' failure handler: OpenAI's error shape, the same status. */
@@ -41,7 +43,7 @@ final class ErrorMapper {
     if (failure instanceof ServiceException known) {
       return known;
     }
-    if (failure != null && Failure.isBusFailure(failure)) {
+    if (failure instanceof ReplyException) {
       return Failure.toServiceException(null, failure);
     }
     if (status > 0 && status != 500) {

@@ -16,6 +16,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -126,9 +128,9 @@ final class GraphRoutes {
 
   private void list(RoutingContext ctx) {
     JsonArray list = new JsonArray();
-    graphs.values().stream().sorted(java.util.Comparator.comparing(GraphDef::name)).forEach(graph ->
+    graphs.values().stream().sorted(Comparator.comparing(GraphDef::name)).forEach(graph ->
         list.add(new JsonObject().put("name", graph.name()).put("route", graph.route())
-            .put("input", new JsonObject(new java.util.LinkedHashMap<>(graph.input())))));
+            .put("input", new JsonObject(new LinkedHashMap<>(graph.input())))));
     json(ctx, new JsonObject().put("graphs", list));
   }
 

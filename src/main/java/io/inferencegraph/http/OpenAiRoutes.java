@@ -19,6 +19,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * The OpenAI-compatible door on the generators: {@code GET /v1/models} and
@@ -30,6 +31,8 @@ final class OpenAiRoutes {
   private final ModelCalls calls;
   private final GraphTelemetry telemetry;
   private final List<String> generators;
+  /** A completion is a one-node graph per generator, made once. */
+  private final Map<String, GraphDef> completions;
   private final long created = System.currentTimeMillis() / 1000;
 
   OpenAiRoutes(GraphConfig config, ModelCalls calls, GraphTelemetry telemetry) {
@@ -37,6 +40,7 @@ final class OpenAiRoutes {
     this.calls = calls;
     this.telemetry = telemetry;
     this.generators = config.generatorNames();
+    this.completions = generators.stream().collect(Collectors.toMap(model -> model, OpenAiRoutes::completion));
   }
 
   /** {@code edge}: the handlers every inference request passes first (timeout, admission). */
@@ -69,7 +73,7 @@ final class OpenAiRoutes {
     }
     int choices = request.params().numReturnSequences() == null ? 1 : request.params().numReturnSequences();
     CompletionStream stream = request.stream() ? new CompletionStream(ctx, request, choices) : null;
-    GraphExecution run = new GraphExecution(completion(request.model()), calls, request.id(),
+    GraphExecution run = new GraphExecution(completions.get(request.model()), calls, request.id(),
         new JsonObject().put("prompt", request.prompt()), GenerationParams.none(), request.params(), deadline,
         stream == null ? GraphListener.NONE : stream, telemetry);
     if (stream != null) {

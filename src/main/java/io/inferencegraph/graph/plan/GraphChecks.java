@@ -175,7 +175,7 @@ final class GraphChecks {
       return List.of();
     }
     path.add(name);
-    for (String next : dependencies(graph.nodes().get(name))) {
+    for (String next : graph.nodes().get(name).reads()) {
       List<String> found = visit(next, path, done);
       if (!found.isEmpty()) {
         return found;
@@ -192,21 +192,10 @@ final class GraphChecks {
     while (!todo.isEmpty()) {
       String name = todo.remove(todo.size() - 1);
       if (graph.nodes().containsKey(name) && reached.add(name)) {
-        todo.addAll(dependencies(graph.nodes().get(name)));
+        todo.addAll(graph.nodes().get(name).reads());
       }
     }
     return reached;
-  }
-
-  /** The nodes a node reads, in order of first mention. */
-  static Set<String> dependencies(Node node) {
-    Set<String> names = new LinkedHashSet<>();
-    node.templates().forEach(t -> t.refs(ref -> {
-      if (ref.node() != null) {
-        names.add(ref.node());
-      }
-    }));
-    return names;
   }
 
   private static String kind(Node node) {

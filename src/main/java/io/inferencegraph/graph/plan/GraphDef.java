@@ -1,8 +1,11 @@
 package io.inferencegraph.graph.plan;
 
 import io.vertx.core.json.JsonObject;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * One graph, checked at load into an immutable plan that each request only walks: its name, the
@@ -17,13 +20,13 @@ public record GraphDef(String name, String route, Map<String, String> input, Map
   public static final List<String> INPUT_TYPES = List.of("string", "number", "boolean", "list", "object");
 
   public GraphDef {
-    input = Map.copyOf(input);
-    nodes = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(nodes));
+    input = Collections.unmodifiableMap(new LinkedHashMap<>(input)); // declaration order: forms, messages
+    nodes = Collections.unmodifiableMap(new LinkedHashMap<>(nodes));
   }
 
   /** The models its nodes call, map nodes' inner steps included. */
   public List<String> models() {
-    return nodes.values().stream().map(GraphDef::model).filter(java.util.Objects::nonNull).distinct().toList();
+    return nodes.values().stream().map(GraphDef::model).filter(Objects::nonNull).distinct().toList();
   }
 
   private static String model(Node node) {

@@ -1,7 +1,10 @@
 package io.inferencegraph.graph.plan;
 
 import io.inferencegraph.api.GenerationParams;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * One step of a graph, with what every step has: its name, a timeout of its own (0: only the
@@ -14,6 +17,13 @@ public sealed interface Node {
 
   /** Every template the node reads, for its references. */
   List<Template> templates();
+
+  /** The nodes it reads, in order of first mention: what must be done before it runs (a switch's cases aside). */
+  default Set<String> reads() {
+    Set<String> names = new LinkedHashSet<>();
+    templates().forEach(template -> names.addAll(template.nodes()));
+    return names;
+  }
 
   /** What a node's failure does: fail the request, leave the node's output null, or use a default value. */
   record OnError(Kind kind, Object value) {
@@ -55,7 +65,7 @@ public sealed interface Node {
       Common common) implements Node {
     @Override
     public List<Template> templates() {
-      List<Template> all = new java.util.ArrayList<>(over);
+      List<Template> all = new ArrayList<>(over);
       all.addAll(apply.templates());
       if (itemOutput != null) {
         all.add(itemOutput);
@@ -71,7 +81,7 @@ public sealed interface Node {
 
     @Override
     public List<Template> templates() {
-      List<Template> all = new java.util.ArrayList<>();
+      List<Template> all = new ArrayList<>();
       cases.forEach(c -> {
         all.add(c.when().left());
         all.add(c.then());

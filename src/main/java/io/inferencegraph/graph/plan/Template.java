@@ -4,8 +4,10 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -28,6 +30,17 @@ public sealed interface Template {
     List<Ref> refs = new ArrayList<>();
     refs(refs::add);
     return refs;
+  }
+
+  /** The nodes it references, in order of first mention. */
+  default Set<String> nodes() {
+    Set<String> names = new LinkedHashSet<>();
+    refs(ref -> {
+      if (ref.node() != null) {
+        names.add(ref.node());
+      }
+    });
+    return names;
   }
 
   /** Every reference inside with the JSON Pointer of the value it is written in, {@code pointer} being this one's. */
