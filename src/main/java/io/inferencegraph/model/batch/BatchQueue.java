@@ -55,18 +55,6 @@ public final class BatchQueue<R> {
     return queue;
   }
 
-  public String model() {
-    return model;
-  }
-
-  public BatchLimits limits() {
-    return limits;
-  }
-
-  public BatchObserver observer() {
-    return observer;
-  }
-
   /** Queues a request, or throws {@link OverloadedException} (full) or {@link ModelClosedException} (shut down). */
   public void offer(R request) {
     if (!open) {

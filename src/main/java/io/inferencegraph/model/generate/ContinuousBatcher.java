@@ -65,7 +65,8 @@ public final class ContinuousBatcher implements BatchWork<PendingGeneration>, Ba
   public CompletableFuture<Result> submit(String prompt, GenerationParams params, TokenListener listener,
       Deadline deadline) {
     List<Sequence> sequences = generator.prepare(prompt, params);
-    PendingGeneration pending = new PendingGeneration(prompt, sequences, new TokenStream(generator, listener, sequences), deadline);
+    PendingGeneration pending = new PendingGeneration(prompt, sequences,
+        new TokenStream(generator, listener, sequences), deadline);
     queue.offer(pending);
     return pending.future;
   }
