@@ -451,6 +451,16 @@ class GraphValidationTest {
     }
 
     @Test
+    @DisplayName("a map's per-item output is checked like any template: an unknown node there is refused")
+    void mapOutputReferences() {
+      assertThat(refused(graph("""
+          {"each": {"map": "$input.texts", "apply": {"classify": "judge", "text": "$item"},
+                    "output": {"label": "$result.label", "other": "$nodes.nope.text"}}}""", "\"$nodes.each\""
+      ))).containsExactly(
+          "error at /graphs/g/nodes/each/output/other: $nodes.nope.text: no node \"nope\"; nodes: [each]");
+    }
+
+    @Test
     @DisplayName("request_parameters is true (the default) or false; anything else is refused")
     void requestParameters() {
       assertThat(refused(graph("""
@@ -481,9 +491,11 @@ class GraphValidationTest {
           {"a": {"generate": "writer", "prompt": "$input.text", "on_error": "fail", "timeout_ms": 250},
            "b": {"generate": "writer", "prompt": "$input.text", "on_error": "skip"},
            "c": {"generate": "writer", "prompt": "$input.text", "on_error": {"default": {"text": "n/a"}}},
-           "d": {"generate": "writer", "prompt": "$input.text"}}""",
-          "[\"$nodes.a\", \"$nodes.b\", \"$nodes.c\", \"$nodes.d\"]"));
+           "d": {"generate": "writer", "prompt": "$input.text"},
+           "e": {"generate": "writer", "prompt": "$input.text", "timeout_ms": 1}}""",
+          "[\"$nodes.a\", \"$nodes.b\", \"$nodes.c\", \"$nodes.d\", \"$nodes.e\"]"));
       assertThat(graph.nodes().get("a").common()).isEqualTo(new Node.Common(250, Node.OnError.FAIL));
+      assertThat(graph.nodes().get("e").common().timeoutMs()).as("1 ms is the shortest timeout").isEqualTo(1);
       assertThat(graph.nodes().get("b").common().onError()).isEqualTo(new Node.OnError(Node.OnError.Kind.SKIP, null));
       assertThat(graph.nodes().get("c").common().onError()).isEqualTo(new Node.OnError(Node.OnError.Kind.DEFAULT,
           new JsonObject().put("text", "n/a")));
