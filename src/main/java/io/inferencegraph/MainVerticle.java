@@ -1,5 +1,6 @@
 package io.inferencegraph;
 
+import io.inferencegraph.api.Deadline;
 import io.inferencegraph.config.ConfigSource;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.InvalidConfigException;
@@ -74,9 +75,29 @@ public final class MainVerticle extends VerticleBase {
     return http == null ? -1 : http.port();
   }
 
+  /** Whether this node runs an HTTP edge. */
+  public boolean servesHttp() {
+    return http != null;
+  }
+
+  /** The first step of a shutdown on an edge: {@code /readyz} answers 503, requests are still served. */
+  public void unready() {
+    if (http != null) {
+      http.unready();
+    }
+  }
+
   /** Stops the HTTP edge gracefully: no new requests, in-flight ones finish. */
   public Future<Void> drain() {
     return httpDeployment == null ? Future.succeededFuture() : vertx.undeploy(httpDeployment);
+  }
+
+  /**
+   * Stops serving models: the workers take nothing new and finish what they accepted until {@code until},
+   * then fail the rest; then the models close. For the end of a shutdown, after {@link #drain}.
+   */
+  public Future<Void> finishModels(Deadline until) {
+    return Future.<Void>future(done -> context.runOnContext(ignored -> models.retireAll(until).onComplete(done)));
   }
 
   /**

@@ -1,9 +1,11 @@
 package io.inferencegraph;
 
+import io.inferencegraph.api.Deadline;
 import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.config.InvalidConfigException;
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.graph.plan.Problems;
+import io.inferencegraph.model.batch.BatchQueue;
 import io.inferencegraph.model.classify.TextClassifier;
 import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.model.load.SessionMemory;
@@ -17,6 +19,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,6 +47,8 @@ final class ModelDeployments {
   private final MainVerticle.ObserverHook observers;
   private final Map<String, Served> served = new LinkedHashMap<>();
   private int generation;
+  /** How long stopped workers let accepted requests run: the batch queue's default until a drain sets a deadline. */
+  private volatile Deadline drainUntil = Deadline.NONE;
 
   ModelDeployments(Vertx vertx, MainVerticle.ObserverHook observers) {
     this.vertx = vertx;
@@ -95,6 +100,21 @@ final class ModelDeployments {
     return gone == null ? Future.succeededFuture() : retire(gone);
   }
 
+  /**
+   * Stops serving every model: the workers take nothing new and finish what they accepted until
+   * {@code until}, then fail the rest with 503 shutting_down; then the models close.
+   */
+  Future<Void> retireAll(Deadline until) {
+    drainUntil = until;
+    List<Served> all = List.copyOf(served.values());
+    served.clear();
+    return Future.join(all.stream().map(this::retire).toList()).mapEmpty();
+  }
+
+  private Duration drainLeft() {
+    return drainUntil.isNone() ? BatchQueue.DRAIN : Duration.ofMillis(drainUntil.remainingMillis());
+  }
+
   /** At stop: the workers are already undeployed with their parent; only the models remain to close. */
   void closeAll() {
     served.values().forEach(s -> close(s.loaded().model()));
@@ -106,12 +126,12 @@ final class ModelDeployments {
       return vertx.executeBlocking(() -> TextGenerator.load(model.path(), model.options(memory)), false)
           .map(generator -> new Loaded(model, memory, generator, generator.describe(),
               () -> new GeneratorVerticle(model.name(), generator, model.batching(), observers.observe(model.name(),
-                  Telemetry.of(vertx).model(model.name()).batchObserver()))));
+                  Telemetry.of(vertx).model(model.name()).batchObserver()), this::drainLeft)));
     }
     return vertx.executeBlocking(() -> TextClassifier.load(model.path(), model.options(memory)), false)
         .map(classifier -> new Loaded(model, memory, classifier, classifier.describe(),
             () -> new ClassifierVerticle(model.name(), classifier, model.batching(), observers.observe(model.name(),
-                Telemetry.of(vertx).model(model.name()).batchObserver()))));
+                Telemetry.of(vertx).model(model.name()).batchObserver()), this::drainLeft)));
   }
 
   private Future<Void> serve(Loaded loaded) {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Starts this node from a parsed configuration: Vert.x (clustered if asked) with telemetry, then
- * {@link MainVerticle}; SIGTERM drains, then exits; SIGHUP reloads the configuration.
+ * {@link MainVerticle}; SIGTERM drains ({@link GracefulShutdown}), then exits; SIGHUP reloads the configuration.
  */
 public final class Server {
   private static final Logger LOG = LoggerFactory.getLogger(Server.class);
@@ -47,20 +47,22 @@ public final class Server {
       vertx.close();
       System.exit(1);
     });
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(main, vertx, telemetry), "graph-shutdown"));
+    GracefulShutdown shutdown = new GracefulShutdown(vertx, main, cluster, config.shutdown());
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> shutDown(shutdown, config.shutdown().drainTimeoutMs(),
+        vertx, telemetry), "graph-shutdown"));
   }
 
-  private static void shutDown(MainVerticle main, Vertx vertx, Telemetry telemetry) {
-    LOG.info("shutting down: draining in-flight requests");
+  private static void shutDown(GracefulShutdown shutdown, long drainTimeoutMs, Vertx vertx, Telemetry telemetry) {
     try {
       // Two waits, not drain().eventually(close): a future tied to an event loop never completes
       // once close() has stopped that loop, and the hook would hang for the whole timeout.
-      main.drain().toCompletionStage().toCompletableFuture().get(75, TimeUnit.SECONDS);
+      shutdown.drain().toCompletionStage().toCompletableFuture().get(drainTimeoutMs + 5000, TimeUnit.MILLISECONDS);
     } catch (Exception e) {
       LOG.warn("draining did not finish cleanly: {}", e.toString());
     }
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(15, TimeUnit.SECONDS);
+      LOG.info("shutdown: closed");
     } catch (Exception e) {
       LOG.warn("shutdown did not finish cleanly: {}", e.toString());
     } finally {

@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
  * proves nothing; the event bus does. With mutual TLS on it, a message travels only over a
  * connection whose two ends hold certificates from the CA: a member that answers this node's ping,
  * or whose ping reaches this node, holds one. A member that proves nothing within
- * {@link #REFUSE_AFTER_MS} is refused (a WARN names it) and {@link CertifiedRegistrations} routes
+ * {@link #REFUSE_AFTER_MS} is refused (a WARN names it) and {@link FilteredRegistrations} routes
  * nothing to it.
  */
-final class CertifiedMembers {
+final class CertifiedMembers implements RouteFilter {
   private static final Logger LOG = LoggerFactory.getLogger(CertifiedMembers.class);
   static final String ADDRESS_PREFIX = "graph.members.";
   // A node's first TLS connection can take seconds on a busy host; a member refused early is still
@@ -53,12 +53,22 @@ final class CertifiedMembers {
     return node.equals(self.get()) || certified.contains(node);
   }
 
+  /** A member's consumers count only once it is certified; its ping address only for itself. */
+  @Override
+  public boolean admits(String address, String node) {
+    if (address.startsWith(ADDRESS_PREFIX)) {
+      return address.equals(address(node));
+    }
+    return certified(node);
+  }
+
   Set<String> refused() {
     return Set.copyOf(refused);
   }
 
   /** Runs whenever a member is certified or leaves: routing must be looked at again. */
-  void onChange(Runnable listener) {
+  @Override
+  public void onChange(Runnable listener) {
     onChange = listener;
   }
 

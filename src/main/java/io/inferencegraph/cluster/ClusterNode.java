@@ -34,12 +34,15 @@ public final class ClusterNode {
   private final HazelcastClusterManager manager;
   private final InFlightRequests inFlight;
   private final CertifiedMembers certified;
+  private final DrainingMembers draining;
 
-  private ClusterNode(Vertx vertx, HazelcastClusterManager manager, long requestTimeoutMs, CertifiedMembers certified) {
+  private ClusterNode(Vertx vertx, HazelcastClusterManager manager, long requestTimeoutMs, CertifiedMembers certified,
+      DrainingMembers draining) {
     this.vertx = vertx;
     this.manager = manager;
     this.inFlight = new InFlightRequests(vertx, manager.getNodeId(), requestTimeoutMs);
     this.certified = certified;
+    this.draining = draining;
   }
 
   /**
@@ -50,14 +53,16 @@ public final class ClusterNode {
     HazelcastClusterManager manager = new HazelcastClusterManager(HazelcastConfigs.hazelcast(config.cluster()));
     HazelcastConfigs.eventBus(options.getEventBusOptions(), config.cluster());
     CertifiedMembers certified = config.cluster().tls() == null ? null : new CertifiedMembers(manager::getNodeId);
-    ClusterManager routing = certified == null ? manager : new CertifiedRegistrations(manager, certified);
+    DrainingMembers draining = new DrainingMembers(manager::getNodeId);
+    ClusterManager routing = new FilteredRegistrations(manager,
+        certified == null ? List.of(draining) : List.of(certified, draining));
     if (certified == null) {
       LOG.warn("cluster.tls is not set: the event bus between nodes is plain TCP (prompts and answers cross the "
           + "network in the clear), and any process that reaches port {} with the cluster name joins and gets a "
           + "share of the requests; see docs/security.md", config.cluster().port());
     }
     return builder.with(options).withClusterManager(routing).buildClustered().compose(vertx -> {
-      ClusterNode node = new ClusterNode(vertx, manager, config.busTimeoutMs(), certified);
+      ClusterNode node = new ClusterNode(vertx, manager, config.busTimeoutMs(), certified, draining);
       return node.start().map(node).recover(error -> vertx.close().transform(closed -> Future.failedFuture(error)));
     });
   }
@@ -78,6 +83,19 @@ public final class ClusterNode {
     }
   }
 
+  /**
+   * Tells every member to send no new model work to this node (the first step of a graceful leave);
+   * done once each has confirmed or {@link DrainingMembers#ANSWER_TIMEOUT_MS} has passed. Logged.
+   */
+  public Future<Void> announceDraining() {
+    List<String> members = manager.getNodes();
+    return draining.announce(vertx, members).map(answered -> {
+      LOG.info("draining: {} of {} other member(s) confirmed they send no new model work here", answered,
+          members.size() - 1);
+      return null;
+    });
+  }
+
   /** Model requests this node is waiting on (for tests and diagnostics). */
   public int inFlightRequests() {
     return inFlight.size();
@@ -94,7 +112,7 @@ public final class ClusterNode {
     manager.getHazelcastInstance().getCluster().addMembershipListener(new Membership());
     LOG.info("joined cluster as node {}: {}", manager.getNodeId(), status().encode());
     Future<Void> certifying = certified == null ? Future.succeededFuture() : certified.start(vertx, members());
-    return certifying.compose(v -> inFlight.install());
+    return certifying.compose(v -> draining.start(vertx)).compose(v -> inFlight.install());
   }
 
   /** The members now, by node id, with their Hazelcast address. */
@@ -133,6 +151,7 @@ public final class ClusterNode {
       if (node != null) {
         vertx.runOnContext(v -> {
           inFlight.nodeLeft(node);
+          draining.left(node);
           if (certified != null) {
             certified.left(node);
           }

@@ -108,7 +108,7 @@ public final class ConfigLoader {
         generation(json.getJsonObject("generation", new JsonObject())), busTimeout, roles,
         ClusterConfig.parse(json.getJsonObject("cluster", new JsonObject())),
         sessionMemory(json.getJsonObject("onnx_runtime", new JsonObject())),
-        malloc(json.getJsonObject("onnx_runtime", new JsonObject())));
+        malloc(json.getJsonObject("onnx_runtime", new JsonObject())), ShutdownConfig.parse(json));
   }
 
   /** Prepacking on (speed), the arena off and malloc kept lean (memory): see SessionMemory for the measured trade-offs. */

@@ -11,7 +11,7 @@ import java.util.function.UnaryOperator;
  * The whole service: its models (in declaration order), the graphs over them (checked, with the
  * warnings they gave), default generation parameters, the HTTP edge and the event-bus timeout (kept
  * below the HTTP timeout); which of it this node runs, the cluster it joins, how ONNX Runtime
- * sessions spend memory and what the process does with malloc.
+ * sessions spend memory, what the process does with malloc, and how it drains on SIGTERM.
  */
 public record GraphConfig(
     HttpConfig http,
@@ -23,7 +23,8 @@ public record GraphConfig(
     Roles roles,
     ClusterConfig cluster,
     SessionMemory sessionMemory,
-    MallocConfig malloc) {
+    MallocConfig malloc,
+    ShutdownConfig shutdown) {
 
   public GraphConfig {
     models = List.copyOf(models);
@@ -47,6 +48,6 @@ public record GraphConfig(
   /** The same configuration with each model replaced by {@code change} of it (e.g. its source resolved). */
   public GraphConfig withModels(UnaryOperator<ModelConfig> change) {
     return new GraphConfig(http, models.stream().map(change).toList(), graphs, warnings, generation, busTimeoutMs,
-        roles, cluster, sessionMemory, malloc);
+        roles, cluster, sessionMemory, malloc, shutdown);
   }
 }

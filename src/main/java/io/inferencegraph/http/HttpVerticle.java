@@ -29,8 +29,6 @@ import java.util.function.Supplier;
  * {@code POST /admin/reload} asks for one.
  */
 public final class HttpVerticle extends VerticleBase {
-  private static final long DRAIN_TIMEOUT_SECONDS = 60;
-
   private final Supplier<JsonObject> clusterStatus;
   private final Supplier<Future<JsonObject>> reloads;
   private final AtomicReference<Router> router = new AtomicReference<>();
@@ -43,6 +41,8 @@ public final class HttpVerticle extends VerticleBase {
   private AdmissionHandler admission;
   private HttpServer server;
   private volatile boolean draining;
+  /** Shutting down: /readyz answers 503 so that load balancers stop sending, while requests are still served. */
+  private volatile boolean leaving;
 
   /** {@code clusterStatus}: the node's cluster membership for /readyz, null when not clustered. */
   public HttpVerticle(GraphConfig config, Supplier<JsonObject> clusterStatus) {
@@ -102,11 +102,17 @@ public final class HttpVerticle extends VerticleBase {
     return server.actualPort();
   }
 
-  /** Stops taking requests, lets the ones in flight finish, then closes the server. */
+  /** The first step of a shutdown: /readyz answers 503 from now on; requests are still served. */
+  public void unready() {
+    leaving = true;
+  }
+
+  /** Stops taking requests, lets the ones in flight finish (up to shutdown.drain_timeout_ms), then closes the server. */
   @Override
   public Future<?> stop() {
+    leaving = true;
     draining = true;
-    return server.shutdown(DRAIN_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    return server.shutdown(config.shutdown().drainTimeoutMs(), TimeUnit.MILLISECONDS);
   }
 
   /** Package-private so that a test can check /openapi.json against the routes. */
@@ -137,13 +143,13 @@ public final class HttpVerticle extends VerticleBase {
 
   private void ready(RoutingContext ctx) {
     readiness.check().onSuccess(status -> {
-      boolean ready = status.getBoolean("ready") && !draining;
-      status.put("status", ready ? "ready" : draining ? "shutting_down" : "not_ready");
+      boolean ready = status.getBoolean("ready") && !leaving;
+      status.put("status", ready ? "ready" : leaving ? "shutting_down" : "not_ready");
       if (ready) {
         json(ctx, 200, status);
         return;
       }
-      ServiceException notReady = new ServiceException(ErrorCode.NOT_READY, draining ? "the server is shutting down"
+      ServiceException notReady = new ServiceException(ErrorCode.NOT_READY, leaving ? "the server is shutting down"
           : status.getJsonArray("missing").isEmpty() ? "this node is not joined to the cluster"
           : "no node serves " + status.getJsonArray("missing").encode());
       json(ctx, ErrorMapper.status(notReady.code()), status.mergeIn(ErrorMapper.body(notReady)));

@@ -10,7 +10,9 @@ import io.inferencegraph.model.batch.BatchObserver;
 import io.inferencegraph.model.classify.ClassifierBatcher;
 import io.inferencegraph.model.classify.TextClassifier;
 import io.inferencegraph.telemetry.InferenceStats;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Serves one text-classification model on its address; texts from concurrent requests that wait
@@ -22,8 +24,9 @@ public final class ClassifierVerticle extends ModelVerticle<ClassifyRequest, Cla
   private final BatchObserver observer;
   private ClassifierBatcher batcher;
 
-  public ClassifierVerticle(String name, TextClassifier classifier, BatchLimits limits, BatchObserver observer) {
-    super(name, Addresses.classifier(name), "classify", ClassifyRequest.class);
+  public ClassifierVerticle(String name, TextClassifier classifier, BatchLimits limits, BatchObserver observer,
+      Supplier<Duration> drain) {
+    super(name, Addresses.classifier(name), "classify", ClassifyRequest.class, drain);
     this.classifier = classifier;
     this.limits = limits;
     this.observer = observer;

@@ -13,7 +13,9 @@ import io.inferencegraph.model.generate.Generation;
 import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.model.generate.TokenListener;
 import io.inferencegraph.telemetry.InferenceStats;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * Serves one text-generation model on its address. Each instance runs its own continuous batch
@@ -25,8 +27,9 @@ public final class GeneratorVerticle extends ModelVerticle<GenerateRequest, Cont
   private final BatchObserver observer;
   private ContinuousBatcher batcher;
 
-  public GeneratorVerticle(String name, TextGenerator generator, BatchLimits limits, BatchObserver observer) {
-    super(name, Addresses.generator(name), "generate", GenerateRequest.class);
+  public GeneratorVerticle(String name, TextGenerator generator, BatchLimits limits, BatchObserver observer,
+      Supplier<Duration> drain) {
+    super(name, Addresses.generator(name), "generate", GenerateRequest.class, drain);
     this.generator = generator;
     this.limits = limits;
     this.observer = observer;

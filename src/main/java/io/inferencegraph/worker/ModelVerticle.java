@@ -17,10 +17,12 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * A worker verticle that hands each request record on its model's address to the model's batch
@@ -33,17 +35,20 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   private final String address;
   private final String operation;
   private final Class<Q> requestType;
+  private final Supplier<Duration> drain;
   private Batcher batcher;
   private MessageConsumer<Object> requests;
   private ModelTelemetry telemetry;
   /** The requests this instance holds, by request id; touched only on this verticle's context. */
   private final Map<String, CompletableFuture<R>> inFlight = new HashMap<>();
 
-  ModelVerticle(String name, String address, String operation, Class<Q> requestType) {
+  /** {@code drain}: at stop, how long the accepted requests may still take before they are failed. */
+  ModelVerticle(String name, String address, String operation, Class<Q> requestType, Supplier<Duration> drain) {
     this.name = name;
     this.address = address;
     this.operation = operation;
     this.requestType = requestType;
+    this.drain = drain;
   }
 
   /** The batch queue this instance feeds; started with the verticle, closed with it. */
@@ -76,12 +81,12 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   /**
    * Takes no more requests (Vert.x itself unregisters consumers only after stop, and another instance
    * or a reloaded model may serve the address meanwhile), then the batch loop finishes what was
-   * accepted, frees its batch and ends; no thread is blocked waiting for it, and this context stays
-   * free to deliver the replies.
+   * accepted (for as long as {@code drain} allows), frees its batch and ends; no thread is blocked
+   * waiting for it, and this context stays free to deliver the replies.
    */
   @Override
   public Future<?> stop() {
-    return requests.unregister().eventually(() -> Future.fromCompletionStage(batcher.shutdown(), context));
+    return requests.unregister().eventually(() -> Future.fromCompletionStage(batcher.shutdown(drain.get()), context));
   }
 
   private void handle(Message<Object> message) {

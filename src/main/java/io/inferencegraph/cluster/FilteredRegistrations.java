@@ -16,28 +16,28 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A cluster manager seen through {@link CertifiedMembers}: the event bus's node selector learns only
- * of consumers on members that proved a certificate from the cluster's CA (plus each member's own
- * ping address), so no request, reply-less send or publish is ever routed to a member that could
- * not prove one. When a member is certified later, the selector is told every address again.
- * Everything else goes to the wrapped manager unchanged.
+ * A cluster manager seen through {@link RouteFilter}s: the event bus's node selector learns only of
+ * the consumers every filter admits (those on members that proved a certificate from the cluster's
+ * CA, {@link CertifiedMembers}; no model work for members that are leaving, {@link DrainingMembers}),
+ * so nothing is routed to a node a filter refuses. When a filter changes its mind, the selector is
+ * told every address again. Everything else goes to the wrapped manager unchanged.
  */
-final class CertifiedRegistrations implements ClusterManager {
+final class FilteredRegistrations implements ClusterManager {
   private final ClusterManager delegate;
-  private final CertifiedMembers members;
+  private final List<RouteFilter> filters;
   /** Each address the selector follows, with every registration the cluster holds for it. */
   private final Map<String, List<RegistrationInfo>> seen = new ConcurrentHashMap<>();
   private volatile RegistrationListener selector;
 
-  CertifiedRegistrations(ClusterManager delegate, CertifiedMembers members) {
+  FilteredRegistrations(ClusterManager delegate, List<RouteFilter> filters) {
     this.delegate = delegate;
-    this.members = members;
+    this.filters = List.copyOf(filters);
   }
 
   @Override
   public void registrationListener(RegistrationListener listener) {
     selector = listener;
-    members.onChange(this::refresh);
+    filters.forEach(filter -> filter.onChange(this::refresh));
     delegate.registrationListener(new RegistrationListener() {
       @Override
       public void registrationsUpdated(RegistrationUpdateEvent event) {
@@ -69,12 +69,8 @@ final class CertifiedRegistrations implements ClusterManager {
     });
   }
 
-  /** A member's consumers count only once it is certified; its ping address only for itself. */
   boolean admits(String address, String node) {
-    if (address.startsWith(CertifiedMembers.ADDRESS_PREFIX)) {
-      return address.equals(CertifiedMembers.address(node));
-    }
-    return members.certified(node);
+    return filters.stream().allMatch(filter -> filter.admits(address, node));
   }
 
   private synchronized void updated(String address, List<RegistrationInfo> registrations) {
@@ -82,7 +78,7 @@ final class CertifiedRegistrations implements ClusterManager {
     selector.registrationsUpdated(new RegistrationUpdateEvent(address, admitted(address, registrations)));
   }
 
-  /** Who is certified changed: every followed address again, as the selector should now see it. */
+  /** A filter changed its mind: every followed address again, as the selector should now see it. */
   private synchronized void refresh() {
     seen.forEach((address, registrations) -> {
       if (selector.wantsUpdatesFor(address)) {
