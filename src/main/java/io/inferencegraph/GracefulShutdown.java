@@ -23,6 +23,7 @@ public final class GracefulShutdown {
   private final MainVerticle main;
   private final ClusterNode cluster;
   private final ShutdownConfig config;
+  private final Promise<Void> announced = Promise.promise();
 
   /** {@code cluster}: null when this node is not clustered. */
   public GracefulShutdown(Vertx vertx, MainVerticle main, ClusterNode cluster, ShutdownConfig config) {
@@ -40,7 +41,8 @@ public final class GracefulShutdown {
     Deadline until = Deadline.in(config.drainTimeoutMs());
     LOG.info("shutting down: draining for at most {} ms", config.drainTimeoutMs());
     Future<Void> phases = announce()
-        .transform(announced -> http())
+        .andThen(done -> announced.tryComplete())
+        .transform(done -> http())
         .transform(edgeDone -> {
           LOG.info("shutdown: models finish the requests they accepted");
           return main.finishModels(until);
@@ -59,6 +61,11 @@ public final class GracefulShutdown {
       }
     });
     return bounded.future().onComplete(done -> vertx.cancelTimer(timer));
+  }
+
+  /** Completes once the cluster has been told (or a node outside a cluster has begun to drain). */
+  public Future<Void> announced() {
+    return announced.future();
   }
 
   private Future<Void> announce() {

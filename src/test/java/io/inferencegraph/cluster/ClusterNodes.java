@@ -84,11 +84,21 @@ final class ClusterNodes {
   }
 
   Future<Node> start(GraphConfig config) {
-    return join(config).compose(cluster -> deploy(config, cluster, cluster.vertx()));
+    return start(config, MainVerticle.ObserverHook.NONE);
+  }
+
+  /** As {@link #start(GraphConfig)}, each model's batch loop watched (or held) through {@code observers}. */
+  Future<Node> start(GraphConfig config, MainVerticle.ObserverHook observers) {
+    return join(config).compose(cluster -> deploy(config, cluster, cluster.vertx(), observers));
   }
 
   private static Future<Node> deploy(GraphConfig config, ClusterNode cluster, Vertx vertx) {
-    MainVerticle main = new MainVerticle(config, cluster::status);
+    return deploy(config, cluster, vertx, MainVerticle.ObserverHook.NONE);
+  }
+
+  private static Future<Node> deploy(GraphConfig config, ClusterNode cluster, Vertx vertx,
+      MainVerticle.ObserverHook observers) {
+    MainVerticle main = new MainVerticle(config, cluster::status, observers);
     return vertx.deployVerticle(main).map(id -> new Node(config, cluster, main));
   }
 }
