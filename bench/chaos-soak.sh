@@ -115,10 +115,11 @@ while kill -0 "$load" 2>/dev/null; do
   now=$((SECONDS - t0))
   if ((termed == 0 && now >= sigterm_at)); then
     wait_serving m1 # another node serves the generators while m2 drains
+    termed_at=$SECONDS
     log "SIGTERM m2 (pid ${pid[m2]})"
     kill -TERM "${pid[m2]}"
     wait "${pid[m2]}" 2>/dev/null || true
-    log "m2 exited after $((SECONDS - t0 - now)) s"
+    log "m2 drained and exited after $((SECONDS - termed_at)) s"
     start_node m2
     termed=1
   elif ((now >= next_kill && now + down + 20 < duration)); then

@@ -11,10 +11,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What SIGTERM does before Vert.x closes, one logged phase after the other, all within
- * {@code shutdown.drain_timeout_ms}: (1) in a cluster, every member is told to send no new model work
- * here and confirms; (2) an edge answers {@code /readyz} 503 for {@code unready_delay_ms} while it
- * still serves, then stops accepting and lets its in-flight requests finish; (3) the models finish
- * what they accepted (streams included), and past the deadline fail the rest with 503 shutting_down.
+ * {@code shutdown.drain_timeout_ms}: an edge answers {@code /readyz} 503 from the start; (1) in a
+ * cluster, every member is told to send no new model work here and confirms; (2) an edge keeps
+ * serving until {@code unready_delay_ms} has passed, then stops accepting and lets its in-flight
+ * requests finish; (3) the models finish what they accepted (streams included), and past the
+ * deadline fail the rest with 503 shutting_down.
  */
 public final class GracefulShutdown {
   private static final Logger LOG = LoggerFactory.getLogger(GracefulShutdown.class);
@@ -40,6 +41,10 @@ public final class GracefulShutdown {
   public Future<Void> drain() {
     Deadline until = Deadline.in(config.drainTimeoutMs());
     LOG.info("shutting down: draining for at most {} ms", config.drainTimeoutMs());
+    if (main.servesHttp()) {
+      main.unready(); // at once, so that load balancers learn of it as early as possible
+      LOG.info("shutdown: /readyz answers 503; HTTP stops accepting in {} ms", config.unreadyDelayMs());
+    }
     Future<Void> phases = announce()
         .andThen(done -> announced.tryComplete())
         .transform(done -> http())
@@ -80,8 +85,6 @@ public final class GracefulShutdown {
     if (!main.servesHttp()) {
       return Future.succeededFuture();
     }
-    main.unready();
-    LOG.info("shutdown: /readyz answers 503; HTTP stops accepting in {} ms", config.unreadyDelayMs());
     Promise<Void> delayed = Promise.promise();
     vertx.setTimer(Math.max(1, config.unreadyDelayMs()), id -> delayed.complete());
     return delayed.future()
