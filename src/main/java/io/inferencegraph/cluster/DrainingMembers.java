@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 final class DrainingMembers implements RouteFilter {
   private static final Logger LOG = LoggerFactory.getLogger(DrainingMembers.class);
   static final String ADDRESS_PREFIX = "graph.draining.";
-  static final long ANSWER_TIMEOUT_MS = 2000;
+  // A first event-bus connection can take seconds on a busy host (see CertifiedMembers.PING_TIMEOUT_MS).
+  static final long ANSWER_TIMEOUT_MS = 5000;
   private static final Set<String> MODEL_WORK = Set.of(Addresses.generator(""), Addresses.classifier(""),
       Addresses.health(""));
 
