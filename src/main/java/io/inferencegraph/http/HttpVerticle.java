@@ -107,7 +107,7 @@ public final class HttpVerticle extends VerticleBase {
     leaving = true;
   }
 
-  /** Stops taking requests, lets the ones in flight finish (up to shutdown.drain_timeout_ms), then closes the server. */
+  /** Stops taking requests, lets those in flight finish (up to shutdown.drain_timeout_ms), then closes. */
   @Override
   public Future<?> stop() {
     leaving = true;
