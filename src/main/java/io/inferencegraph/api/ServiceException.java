@@ -16,7 +16,8 @@ public class ServiceException extends RuntimeException {
     this(code, message, null, cause);
   }
 
-  private ServiceException(ErrorCode code, String message, String param, Throwable cause) {
+  /** {@code param}: the request's field at fault, or null. */
+  public ServiceException(ErrorCode code, String message, String param, Throwable cause) {
     super(message, cause);
     this.code = code;
     this.param = param;

@@ -16,16 +16,18 @@ import java.util.UUID;
 /**
  * A validated {@code POST /v1/completions}: OpenAI's fields mapped onto the generator's parameters
  * ({@code max_tokens} to {@code max_new_tokens}, {@code temperature: 0} to greedy, {@code n} to
- * {@code num_return_sequences}), over the configured defaults, as the graph endpoint does.
+ * {@code num_return_sequences}), over the configured defaults, as the graph endpoint does. OpenAI's
+ * defaults hold where the request is silent: {@code max_tokens} 16, {@code temperature} 1 (sampling),
+ * {@code top_p} 1.
  */
 record CompletionRequest(String id, String model, String prompt, GenerationParams params, StopStrings stop,
-    boolean stream, long created) {
+    boolean stream, boolean includeUsage, long created) {
   private static final int DEFAULT_MAX_TOKENS = 16; // OpenAI's
   /** Fields OpenAI defines that this server does not implement: refused unless left at their default. */
-  private static final Set<String> UNSUPPORTED = Set.of("echo", "logprobs", "best_of", "suffix", "logit_bias",
+  private static final Set<String> UNSUPPORTED = Set.of("echo", "logprobs", "suffix", "logit_bias",
       "frequency_penalty", "presence_penalty");
   private static final Set<String> KNOWN = Set.of("model", "prompt", "max_tokens", "temperature", "top_p", "n",
-      "seed", "stop", "stream", "stream_options", "user");
+      "seed", "stop", "stream", "stream_options", "user", "best_of");
 
   static CompletionRequest parse(String body, List<String> models, GenerationParams defaults, int maxTokensLimit) {
     JsonObject json;
@@ -48,13 +50,44 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
       throw new ServiceException(ErrorCode.MODEL_NOT_FOUND, "The model '" + model + "' does not exist; models: " + models);
     }
     GenerationParams params = defaults.overriddenBy(GenerationParams.parse(parameters(json, maxTokensLimit)));
+    bestOf(json);
+    boolean stream = Boolean.TRUE.equals(bool(json, "stream"));
     return new CompletionRequest("cmpl-" + UUID.randomUUID(), model, prompt(json.getValue("prompt")), params,
-        stop(json.getValue("stop")), Boolean.TRUE.equals(bool(json, "stream")), System.currentTimeMillis() / 1000);
+        stop(json.getValue("stop")), stream, includeUsage(json, stream), System.currentTimeMillis() / 1000);
+  }
+
+  /** best_of picks the likeliest of several; with best_of equal to n there is nothing to pick. */
+  private static void bestOf(JsonObject json) {
+    Object bestOf = json.getValue("best_of");
+    Object n = json.getValue("n") == null ? 1 : json.getValue("n");
+    if (bestOf != null && !(bestOf instanceof Number b && n instanceof Number c && b.doubleValue() == c.doubleValue())) {
+      throw ServiceException.invalid("best_of", "only best_of equal to n (" + n + ") is supported, got " + bestOf);
+    }
+  }
+
+  /** stream_options.include_usage: a last chunk with the usage; only with stream true, as OpenAI has it. */
+  private static boolean includeUsage(JsonObject json, boolean stream) {
+    Object options = json.getValue("stream_options");
+    if (options == null) {
+      return false;
+    }
+    if (!(options instanceof JsonObject object)) {
+      throw ServiceException.invalid("stream_options", "must be an object");
+    }
+    if (!stream) {
+      throw ServiceException.invalid("stream_options", "only allowed when stream is true");
+    }
+    for (String key : object.fieldNames()) {
+      if (!key.equals("include_usage")) {
+        throw ServiceException.invalid("stream_options." + key, "unknown field; known: include_usage");
+      }
+    }
+    return Boolean.TRUE.equals(bool(object, "include_usage"));
   }
 
   private static Map<String, Object> parameters(JsonObject json, int maxTokensLimit) {
     Map<String, Object> map = new HashMap<>();
-    Object maxTokens = json.getValue("max_tokens", DEFAULT_MAX_TOKENS);
+    Object maxTokens = json.getValue("max_tokens") == null ? DEFAULT_MAX_TOKENS : json.getValue("max_tokens");
     if (maxTokens instanceof Number n && n.longValue() > maxTokensLimit) {
       throw ServiceException.invalid("max_tokens", "must be at most " + maxTokensLimit);
     }
@@ -62,27 +95,19 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
     Object temperature = json.getValue("temperature");
     if (temperature instanceof Number t && t.doubleValue() == 0) {
       map.put("do_sample", false); // OpenAI's temperature 0 is greedy decoding
-    } else if (temperature != null) {
-      map.put("do_sample", true);
-      map.put("temperature", temperature);
+    } else {
+      map.put("do_sample", true); // OpenAI samples unless told otherwise, at temperature 1
+      map.put("temperature", temperature == null ? 1.0 : temperature);
     }
-    putIfSet(map, "top_p", json.getValue("top_p"));
+    map.put("top_p", json.getValue("top_p") == null ? 1.0 : json.getValue("top_p"));
     putIfSet(map, "seed", json.getValue("seed"));
     putIfSet(map, "num_return_sequences", json.getValue("n"));
     try {
       GenerationParams.parse(map);
     } catch (ServiceException e) {
-      throw ServiceException.invalid(openAiName(e.param()), e.getMessage().substring(e.param().length() + 2));
+      throw OpenAiNames.translate(e);
     }
     return map;
-  }
-
-  private static String openAiName(String field) {
-    return switch (field) {
-      case "max_new_tokens" -> "max_tokens";
-      case "num_return_sequences" -> "n";
-      default -> field;
-    };
   }
 
   private static String prompt(Object prompt) {
@@ -126,11 +151,8 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
     }
   }
 
-  /** OpenAI's own default for an unsupported field (best_of 1, the rest off, zero or empty). */
+  /** OpenAI's own default for an unsupported field (off, zero or empty). */
   private static boolean isDefault(String key, Object value) {
-    if (key.equals("best_of")) {
-      return value == null || (value instanceof Number n && n.intValue() == 1);
-    }
     return value == null || Boolean.FALSE.equals(value) || (value instanceof Number n && n.doubleValue() == 0)
         || (value instanceof JsonObject o && o.isEmpty());
   }

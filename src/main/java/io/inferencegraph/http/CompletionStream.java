@@ -5,6 +5,7 @@ import io.inferencegraph.graph.GraphListener;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import java.util.Arrays;
 
 /**
  * A completion streamed as OpenAI clients expect: {@code data: {chunk}} per text delta, a last
@@ -18,6 +19,9 @@ final class CompletionStream implements GraphListener {
   private final int[] sent;
   private final boolean[] finished;
   private int unfinished;
+  /** For stream_options.include_usage: tokens seen per choice, the generator's count once it reports one. */
+  private final int[] tokens;
+  private int promptTokens;
   private GraphExecution run;
 
   CompletionStream(RoutingContext ctx, CompletionRequest request, int choices) {
@@ -27,6 +31,7 @@ final class CompletionStream implements GraphListener {
     this.sent = new int[choices];
     this.finished = new boolean[choices];
     this.unfinished = choices;
+    this.tokens = new int[choices];
     for (int i = 0; i < choices; i++) {
       texts[i] = new StringBuilder();
     }
@@ -41,6 +46,7 @@ final class CompletionStream implements GraphListener {
     if (finished[index]) {
       return;
     }
+    tokens[index]++;
     StringBuilder full = texts[index].append(text);
     int cut = request.stop().cut(full.toString());
     if (cut >= 0) {
@@ -53,6 +59,10 @@ final class CompletionStream implements GraphListener {
 
   @Override
   public void onGenerated(String model, int index, JsonObject sequence) {
+    promptTokens = sequence.getInteger("prompt_tokens", promptTokens);
+    if (!finished[index]) {
+      tokens[index] = sequence.getInteger("new_tokens", tokens[index]);
+    }
     if (!finished[index]) {
       send(index, texts[index].substring(sent[index]), null);
       finish(index, Completions.finishReason(sequence));
@@ -60,6 +70,10 @@ final class CompletionStream implements GraphListener {
   }
 
   void done() {
+    if (request.includeUsage()) {
+      int completionTokens = Arrays.stream(tokens).sum();
+      write("data: " + Completions.usageChunk(request, promptTokens, completionTokens).encode() + "\n\n");
+    }
     write("data: [DONE]\n\n");
     if (!ctx.response().ended() && !ctx.response().closed()) {
       ctx.response().end();

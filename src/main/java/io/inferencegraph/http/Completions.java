@@ -21,8 +21,17 @@ final class Completions {
       promptTokens = sequence.getInteger("prompt_tokens");
       completionTokens += sequence.getInteger("new_tokens");
     }
-    return head(request).put("choices", choices).put("usage", new JsonObject().put("prompt_tokens", promptTokens)
-        .put("completion_tokens", completionTokens).put("total_tokens", promptTokens + completionTokens));
+    return head(request).put("choices", choices).put("usage", usage(promptTokens, completionTokens));
+  }
+
+  /** stream_options.include_usage's last chunk: no choices, the whole request's usage. */
+  static JsonObject usageChunk(CompletionRequest request, int promptTokens, int completionTokens) {
+    return head(request).put("choices", new JsonArray()).put("usage", usage(promptTokens, completionTokens));
+  }
+
+  private static JsonObject usage(int promptTokens, int completionTokens) {
+    return new JsonObject().put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+        .put("total_tokens", promptTokens + completionTokens);
   }
 
   /** One streamed chunk: the same object with one choice whose text is a delta; no finish reason until the last. */

@@ -28,9 +28,18 @@ final class ErrorMapper {
     send(ctx.response(), error, body, EventStream.event("error", body.encode()));
   }
 
+  /** For vert.x-web's own 404 and 405: OpenAI's shape under /v1, ours elsewhere. */
+  static void handleByPath(RoutingContext ctx) {
+    if (ctx.request().path() != null && ctx.request().path().startsWith("/v1/")) {
+      handleOpenAi(ctx);
+    } else {
+      handle(ctx);
+    }
+  }
+
   /** The /v1 routes' failure handler: OpenAI's error shape, the same status. */
   static void handleOpenAi(RoutingContext ctx) {
-    ServiceException error = of(ctx.statusCode(), ctx.failure());
+    ServiceException error = OpenAiNames.translate(of(ctx.statusCode(), ctx.failure()));
     JsonObject body = openAiBody(error);
     send(ctx.response(), error, body, "data: " + body.encode() + "\n\n");
   }

@@ -136,8 +136,8 @@ public final class HttpVerticle extends VerticleBase {
     ObservabilityRoutes.mount(router, Telemetry.of(vertx));
     router.route().failureHandler(ErrorMapper::handle);
     // No route matched: vert.x-web answers these itself, through the same mapper.
-    router.errorHandler(404, ErrorMapper::handle);
-    router.errorHandler(405, ErrorMapper::handle);
+    router.errorHandler(404, ErrorMapper::handleByPath);
+    router.errorHandler(405, ErrorMapper::handleByPath);
     return router;
   }
 

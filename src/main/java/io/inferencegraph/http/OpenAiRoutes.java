@@ -1,7 +1,9 @@
 package io.inferencegraph.http;
 
 import io.inferencegraph.api.Deadline;
+import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.graph.GraphExecution;
 import io.inferencegraph.graph.GraphListener;
@@ -46,6 +48,7 @@ final class OpenAiRoutes {
   /** {@code edge}: the handlers every inference request passes first (timeout, admission). */
   void mount(Router router, Handler<RoutingContext> timeout, Handler<RoutingContext> admission) {
     router.get("/v1/models").handler(this::models).failureHandler(ErrorMapper::handleOpenAi);
+    router.get("/v1/models/:model").handler(this::model).failureHandler(ErrorMapper::handleOpenAi);
     router.post("/v1/completions").handler(timeout).handler(admission)
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(this::completions)
@@ -54,16 +57,35 @@ final class OpenAiRoutes {
 
   private void models(RoutingContext ctx) {
     JsonArray data = new JsonArray();
-    generators.forEach(model -> data.add(new JsonObject().put("id", model).put("object", "model")
-        .put("created", created).put("owned_by", "inference-graph")));
+    generators.forEach(model -> data.add(modelObject(model)));
     ctx.response().putHeader("Content-Type", "application/json")
         .end(new JsonObject().put("object", "list").put("data", data).encode());
+  }
+
+  private void model(RoutingContext ctx) {
+    String model = ctx.pathParam("model");
+    if (!generators.contains(model)) {
+      ctx.fail(new ServiceException(ErrorCode.MODEL_NOT_FOUND, "The model '" + model + "' does not exist; models: "
+          + generators, "model", null));
+      return;
+    }
+    ctx.response().putHeader("Content-Type", "application/json").end(modelObject(model).encode());
+  }
+
+  private JsonObject modelObject(String model) {
+    return new JsonObject().put("id", model).put("object", "model").put("created", created)
+        .put("owned_by", "inference-graph");
   }
 
   private void completions(RoutingContext ctx) {
     CompletionRequest request;
     Deadline deadline;
     try {
+      String type = ctx.request().getHeader("Content-Type");
+      if (type != null && !type.toLowerCase().contains("json")) {
+        throw new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "the body must be JSON (Content-Type: "
+            + "application/json), got " + type);
+      }
       request = CompletionRequest.parse(ctx.body().asString("UTF-8"), generators, config.generation(),
           config.http().maxNewTokensLimit());
       deadline = RequestDeadline.of(ctx, config.http().requestTimeoutMs());
