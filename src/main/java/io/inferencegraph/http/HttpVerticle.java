@@ -7,6 +7,7 @@ import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.graph.plan.GraphDef;
 import io.inferencegraph.graph.ModelCalls;
+import io.inferencegraph.graph.Retries;
 import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -63,7 +64,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
-    calls = new ModelCalls(vertx.eventBus(), config.busTimeoutMs());
+    calls = new ModelCalls(vertx.eventBus(), config.busTimeoutMs(), retries(config));
     admission = new AdmissionHandler(config.http().maxInFlight(), () -> draining);
     Telemetry.of(vertx).inFlight(admission::inFlight);
     use(config);
@@ -152,5 +153,11 @@ public final class HttpVerticle extends VerticleBase {
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  /** Calls are sent again only across a cluster, where another node may serve the model. */
+  private Retries retries(GraphConfig config) {
+    return config.cluster().enabled() ? new Retries(config.cluster().retries(), Telemetry.of(vertx).graphs()::retried)
+        : Retries.NONE;
   }
 }
