@@ -83,6 +83,11 @@ public final class ClusterNode {
     return inFlight.size();
   }
 
+  /** The in-flight requests, for tests that declare a member gone while it still runs (as after a partition). */
+  InFlightRequests inFlight() {
+    return inFlight;
+  }
+
   /** The Hazelcast side, for tests that make a member vanish without leaving. */
   HazelcastClusterManager manager() {
     return manager;

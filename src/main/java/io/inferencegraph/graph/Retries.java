@@ -7,7 +7,7 @@ import java.util.function.BiConsumer;
 
 /**
  * When a model call is sent again: only when the node that held it left the cluster (or refused it
- * while shutting down, before any work), never when the request itself was at fault (a 4xx) or
+ * while shutting down, or the bus could not reach it), never when the request itself was at fault (a 4xx) or
  * timed out, never past the request's deadline, and at most {@code max} times. Each retry is told
  * to {@code counted} with the model and the reason. A retried generate call carries its attempt in
  * its request id ({@code id#r2}), so that events and replies of an earlier attempt can be told apart.
@@ -30,15 +30,21 @@ public record Retries(int max, BiConsumer<String, String> counted) {
     return reason;
   }
 
-  /** The failures a replica can fix: the node went away, or refused the request as it went. */
+  /** The failures a replica can fix: the node went away, refused the request as it went, or was unreachable. */
   static String reason(Throwable error) {
     if (!(error instanceof ServiceException failure)) {
       return null;
     }
-    if (failure.code() == ErrorCode.NODE_LEFT) {
-      return "node_left";
+    switch (failure.code()) {
+      case NODE_LEFT:
+        return "node_left";
+      case SHUTTING_DOWN:
+        return "shutting_down";
+      case EVENT_BUS_ERROR: // the bus could not write it to the node it picked (connection refused)
+        return "unreachable";
+      default:
+        return null;
     }
-    return failure.code() == ErrorCode.SHUTTING_DOWN ? "shutting_down" : null;
   }
 
   /** The request id of attempt {@code attempt} of call {@code id}: the id itself for the first. */
