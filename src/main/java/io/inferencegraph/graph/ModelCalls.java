@@ -56,13 +56,14 @@ public final class ModelCalls {
         : new GenerateRequest(request.requestId(), request.prompt(), request.parameters().overriddenBy(
             GenerationParams.parse(Map.of("seed", ThreadLocalRandom.current().nextLong(1L << 53)))),
             request.streamTo());
-    return attempt(model, 1, deadline, n -> ask("generate " + model, Addresses.generator(model),
+    return attempt(model, Addresses.generator(model), 1, deadline, n -> ask("generate " + model, Addresses.generator(model),
         new GenerateRequest(Retries.attemptId(seeded.requestId(), n), seeded.prompt(), seeded.parameters(),
             seeded.streamTo()), deadline));
   }
 
   public Future<ClassifyReply> classify(String model, ClassifyRequest request, Deadline deadline) {
-    return attempt(model, 1, deadline, n -> ask("classify " + model, Addresses.classifier(model), request, deadline));
+    String address = Addresses.classifier(model);
+    return attempt(model, address, 1, deadline, n -> ask("classify " + model, address, request, deadline));
   }
 
   /** Tells every node serving {@code model} to drop the work of request {@code requestId}, whichever attempt it is. */
@@ -72,9 +73,10 @@ public final class ModelCalls {
     }
   }
 
-  private <T> Future<T> attempt(String model, int n, Deadline deadline, IntFunction<Future<T>> send) {
+  /** Attempt {@code n} and, should its node go away, the next once the bus routes around that node. */
+  private <T> Future<T> attempt(String model, String address, int n, Deadline deadline, IntFunction<Future<T>> send) {
     return send.apply(n).recover(error -> retries.retry(model, error, n, deadline) == null ? Future.failedFuture(error)
-        : attempt(model, n + 1, deadline, send));
+        : retries.rerouted().apply(address).compose(v -> attempt(model, address, n + 1, deadline, send)));
   }
 
   private <T> Future<T> ask(String step, String address, Object message, Deadline deadline) {

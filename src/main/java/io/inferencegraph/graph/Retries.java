@@ -3,7 +3,9 @@ package io.inferencegraph.graph;
 import io.inferencegraph.api.Deadline;
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.ServiceException;
+import io.vertx.core.Future;
 import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * When a model call is sent again: only when the node that held it left the cluster (or refused it
@@ -11,11 +13,13 @@ import java.util.function.BiConsumer;
  * timed out, never past the request's deadline, and at most {@code max} times. Each retry is told
  * to {@code counted} with the model and the reason. A retried generate call carries its attempt in
  * its request id ({@code id#r2}), so that events and replies of an earlier attempt can be told apart.
+ * {@code rerouted} completes once the bus no longer routes an address to a node known gone: a retry
+ * waits for it.
  */
-public record Retries(int max, BiConsumer<String, String> counted) {
+public record Retries(int max, BiConsumer<String, String> counted, Function<String, Future<Void>> rerouted) {
   private static final String ATTEMPT = "#r";
 
-  public static final Retries NONE = new Retries(0, (model, reason) -> { });
+  public static final Retries NONE = new Retries(0, (model, reason) -> { }, address -> Future.succeededFuture());
 
   /**
    * Why call {@code attempt} (1 is the first) of {@code model}, failed with {@code error}, is sent

@@ -3,6 +3,7 @@ package io.inferencegraph.http;
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.bus.BusCodecs;
+import io.inferencegraph.cluster.ClusterNode;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.graph.plan.GraphDef;
@@ -157,7 +158,8 @@ public final class HttpVerticle extends VerticleBase {
 
   /** Calls are sent again only across a cluster, where another node may serve the model. */
   private Retries retries(GraphConfig config) {
-    return config.cluster().enabled() ? new Retries(config.cluster().retries(), Telemetry.of(vertx).graphs()::retried)
-        : Retries.NONE;
+    ClusterNode node = ClusterNode.of(vertx);
+    return node == null ? Retries.NONE
+        : new Retries(config.cluster().retries(), Telemetry.of(vertx).graphs()::retried, node::rerouted);
   }
 }

@@ -11,6 +11,7 @@ import io.inferencegraph.bus.ClassifyRequest;
 import io.inferencegraph.bus.Failure;
 import io.inferencegraph.bus.GenerateReply;
 import io.inferencegraph.bus.GenerateRequest;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.Message;
 import io.vertx.junit5.VertxExtension;
@@ -29,7 +30,8 @@ class RetriesTest {
       List.of(new GenerateReply.Sequence("Hello there", 1, 1, false, "length")), null);
 
   private final List<String> counted = new CopyOnWriteArrayList<>();
-  private final Retries twice = new Retries(2, (model, reason) -> counted.add(model + ":" + reason));
+  private final Retries twice = new Retries(2, (model, reason) -> counted.add(model + ":" + reason),
+      address -> Future.succeededFuture());
 
   @Test
   @DisplayName("a call failed with model_node_left is answered by the next attempt, which carries its number and the seed the edge chose")
