@@ -94,20 +94,26 @@ public final class ClusterNode implements Shareable {
    * routing lag: a retry sent earlier could go to the departed node again.
    */
   public Future<Void> rerouted(String address) {
-    return rerouted(address, System.currentTimeMillis() + InFlightRequests.ROUTING_LAG_MS);
+    long asked = System.currentTimeMillis();
+    return rerouted(address, asked + InFlightRequests.ROUTING_LAG_MS, asked);
   }
 
-  private Future<Void> rerouted(String address, long until) {
+  private Future<Void> rerouted(String address, long until, long asked) {
     Promise<List<RegistrationInfo>> found = Promise.promise();
     manager.getRegistrations(address, found);
     return found.future().otherwiseEmpty().compose(registrations -> {
       boolean stale = registrations != null && registrations.stream().anyMatch(r -> inFlight.departed(r.nodeId()));
-      if (!stale || System.currentTimeMillis() > until) {
+      long now = System.currentTimeMillis();
+      if (!stale || now > until) {
+        if (now - asked >= REROUTE_CHECK_MS) {
+          LOG.info("retry to {} sent after {} ms, routing {}", address, now - asked,
+              stale ? "still names a departed node" : "no longer names the departed node");
+        }
         return Future.succeededFuture();
       }
       Promise<Void> later = Promise.promise();
       vertx.setTimer(REROUTE_CHECK_MS, id -> later.complete());
-      return later.future().compose(v -> rerouted(address, until));
+      return later.future().compose(v -> rerouted(address, until, asked));
     });
   }
 
