@@ -56,7 +56,8 @@ public final class ModelCalls {
         : new GenerateRequest(request.requestId(), request.prompt(), request.parameters().overriddenBy(
             GenerationParams.parse(Map.of("seed", ThreadLocalRandom.current().nextLong(1L << 53)))),
             request.streamTo());
-    return attempt(model, Addresses.generator(model), 1, deadline, n -> ask("generate " + model, Addresses.generator(model),
+    String address = Addresses.generator(model);
+    return attempt(model, address, 1, deadline, n -> ask("generate " + model, address,
         new GenerateRequest(Retries.attemptId(seeded.requestId(), n), seeded.prompt(), seeded.parameters(),
             seeded.streamTo()), deadline));
   }

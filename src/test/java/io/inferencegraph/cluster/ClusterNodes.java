@@ -83,7 +83,7 @@ final class ClusterNodes {
     return ClusterNode.join(Vertx.builder(), options, config);
   }
 
-  /** Joins the cluster, then deploys the node's part of the graph, each model's batch loop observed through {@code hook}. */
+  /** Joins the cluster, then deploys the node's part of the graph, its batch loops observed through {@code hook}. */
   Future<Node> start(String roles, MainVerticle.ObserverHook hook) {
     GraphConfig config = config(roles, new JsonObject());
     return join(config).compose(cluster -> {

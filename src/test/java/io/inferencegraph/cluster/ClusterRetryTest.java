@@ -12,6 +12,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -43,9 +45,10 @@ class ClusterRetryTest {
   }
 
   @Test
-  @DisplayName("a node killed (Hazelcast member terminated, Vert.x closed) inside a decode step: the other replica answers, same text")
+  @DisplayName("a node killed (Hazelcast member terminated, Vert.x closed) inside a decode step: "
+      + "the other replica answers, same text")
   void killedMidDecode() throws Exception {
-    Node edge = await(nodes.start("http", Telemetry.create(java.util.Map.of("otel.sdk.disabled", "true"), java.util.List.of())));
+    Node edge = await(nodes.start("http", Telemetry.create(Map.of("otel.sdk.disabled", "true"), List.of())));
     StepLog[] logs = new StepLog[2];
     Node first = await(nodes.start("generator:gpt2", hook(logs, 0)));
     String unbroken = text(await(complete(edge, false)));
@@ -68,7 +71,8 @@ class ClusterRetryTest {
   }
 
   @Test
-  @DisplayName("a stream whose node is thought dead mid-decode resumes on the other replica: one unbroken text, the first node's late tokens dropped")
+  @DisplayName("a stream whose node is thought dead mid-decode resumes on the other replica: "
+      + "one unbroken text, the first node's late tokens dropped")
   void streamResumed() throws Exception {
     Node edge = await(nodes.start("http"));
     StepLog[] logs = new StepLog[2];
@@ -141,7 +145,8 @@ class ClusterRetryTest {
               String event = pending.substring(0, end).trim();
               pending.delete(0, end + 2);
               if (event.startsWith("data: {")) {
-                String delta = new JsonObject(event.substring(6)).getJsonArray("choices").getJsonObject(0).getString("text");
+                String delta = new JsonObject(event.substring(6)).getJsonArray("choices").getJsonObject(0)
+                    .getString("text");
                 text.append(delta);
                 if (!delta.isEmpty()) {
                   someTokens.countDown();

@@ -34,7 +34,8 @@ class RetriesTest {
       address -> Future.succeededFuture());
 
   @Test
-  @DisplayName("a call failed with model_node_left is answered by the next attempt, which carries its number and the seed the edge chose")
+  @DisplayName("a call failed with model_node_left is answered by the next attempt, "
+      + "which carries its number and the seed the edge chose")
   void nodeLeftIsRetried(Vertx vertx, VertxTestContext ctx) {
     List<GenerateRequest> seen = serve(vertx, 1, new Failure(ErrorCode.NODE_LEFT, "gone"));
     GenerateRequest request = new GenerateRequest("r/a", "Hello", GenerationParams.none(), null);

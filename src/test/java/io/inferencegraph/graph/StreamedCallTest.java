@@ -6,7 +6,8 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
-@DisplayName("A streamed call resumed on another node: the client gets each character once, and never a replaced attempt's")
+@DisplayName("A streamed call resumed on another node: each character reaches the client once, "
+    + "never from a replaced attempt")
 class StreamedCallTest {
   private final StreamedCall call = new StreamedCall("write", "gpt2");
   private final List<String> client = new ArrayList<>();
@@ -19,7 +20,7 @@ class StreamedCallTest {
   }
 
   @Test
-  @DisplayName("the second attempt's text is passed on only past what the first had sent, splitting a chunk where needed")
+  @DisplayName("the second attempt's text is passed on only past what the first had sent, split where needed")
   void resumes() {
     event(1, 0, "Once");
     event(1, 0, " upon a");
