@@ -5,12 +5,15 @@ import com.hazelcast.cluster.MembershipEvent;
 import com.hazelcast.cluster.MembershipListener;
 import io.inferencegraph.config.GraphConfig;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.Shareable;
 import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.RegistrationInfo;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.HashMap;
 import java.util.List;
@@ -25,10 +28,12 @@ import org.slf4j.LoggerFactory;
  * {@code cluster.tls}, the event bus is mutual TLS and only members that prove a certificate from
  * the cluster's CA get traffic ({@link CertifiedMembers}); without it, start-up warns.
  */
-public final class ClusterNode {
+public final class ClusterNode implements Shareable {
   private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
   // HazelcastClusterManager stores each member's Vert.x node id under this attribute.
   private static final String NODE_ID_ATTRIBUTE = "__vertx.nodeId";
+  private static final long REROUTE_CHECK_MS = 50;
+  private static final String LOCAL_MAP = ClusterNode.class.getName();
 
   private final Vertx vertx;
   private final HazelcastClusterManager manager;
@@ -63,8 +68,14 @@ public final class ClusterNode {
     }
     return builder.with(options).withClusterManager(routing).buildClustered().compose(vertx -> {
       ClusterNode node = new ClusterNode(vertx, manager, config.busTimeoutMs(), certified, draining);
+      vertx.sharedData().<String, ClusterNode>getLocalMap(LOCAL_MAP).put(LOCAL_MAP, node);
       return node.start().map(node).recover(error -> vertx.close().transform(closed -> Future.failedFuture(error)));
     });
+  }
+
+  /** The node {@code vertx} was built on by {@link #join}; null for a Vert.x that is not clustered. */
+  public static ClusterNode of(Vertx vertx) {
+    return vertx.isClustered() ? vertx.sharedData().<String, ClusterNode>getLocalMap(LOCAL_MAP).get(LOCAL_MAP) : null;
   }
 
   public Vertx vertx() {
@@ -96,9 +107,42 @@ public final class ClusterNode {
     });
   }
 
+  /**
+   * Completes once the bus no longer routes {@code address} to a node that left, or after the
+   * routing lag: a retry sent earlier could go to the departed node again.
+   */
+  public Future<Void> rerouted(String address) {
+    long asked = System.currentTimeMillis();
+    return rerouted(address, asked + InFlightRequests.ROUTING_LAG_MS, asked);
+  }
+
+  private Future<Void> rerouted(String address, long until, long asked) {
+    Promise<List<RegistrationInfo>> found = Promise.promise();
+    manager.getRegistrations(address, found);
+    return found.future().otherwiseEmpty().compose(registrations -> {
+      boolean stale = registrations != null && registrations.stream().anyMatch(r -> inFlight.departed(r.nodeId()));
+      long now = System.currentTimeMillis();
+      if (!stale || now > until) {
+        if (now - asked >= REROUTE_CHECK_MS) {
+          LOG.info("retry to {} sent after {} ms, routing {}", address, now - asked,
+              stale ? "still names a departed node" : "no longer names the departed node");
+        }
+        return Future.succeededFuture();
+      }
+      Promise<Void> later = Promise.promise();
+      vertx.setTimer(REROUTE_CHECK_MS, id -> later.complete());
+      return later.future().compose(v -> rerouted(address, until, asked));
+    });
+  }
+
   /** Model requests this node is waiting on (for tests and diagnostics). */
   public int inFlightRequests() {
     return inFlight.size();
+  }
+
+  /** The in-flight requests, for tests that declare a member gone while it still runs (as after a partition). */
+  InFlightRequests inFlight() {
+    return inFlight;
   }
 
   /** The Hazelcast side, for tests that make a member vanish without leaving. */

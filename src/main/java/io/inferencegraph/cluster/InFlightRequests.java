@@ -74,6 +74,11 @@ final class InFlightRequests {
     return pending.size();
   }
 
+  /** Whether {@code node} has left the cluster (and not come back). */
+  boolean departed(String node) {
+    return departed.contains(node);
+  }
+
   /** A node that comes back after a network partition keeps its id: its receipts count again. */
   void nodeJoined(String node) {
     departed.remove(node);

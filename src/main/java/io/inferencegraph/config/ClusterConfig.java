@@ -9,10 +9,12 @@ import java.util.List;
  * The clustered event bus: whether this node joins a cluster, the Hazelcast file and the network
  * settings that differ per host (members to join, the address to bind and advertise, the address
  * seen from the other hosts behind NAT, the Hazelcast and event-bus ports to open), and mutual TLS on
- * the event bus ({@code tls}, null when off).
+ * the event bus ({@code tls}, null when off), and how many times the edge sends a model call again
+ * when the node holding it leaves ({@code retries.max}).
  */
 public record ClusterConfig(boolean enabled, String name, String configFile, List<String> members, String host,
-    String publicHost, int port, int eventBusPort, ClusterTls tls) {
+    String publicHost, int port, int eventBusPort, ClusterTls tls, int retries) {
+  public static final int DEFAULT_RETRIES = 2;
   public static final String DEFAULT_FILE = "conf/cluster.xml";
 
   public ClusterConfig {
@@ -29,7 +31,18 @@ public record ClusterConfig(boolean enabled, String name, String configFile, Lis
         blankToNull(json.getValue("public_host")),
         ConfigLoader.intIn(json, "cluster.port", "port", 5701, 1, 65535),
         ConfigLoader.intIn(json, "cluster.event_bus_port", "event_bus_port", 5801, 0, 65535),
-        ClusterTls.parse(tlsObject(json.getValue("tls"))));
+        ClusterTls.parse(tlsObject(json.getValue("tls"))),
+        retries(json.getValue("retries")));
+  }
+
+  private static int retries(Object value) {
+    if (value == null) {
+      return DEFAULT_RETRIES;
+    }
+    if (!(value instanceof JsonObject retries)) {
+      throw new ConfigException("cluster.retries", "must be an object: {\"max\": " + DEFAULT_RETRIES + "}");
+    }
+    return ConfigLoader.intIn(retries, "cluster.retries.max", "max", DEFAULT_RETRIES, 0, 10);
   }
 
   private static JsonObject tlsObject(Object value) {

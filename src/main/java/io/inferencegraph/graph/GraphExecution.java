@@ -38,9 +38,6 @@ public final class GraphExecution {
     static final Locals TOP = new Locals(null, -1, null);
   }
 
-  /** A generate call in flight: which node asked, which model, for cancel and for its streamed tokens. */
-  private record Call(String node, String model) {}
-
   private final GraphDef graph;
   private final ModelCalls calls;
   private final String requestId;
@@ -54,7 +51,7 @@ public final class GraphExecution {
   private final Context root = Context.current();
   private final Map<String, Future<Object>> nodes = new HashMap<>();
   private final Map<String, String> outcomes = new LinkedHashMap<>();
-  private final Map<String, Call> running = new HashMap<>();
+  private final Map<String, StreamedCall> running = new HashMap<>();
   private final List<Future<?>> generations = new ArrayList<>();
   private final NodeRunner runner;
   private final Future<Object> answer;
@@ -114,14 +111,15 @@ public final class GraphExecution {
   }
 
   private void onEvent(GenerateEvent event) {
-    Call call = running.get(event.requestId());
-    if (cancelled || call == null) {
+    StreamedCall call = running.get(Retries.callId(event.requestId()));
+    String text = call == null ? null : call.fresh(Retries.attempt(event.requestId()), event.index(), event.text());
+    if (cancelled || text == null) {
       return;
     }
-    if (!event.text().isEmpty()) {
-      listener.onToken(call.node(), event.model(), event.index(), event.text());
+    if (!text.isEmpty()) {
+      listener.onToken(call.node(), event.model(), event.index(), text);
     }
-    if (event.finished() != null) {
+    if (event.finished() != null && call.finishing(event.index())) {
       listener.onGenerated(event.model(), event.index(), NodeOutputs.sequence(event.model(), event.index(),
           event.finished(), null));
     }
@@ -190,7 +188,7 @@ public final class GraphExecution {
         .overriddenBy(node.requestParameters() ? requested : GenerationParams.none());
     GenerateRequest request = new GenerateRequest(id, String.valueOf(prompt), params,
         listener.wantsTokens() ? Addresses.stream(requestId) : null);
-    running.put(id, new Call(callId, node.model()));
+    running.put(id, new StreamedCall(callId, node.model()));
     Future<JsonObject> reply;
     try (Scope scope = trace.makeCurrent()) { // the call's span becomes the node's child
       reply = calls.generate(node.model(), request, until).map(NodeOutputs::generated);

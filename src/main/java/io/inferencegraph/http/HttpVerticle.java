@@ -3,10 +3,12 @@ package io.inferencegraph.http;
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.bus.BusCodecs;
+import io.inferencegraph.cluster.ClusterNode;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.ModelConfig;
 import io.inferencegraph.graph.plan.GraphDef;
 import io.inferencegraph.graph.ModelCalls;
+import io.inferencegraph.graph.Retries;
 import io.inferencegraph.telemetry.Telemetry;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -63,7 +65,7 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     BusCodecs.register(vertx);
-    calls = new ModelCalls(vertx.eventBus(), config.busTimeoutMs());
+    calls = new ModelCalls(vertx.eventBus(), config.busTimeoutMs(), retries(config));
     admission = new AdmissionHandler(config.http().maxInFlight(), () -> draining);
     Telemetry.of(vertx).inFlight(admission::inFlight);
     use(config);
@@ -158,5 +160,12 @@ public final class HttpVerticle extends VerticleBase {
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json").end(body.encode());
+  }
+
+  /** Calls are sent again only across a cluster, where another node may serve the model. */
+  private Retries retries(GraphConfig config) {
+    ClusterNode node = ClusterNode.of(vertx);
+    return node == null ? Retries.NONE
+        : new Retries(config.cluster().retries(), Telemetry.of(vertx).graphs()::retried, node::rerouted);
   }
 }

@@ -52,6 +52,12 @@ public final class GraphTelemetry {
         .tag("graph", graph).tag("outcome", outcome).register(registry).increment();
   }
 
+  /** A call to {@code model} was sent again on another node, for {@code reason} ("node_left", "shutting_down"). */
+  public void retried(String model, String reason) {
+    Counter.builder("graph.retries").description("Model calls sent again because the node holding them went away")
+        .tag("model", model).tag("reason", reason).register(registry).increment();
+  }
+
   /** A node's (or map item's) span and, for a node, its timer; ended once. */
   public static final class Step {
     private final Span span;

@@ -83,6 +83,15 @@ final class ClusterNodes {
     return ClusterNode.join(Vertx.builder(), options, config);
   }
 
+  /** Joins the cluster, then deploys the node's part of the graph, its batch loops observed through {@code hook}. */
+  Future<Node> start(String roles, MainVerticle.ObserverHook hook) {
+    GraphConfig config = config(roles, new JsonObject());
+    return join(config).compose(cluster -> {
+      MainVerticle main = new MainVerticle(config, cluster::status, hook);
+      return cluster.vertx().deployVerticle(main).map(id -> new Node(config, cluster, main));
+    });
+  }
+
   Future<Node> start(GraphConfig config) {
     return start(config, MainVerticle.ObserverHook.NONE);
   }

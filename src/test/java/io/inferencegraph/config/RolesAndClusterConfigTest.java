@@ -41,11 +41,12 @@ class RolesAndClusterConfigTest {
         "GRAPH_CLUSTER__MEMBERS", "10.0.0.1,10.0.0.2:5702",
         "GRAPH_CLUSTER__HOST", "10.0.0.3",
         "GRAPH_CLUSTER__PUBLIC_HOST", "203.0.113.7",
-        "GRAPH_CLUSTER__EVENT_BUS_PORT", "6000"));
+        "GRAPH_CLUSTER__EVENT_BUS_PORT", "6000",
+        "GRAPH_CLUSTER__RETRIES__MAX", "3"));
     assertThat(config.roles()).isEqualTo(new Roles(true, Set.of("gpt2"), false));
     assertThat(config.roles().servesModels()).isTrue();
     assertThat(config.cluster()).isEqualTo(new ClusterConfig(true, "inference-graph", ClusterConfig.DEFAULT_FILE,
-        List.of("10.0.0.1", "10.0.0.2:5702"), "10.0.0.3", "203.0.113.7", 5701, 6000, null));
+        List.of("10.0.0.1", "10.0.0.2:5702"), "10.0.0.3", "203.0.113.7", 5701, 6000, null, 3));
   }
 
   @Test
