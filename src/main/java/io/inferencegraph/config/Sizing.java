@@ -87,7 +87,9 @@ public final class Sizing {
       return new Choice(model.name(), instances, threads,
           why + ": matrix- and bandwidth-bound, so one continuous batch with the share as threads");
     }
-    int threads = model.threads() > 0 ? model.threads() : 1;
+    // a fixed instance count leaves the rest of the share to its threads rather than idle
+    int threads = model.threads() > 0 ? model.threads()
+        : model.instances() > 0 ? Math.max(1, share - model.instances() + 1) : 1;
     int instances = model.instances() > 0 ? model.instances() : Math.max(1, share - threads + 1);
     return new Choice(model.name(), instances, threads,
         why + ": bound by per-step overhead, so one-thread instances side by side");
