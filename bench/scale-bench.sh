@@ -79,6 +79,6 @@ for round in $(seq 1 "${ROUNDS:-2}"); do
 done
 
 echo
-echo "Set: ${SET:-default} ($config); ${CLIENTS:-16} clients; ${ROUNDS:-2} alternating rounds of ${SECONDS_PER_RUN:-10} s; mean req/s, median p50/p99 over rounds"
+echo "Set: ${SET:-default} ($config); ${CLIENTS:-16} clients; ${ROUNDS:-2} alternating rounds of ${SECONDS_PER_RUN:-10} s; mean req/s, p50 and p99 over rounds"
 echo
 awk -F'\t' -f "$root/bench/scale-table.awk" "$results"
