@@ -12,7 +12,7 @@ import java.util.List;
  * model share one ONNX Runtime session, so a model busies {@code instances + threads - 1} cores;
  * the rule only picks splits where that equals {@code instances * threads}. Measured basis: on 16
  * cores, tiny models served 3,879 req/s as 8 instances x 1 thread against 572 as 1 x 4
- * (docs/performance.md, "Sizing").
+ * (docs/performance.md, "Sizing to the cores").
  */
 public final class Sizing {
   /** At or above this many parameters (or {@link #HEAVY_BYTES}) a model is matrix-bound. */
