@@ -4,6 +4,8 @@ import io.inferencegraph.api.Deadline;
 import io.inferencegraph.config.ConfigSource;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.config.InvalidConfigException;
+import io.inferencegraph.config.Machines;
+import io.inferencegraph.config.Plan;
 import io.inferencegraph.http.HttpVerticle;
 import io.inferencegraph.model.batch.BatchObserver;
 import io.vertx.core.Future;
@@ -64,7 +66,12 @@ public final class MainVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     models = new ModelDeployments(vertx, observers);
-    return models.load(config.models().stream().filter(config.roles()::serves).toList(), config.sessionMemory())
+    return vertx.executeBlocking(() -> sized(config), false)
+        .compose(sized -> {
+          config = sized;
+          return models.load(config.models().stream().filter(config.roles()::serves).toList(),
+              config.sessionMemory());
+        })
         .recover(error -> Future.failedFuture(error.getCause() != null ? error.getCause() : error)) // the model's own
         .compose(models::serve)
         .compose(done -> config.roles().http() ? deployHttp() : Future.succeededFuture());
@@ -126,7 +133,7 @@ public final class MainVerticle extends VerticleBase {
   }
 
   private Future<JsonObject> apply() {
-    return vertx.executeBlocking(source::load, false)
+    return vertx.executeBlocking(() -> sized(source.load()), false)
         .recover(error -> Future.failedFuture(InvalidConfigException.of(error)))
         .compose(next -> {
           ConfigChanges changes = ConfigChanges.of(config, next, models);
@@ -142,6 +149,13 @@ public final class MainVerticle extends VerticleBase {
         })
         .onFailure(error -> LOG.warn("configuration not reloaded: {}", error instanceof InvalidConfigException invalid
             ? invalid.problems() : error.toString()));
+  }
+
+  /** {@code raw} with its "auto" sizes chosen for this machine (config/Sizing), each choice logged. */
+  private static GraphConfig sized(GraphConfig raw) {
+    Plan plan = Plan.of(raw, Machines.current());
+    plan.rows().forEach(row -> LOG.info("sizing {}", row.describe()));
+    return plan.sized();
   }
 
   /** Once no request the old graphs took is still running, the models they alone used go. */

@@ -48,11 +48,15 @@ public final class ConfigLoader {
     return json;
   }
 
+  /** @deprecated {@code cores} is no longer read: {@link Plan} sizes "auto" from the machine. */
+  @Deprecated public static GraphConfig parse(JsonObject raw, int cores) {
+    return parse(raw);
+  }
+
   /**
-   * Checks and types the merged JSON; "auto" sizes come from the core count. The graphs are checked
-   * in full: any error throws a {@link GraphConfigException} listing every problem.
-   */
-  public static GraphConfig parse(JsonObject raw, int cores) {
+   * Checks and types the merged JSON ("auto" stays {@link ModelConfig#AUTO} for {@link Plan}); the graphs
+   * are checked in full: any error throws a {@link GraphConfigException} listing every problem. */
+  public static GraphConfig parse(JsonObject raw) {
     JsonObject json = LegacyForm.applies(raw) ? LegacyForm.upgrade(raw) : raw;
     Path modelsDir = Path.of(json.getString("models_dir", "models"));
     if (!(json.getValue("models") instanceof JsonObject modelsJson) || modelsJson.isEmpty()) {
@@ -70,14 +74,11 @@ public final class ConfigLoader {
     List<String> generatorNames = tasks.entrySet().stream().filter(e -> e.getValue().equals(Tasks.GENERATION))
         .map(Map.Entry::getKey).toList();
     Roles roles = Roles.parse(json.getValue(Roles.KEY), generatorNames);
-    // "auto" shares this node's cores among the models this node serves, not the whole configuration's.
-    int modelCount = Math.max(1, roles.generators().size()
-        + (roles.classifier() ? tasks.size() - generatorNames.size() : 0));
     List<ModelConfig> models = new ArrayList<>();
     for (String name : modelsJson.fieldNames()) {
       boolean generator = tasks.get(name).equals(Tasks.GENERATION);
       models.add(model("models." + name, name, generator ? ModelConfig.Kind.GENERATOR : ModelConfig.Kind.CLASSIFIER,
-          modelsJson.getJsonObject(name), sources.get(name), cores, modelCount,
+          modelsJson.getJsonObject(name), sources.get(name),
           generator ? GENERATOR_BATCHING : CLASSIFIER_BATCHING));
     }
     Problems problems = new Problems();
@@ -137,14 +138,13 @@ public final class ConfigLoader {
   }
 
   private static ModelConfig model(String key, String name, ModelConfig.Kind kind, JsonObject json,
-      ModelSource source, int cores, int modelCount, BatchLimits defaults) {
+      ModelSource source, BatchLimits defaults) {
     if (!name.matches("[A-Za-z0-9._-]+")) {
       throw new ConfigException(key, "a model's name must be letters, digits, '.', '_' or '-', got " + name);
     }
-    // One batch loop per model gathers all its requests into one batch; the cores left go to the
-    // ONNX Runtime threads of each call (README, "Threads").
-    int instances = auto(json, key + ".instances", "instances", 1);
-    int threads = auto(json, key + ".intra_op_threads", "intra_op_threads", Math.max(1, cores / modelCount));
+    // "auto" is sized later, from the model files and the machine (Plan, Sizing)
+    int instances = auto(json, key + ".instances", "instances", ModelConfig.AUTO);
+    int threads = auto(json, key + ".intra_op_threads", "intra_op_threads", ModelConfig.AUTO);
     return new ModelConfig(name, kind, source, instances, threads,
         json.getString("variant"), json.getString("onnx_file"),
         batching(key + ".batching", json.getJsonObject("batching", new JsonObject()), defaults));

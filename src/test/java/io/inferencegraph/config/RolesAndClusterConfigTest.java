@@ -58,15 +58,16 @@ class RolesAndClusterConfigTest {
   }
 
   @Test
-  @DisplayName("\"auto\" gives one batch loop per model and shares the node's cores among its models' threads")
+  @DisplayName("\"auto\" shares the cores among the models this node serves, not the whole configuration's")
   void autoSizingFollowsRoles() {
     JsonObject json = ConfigLoader.load(Path.of("conf/config.json"), Map.of(), new Properties());
-    GraphConfig everything = ConfigLoader.parse(json.copy(), 8);
-    assertThat(everything.generators().get(0).instances()).isEqualTo(1);
-    assertThat(everything.generators().get(0).intraOpThreads()).isEqualTo(2);
-    GraphConfig gpt2Only = ConfigLoader.parse(json.copy().put("roles", "generator:gpt2"), 8);
-    assertThat(gpt2Only.generators().get(0).instances()).isEqualTo(1);
-    assertThat(gpt2Only.generators().get(0).intraOpThreads()).isEqualTo(8);
+    Sizing.Machine eight = new Sizing.Machine(8, 16L << 30);
+    GraphConfig everything = Plan.of(ConfigLoader.parse(json.copy()), eight).sized();
+    assertThat(everything.generators().get(0).instances()).isEqualTo(2);
+    assertThat(everything.generators().get(0).intraOpThreads()).isEqualTo(1);
+    GraphConfig gpt2Only = Plan.of(ConfigLoader.parse(json.copy().put("roles", "generator:gpt2")), eight).sized();
+    assertThat(gpt2Only.generators().get(0).instances()).isEqualTo(8);
+    assertThat(gpt2Only.generators().get(0).intraOpThreads()).isEqualTo(1);
   }
 
   @Test

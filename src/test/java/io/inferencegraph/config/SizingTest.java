@@ -1,0 +1,131 @@
+package io.inferencegraph.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+@DisplayName("\"auto\" sizes each model to the machine: small models get one-thread instances, real-sized ones threads")
+class SizingTest {
+  private static final long MB = 1L << 20;
+  private static final long GB = 1L << 30;
+
+  private static Sizing.Facts model(String name, long bytes, long parameters, int layers, long kvBytes, int forwards) {
+    return new Sizing.Facts(name, bytes, parameters, layers, kvBytes, forwards, ModelConfig.AUTO, ModelConfig.AUTO);
+  }
+
+  /** The default models (models/): three tiny decoders, 128 steps a request, and a classifier of 3 texts. */
+  private static final List<Sizing.Facts> TINY = List.of(
+      model("gpt2", 5 * MB, 500_000, 3, 64 * MB, 128), model("distilgpt2", MB, 200_000, 2, 32 * MB, 128),
+      model("gpt2-medium", 3 * MB, 600_000, 4, 96 * MB, 128), model("bert", 4 * MB, 1_000_000, 2, 8 * MB, 3));
+  /** bench/conf/gpt2-sized-batching.json: three gpt2-sized decoders and the tiny classifier. */
+  private static final List<Sizing.Facts> GPT2 = List.of(
+      model("gpt2", 622 * MB, 124_000_000, 12, 2400 * MB, 128),
+      model("distilgpt2", 622 * MB, 124_000_000, 12, 2400 * MB, 128),
+      model("gpt2-medium", 622 * MB, 124_000_000, 12, 2400 * MB, 128), model("bert", 4 * MB, 1_000_000, 2, 8 * MB, 3));
+  /** A node whose role is one gpt2-medium-sized generator. */
+  private static final List<Sizing.Facts> MEDIUM = List.of(model("gpt2-medium", 1350 * MB, 355_000_000, 24, 6400 * MB,
+      128));
+  /** The real-sized set (bench/conf/sized.json): gpt2, distilgpt2, gpt2-medium dimensions and bert-base. */
+  private static final List<Sizing.Facts> REAL = List.of(
+      model("gpt2", 622 * MB, 124_000_000, 12, 2400 * MB, 128),
+      model("distilgpt2", 312 * MB, 82_000_000, 6, 1200 * MB, 128),
+      model("gpt2-medium", 1350 * MB, 355_000_000, 24, 6400 * MB, 128),
+      model("bert", 418 * MB, 110_000_000, 12, 768 * MB, 3));
+
+  static Stream<Arguments> plans() {
+    return Stream.of(
+        Arguments.of("tiny", 2, TINY, "gpt2=1x1 distilgpt2=1x1 gpt2-medium=1x1 bert=1x1"),
+        Arguments.of("tiny", 8, TINY, "gpt2=2x1 distilgpt2=2x1 gpt2-medium=3x1 bert=1x1"),
+        Arguments.of("tiny", 16, TINY, "gpt2=5x1 distilgpt2=4x1 gpt2-medium=6x1 bert=1x1"),
+        Arguments.of("tiny", 64, TINY, "gpt2=21x1 distilgpt2=17x1 gpt2-medium=25x1 bert=1x1"),
+        Arguments.of("gpt2", 2, GPT2, "gpt2=1x1 distilgpt2=1x1 gpt2-medium=1x1 bert=1x1"),
+        Arguments.of("gpt2", 8, GPT2, "gpt2=1x3 distilgpt2=1x2 gpt2-medium=1x2 bert=1x1"),
+        Arguments.of("gpt2", 16, GPT2, "gpt2=1x5 distilgpt2=1x5 gpt2-medium=1x5 bert=1x1"),
+        Arguments.of("gpt2", 64, GPT2, "gpt2=1x21 distilgpt2=1x21 gpt2-medium=1x21 bert=1x1"),
+        Arguments.of("gpt2-medium", 2, MEDIUM, "gpt2-medium=1x2"),
+        Arguments.of("gpt2-medium", 8, MEDIUM, "gpt2-medium=1x8"),
+        Arguments.of("gpt2-medium", 16, MEDIUM, "gpt2-medium=1x16"),
+        Arguments.of("gpt2-medium", 64, MEDIUM, "gpt2-medium=1x64"),
+        Arguments.of("real-sized", 2, REAL, "gpt2=1x1 distilgpt2=1x1 gpt2-medium=1x1 bert=1x1"),
+        Arguments.of("real-sized", 8, REAL, "gpt2=1x2 distilgpt2=1x2 gpt2-medium=1x3 bert=1x1"),
+        Arguments.of("real-sized", 16, REAL, "gpt2=1x4 distilgpt2=1x3 gpt2-medium=1x8 bert=1x1"),
+        Arguments.of("real-sized", 64, REAL, "gpt2=1x17 distilgpt2=1x9 gpt2-medium=1x37 bert=1x1"));
+  }
+
+  private static String sizes(List<Sizing.Choice> plan) {
+    return plan.stream().map(c -> c.name() + "=" + c.instances() + "x" + c.threads()).collect(Collectors.joining(" "));
+  }
+
+  @ParameterizedTest(name = "{0} models on {1} cores: {3}")
+  @MethodSource("plans")
+  @DisplayName("the choice for each model set and core count, with memory to spare")
+  void choice(String set, int cores, List<Sizing.Facts> models, String expected) {
+    List<Sizing.Choice> plan = Sizing.plan(new Sizing.Machine(cores, 64 * GB), models);
+    assertThat(sizes(plan)).isEqualTo(expected);
+    // never more busy threads than cores, beyond the one-core minimum of each model
+    int busy = plan.stream().mapToInt(c -> c.instances() + c.threads() - 1).sum();
+    assertThat(busy).isEqualTo(Math.max(cores, models.size()));
+  }
+
+  @Test
+  @DisplayName("each choice says why: the model's size class, its share of the cores and of the work")
+  void why() {
+    List<Sizing.Choice> plan = Sizing.plan(new Sizing.Machine(16, 64 * GB), REAL);
+    assertThat(plan.get(2).why()).startsWith("real-sized, 355.0M parameters, 1350 MB; 8 of 16 cores for 60% of the "
+        + "work per request: matrix- and bandwidth-bound");
+    assertThat(Sizing.plan(new Sizing.Machine(16, 64 * GB), TINY).get(0).why())
+        .contains("small").contains("5 of 16 cores").contains("bound by per-step overhead");
+  }
+
+  @Test
+  @DisplayName("short of memory, auto instances shrink (the most numerous first) until the KV caches fit")
+  void memoryLimited() {
+    // weights 13 MB once, 16 MB per instance beside each KV cache: 15 instances want ~3.8 GB
+    List<Sizing.Choice> roomy = Sizing.plan(new Sizing.Machine(16, 4 * GB), TINY);
+    assertThat(sizes(roomy)).isEqualTo("gpt2=5x1 distilgpt2=4x1 gpt2-medium=6x1 bert=1x1");
+    List<Sizing.Choice> tight = Sizing.plan(new Sizing.Machine(16, GB), TINY);
+    assertThat(sizes(tight)).isEqualTo("gpt2=4x1 distilgpt2=4x1 gpt2-medium=4x1 bert=1x1");
+    assertThat(tight.get(2).why()).endsWith("; fewer instances to fit 1024 MB of memory");
+    assertThat(MemoryFit.need(TINY, tight)).isLessThanOrEqualTo(GB);
+    List<Sizing.Choice> starved = Sizing.plan(new Sizing.Machine(16, 100 * MB), TINY);
+    assertThat(sizes(starved)).isEqualTo("gpt2=1x1 distilgpt2=1x1 gpt2-medium=1x1 bert=1x1");
+    assertThat(starved.get(3).why()).endsWith("; the plan needs 277 MB but 100 MB are available");
+  }
+
+  @Test
+  @DisplayName("a real-sized model that does not fit keeps one instance and the plan says how much it needs")
+  void realSizedTooBig() {
+    List<Sizing.Choice> plan = Sizing.plan(new Sizing.Machine(16, 4 * GB), MEDIUM);
+    assertThat(sizes(plan)).isEqualTo("gpt2-medium=1x16");
+    assertThat(plan.get(0).why()).endsWith("; the plan needs 7766 MB but 4096 MB are available");
+  }
+
+  @Test
+  @DisplayName("explicit numbers win and their cores are taken out of what the auto models share")
+  void explicitWins() {
+    List<Sizing.Facts> models = List.of(
+        new Sizing.Facts("gpt2", 5 * MB, 500_000, 3, 64 * MB, 128, 8, 1),
+        new Sizing.Facts("distilgpt2", MB, 200_000, 2, 32 * MB, 128, ModelConfig.AUTO, 2),
+        model("gpt2-medium", 3 * MB, 600_000, 4, 96 * MB, 128), model("bert", 4 * MB, 1_000_000, 2, 8 * MB, 3));
+    List<Sizing.Choice> plan = Sizing.plan(new Sizing.Machine(16, 64 * GB), models);
+    // 8 cores left for three models: shares 3, 4, 1 by work
+    assertThat(sizes(plan)).isEqualTo("gpt2=8x1 distilgpt2=2x2 gpt2-medium=4x1 bert=1x1");
+    assertThat(plan.get(0).why()).isEqualTo("as configured");
+  }
+
+  @Test
+  @DisplayName("cores are shared by work per request, at least one each, summing to the cores")
+  void shares() {
+    assertThat(Shares.apportion(16, new double[] {1, 1, 1, 0.01})).containsExactly(5, 5, 5, 1);
+    assertThat(Shares.apportion(3, new double[] {5, 1, 1, 1})).containsExactly(1, 1, 1, 1).hasSize(4);
+    assertThat(Shares.apportion(10, new double[] {3, 1})).containsExactly(7, 3);
+    assertThat(Shares.apportion(4, new double[] {0, 0})).containsExactly(2, 2);
+  }
+}
