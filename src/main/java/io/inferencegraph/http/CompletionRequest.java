@@ -69,6 +69,9 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
     putIfSet(map, "top_p", json.getValue("top_p"));
     putIfSet(map, "seed", json.getValue("seed"));
     putIfSet(map, "num_return_sequences", json.getValue("n"));
+    if (json.getValue("stop") != null) {
+      map.put("stop_strings", stop(json.getValue("stop")).stops()); // the generator ends a sequence at one
+    }
     try {
       GenerationParams.parse(map);
     } catch (ServiceException e) {
@@ -81,6 +84,7 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
     return switch (field) {
       case "max_new_tokens" -> "max_tokens";
       case "num_return_sequences" -> "n";
+      case "stop_strings" -> "stop";
       default -> field;
     };
   }
