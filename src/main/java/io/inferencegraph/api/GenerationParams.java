@@ -27,7 +27,9 @@ public record GenerationParams(
     Double topP,
     Long seed,
     Integer numReturnSequences,
-    List<String> stopStrings) {
+    List<String> stopStrings,
+    Double repetitionPenalty,
+    Integer noRepeatNgramSize) {
 
   /** Upper bound on sequences per prompt, so one request cannot occupy a whole batch. */
   public static final int MAX_RETURN_SEQUENCES = 16;
@@ -46,7 +48,8 @@ public record GenerationParams(
 
   /** Hugging Face GenerationConfig's own defaults: what holds where no request, config or model sets a value. */
   public static final GenerationParams LIBRARY_DEFAULTS = parse(Map.of("max_length", 20, "min_new_tokens", 0,
-      "do_sample", false, "temperature", 1.0, "top_k", 50, "top_p", 1.0, "num_return_sequences", 1));
+      "do_sample", false, "temperature", 1.0, "top_k", 50, "top_p", 1.0, "num_return_sequences", 1,
+      "repetition_penalty", 1.0, "no_repeat_ngram_size", 0));
 
   public GenerationParams {
     atLeast("max_length", maxLength, 1);
@@ -63,6 +66,10 @@ public record GenerationParams(
     if (topP != null && !(topP > 0 && topP <= 1)) {
       throw ServiceException.invalid("top_p", "must be in (0, 1]");
     }
+    if (repetitionPenalty != null && !(repetitionPenalty > 0 && Double.isFinite(repetitionPenalty))) {
+      throw ServiceException.invalid("repetition_penalty", "must be a finite number > 0");
+    }
+    atLeast("no_repeat_ngram_size", noRepeatNgramSize, 0);
     stopStrings = stopStrings == null ? null : List.copyOf(stopStrings);
   }
 

@@ -19,6 +19,8 @@ public final class Sequence {
   private final Sampler sampler;
   private final Set<Long> eos;
   private List<String> stopStrings = List.of();
+  private double repetitionPenalty = 1.0;
+  private int noRepeatNgramSize;
   private int length;
   private String finishReason;
   private String stoppedText;
@@ -34,6 +36,12 @@ public final class Sequence {
         new Sampler(params.doSample(), params.temperature(), params.topK(), params.topP(), seed), eos);
     if (params.stopStrings() != null) {
       this.stopStrings = params.stopStrings();
+    }
+    if (params.repetitionPenalty() != null) {
+      this.repetitionPenalty = params.repetitionPenalty();
+    }
+    if (params.noRepeatNgramSize() != null) {
+      this.noRepeatNgramSize = params.noRepeatNgramSize();
     }
   }
 
@@ -91,6 +99,8 @@ public final class Sequence {
    * masked in place until {@code min_new_tokens}) and records whether the sequence ends here.
    */
   void advance(FloatBuffer logits, int offset, int candidates) {
+    LogitsProcessors.repetitionPenalty(logits, offset, candidates, tokens, length, repetitionPenalty);
+    LogitsProcessors.noRepeatNgram(logits, offset, candidates, tokens, length, noRepeatNgramSize);
     if (length - promptLength < minNewTokens) {
       for (long id : eos) {
         if (id < candidates) {
