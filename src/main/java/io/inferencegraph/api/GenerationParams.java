@@ -3,6 +3,7 @@ package io.inferencegraph.api;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,7 +26,10 @@ public record GenerationParams(
     Integer topK,
     Double topP,
     Long seed,
-    Integer numReturnSequences) {
+    Integer numReturnSequences,
+    List<String> stopStrings,
+    Double repetitionPenalty,
+    Integer noRepeatNgramSize) {
 
   /** Upper bound on sequences per prompt, so one request cannot occupy a whole batch. */
   public static final int MAX_RETURN_SEQUENCES = 16;
@@ -44,7 +48,8 @@ public record GenerationParams(
 
   /** Hugging Face GenerationConfig's own defaults: what holds where no request, config or model sets a value. */
   public static final GenerationParams LIBRARY_DEFAULTS = parse(Map.of("max_length", 20, "min_new_tokens", 0,
-      "do_sample", false, "temperature", 1.0, "top_k", 50, "top_p", 1.0, "num_return_sequences", 1));
+      "do_sample", false, "temperature", 1.0, "top_k", 50, "top_p", 1.0, "num_return_sequences", 1,
+      "repetition_penalty", 1.0, "no_repeat_ngram_size", 0));
 
   public GenerationParams {
     atLeast("max_length", maxLength, 1);
@@ -61,6 +66,11 @@ public record GenerationParams(
     if (topP != null && !(topP > 0 && topP <= 1)) {
       throw ServiceException.invalid("top_p", "must be in (0, 1]");
     }
+    if (repetitionPenalty != null && !(repetitionPenalty > 0 && Double.isFinite(repetitionPenalty))) {
+      throw ServiceException.invalid("repetition_penalty", "must be a finite number > 0");
+    }
+    atLeast("no_repeat_ngram_size", noRepeatNgramSize, 0);
+    stopStrings = stopStrings == null ? null : List.copyOf(stopStrings);
   }
 
   /** Nothing set: every parameter comes from the layers below. */
@@ -136,6 +146,9 @@ public record GenerationParams(
     if (value == null) {
       return null;
     }
+    if (type == List.class) {
+      return strings(key, value);
+    }
     if (type == Boolean.class) {
       if (value instanceof Boolean) {
         return value;
@@ -156,6 +169,18 @@ public record GenerationParams(
       throw ServiceException.invalid(key, "out of range: " + whole);
     }
     return (int) whole;
+  }
+
+  /** A string or a list of non-empty strings (transformers' stop_strings takes either). */
+  private static List<String> strings(String key, Object value) {
+    List<String> strings = new ArrayList<>();
+    for (Object item : value instanceof Iterable<?> list ? list : List.of(value)) {
+      if (!(item instanceof String s) || s.isEmpty()) {
+        throw ServiceException.invalid(key, "must be a non-empty string or a list of them, got " + item);
+      }
+      strings.add(s);
+    }
+    return strings;
   }
 
   private static long wholeNumber(String key, Number number) {

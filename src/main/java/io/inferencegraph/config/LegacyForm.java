@@ -76,6 +76,7 @@ final class LegacyForm {
             .put("score", "$result.score")
             .put("label", "$result.label")
             .put("model", "$item.model")
+            .put("index", "$item.index")
             .put("new_tokens", "$item.new_tokens")
             .put("finish_reason", "$item.finish_reason")
             .put("prompt_truncated", "$item.prompt_truncated")

@@ -102,6 +102,9 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
     map.put("top_p", json.getValue("top_p") == null ? 1.0 : json.getValue("top_p"));
     putIfSet(map, "seed", json.getValue("seed"));
     putIfSet(map, "num_return_sequences", json.getValue("n"));
+    if (json.getValue("stop") != null) {
+      map.put("stop_strings", stop(json.getValue("stop")).stops()); // the generator ends a sequence at one
+    }
     try {
       GenerationParams.parse(map);
     } catch (ServiceException e) {

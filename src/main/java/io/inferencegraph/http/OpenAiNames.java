@@ -22,10 +22,11 @@ final class OpenAiNames {
     WORDS.put("set do_sample to true", "set temperature above 0");
     WORDS.put("max_new_tokens", "max_tokens");
     WORDS.put("num_return_sequences", "n");
+    WORDS.put("stop_strings", "stop");
     WORDS.put("do_sample", "temperature");
   }
 
-  private static final Pattern NAME = Pattern.compile("\\b(max_new_tokens|num_return_sequences|do_sample|max_length"
+  private static final Pattern NAME = Pattern.compile("\\b(max_new_tokens|num_return_sequences|stop_strings|do_sample|max_length"
       + "|temperature|top_p|seed)\\b");
 
   private OpenAiNames() {}

@@ -15,8 +15,10 @@ class GenerationParamsTest {
     GenerationParams.ModelDefaults defaults = GenerationParams.parseModelDefaults(Map.of(
         "_from_model_config", true, "transformers_version", "4.40.0", "bos_token_id", 1006, "eos_token_id", 1006,
         "max_length", 50, "do_sample", true,
-        "repetition_penalty", 1.3, "no_repeat_ngram_size", 3));
-    assertThat(defaults.ignoredKeys()).containsExactly("no_repeat_ngram_size", "repetition_penalty");
+        "num_beams", 4, "length_penalty", 2.0, "repetition_penalty", 1.3, "no_repeat_ngram_size", 3));
+    assertThat(defaults.ignoredKeys()).containsExactly("length_penalty", "num_beams");
+    assertThat(defaults.params().repetitionPenalty()).isEqualTo(1.3);
+    assertThat(defaults.params().noRepeatNgramSize()).isEqualTo(3);
     assertThat(defaults.params().maxLength()).isEqualTo(50);
     assertThat(defaults.params().doSample()).isTrue();
   }
@@ -30,8 +32,14 @@ class GenerationParamsTest {
   @Test
   @DisplayName("a request's unknown key, wrong type or out-of-range value is refused, naming the field")
   void strictParse() {
-    assertThatThrownBy(() -> GenerationParams.parse(Map.of("repetition_penalty", 1.3)))
-        .isInstanceOf(ServiceException.class).hasMessageStartingWith("repetition_penalty: unknown");
+    assertThatThrownBy(() -> GenerationParams.parse(Map.of("num_beams", 4)))
+        .isInstanceOf(ServiceException.class).hasMessageStartingWith("num_beams: unknown");
+    assertThatThrownBy(() -> GenerationParams.parse(Map.of("repetition_penalty", 0)))
+        .isInstanceOf(ServiceException.class).hasMessageStartingWith("repetition_penalty: must be a finite number > 0");
+    assertThatThrownBy(() -> GenerationParams.parse(Map.of("no_repeat_ngram_size", -1)))
+        .isInstanceOf(ServiceException.class).hasMessageStartingWith("no_repeat_ngram_size: must be >= 0");
+    assertThatThrownBy(() -> GenerationParams.parse(Map.of("no_repeat_ngram_size", 2.5)))
+        .isInstanceOf(ServiceException.class).hasMessageStartingWith("no_repeat_ngram_size: must be an integer");
     assertThatThrownBy(() -> GenerationParams.parse(Map.of("top_k", 2.5)))
         .isInstanceOf(ServiceException.class).hasMessageStartingWith("top_k: must be an integer");
     assertThatThrownBy(() -> GenerationParams.parse(Map.of("top_p", 1.5)))

@@ -15,14 +15,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class IgnoredGenerationKeysTest {
 
   @Test
-  @DisplayName("repetition_penalty and no_repeat_ngram_size in generation_config.json are reported; token ids are not")
+  @DisplayName("num_beams and length_penalty in generation_config.json are reported; implemented keys and token ids are not")
   void reportedAtLoad(@TempDir Path temp) throws IOException {
     Path model = TestGraphs.copyModel(Path.of("models/gpt2-tiny"), temp.resolve("gpt2-tiny"));
     Path generation = model.resolve("generation_config.json");
     Files.writeString(generation, Files.readString(generation).replaceFirst("\\{",
-        "{\"repetition_penalty\": 1.3, \"no_repeat_ngram_size\": 3, \"top_k\": 7,"));
+        "{\"num_beams\": 4, \"length_penalty\": 2.0, \"repetition_penalty\": 1.3, \"no_repeat_ngram_size\": 3, \"top_k\": 7,"));
     DecoderConfig config = DecoderConfig.read(new ModelDirectory(model));
-    assertThat(config.ignoredGenerationKeys()).containsExactly("no_repeat_ngram_size", "repetition_penalty");
+    assertThat(config.ignoredGenerationKeys()).containsExactly("length_penalty", "num_beams");
     assertThat(config.defaults().topK()).as("the implemented keys still apply").isEqualTo(7);
   }
 

@@ -23,7 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The bus protocol: each record crosses the wire intact, and a failure stays a typed failure")
 class WireProtocolTest {
   private static final GenerateRequest REQUEST = new GenerateRequest("r-1", "I have an idea!",
-      new GenerationParams(null, 24, 3, true, 0.8, 40, 0.9, 1234L, 2), null);
+      GenerationParams.parse(Map.of("max_new_tokens", 24, "min_new_tokens", 3, "do_sample", true,
+          "temperature", 0.8, "top_k", 40, "top_p", 0.9, "seed", 1234L, "num_return_sequences", 2,
+          "stop_strings", List.of("\n\n", "ü"))), null);
   private static final GenerateReply REPLY = new GenerateReply("r-1", "gpt2", List.of(
       new GenerateReply.Sequence("I have an idea! ünïcode", 5, 24, false, "length"),
       new GenerateReply.Sequence("I have an idea!.", 5, 1, true, "eos")),

@@ -268,12 +268,25 @@ class DeclaredGraphsTest {
   }
 
   @Test
+  @DisplayName("num_return_sequences 2: a flat answer, generator by generator, each entry with its sequence's index")
+  void sequencesIndexed() throws Exception {
+    JsonObject body = new JsonObject().put("text", "I have an idea!").put("parameters", new JsonObject()
+        .put("max_new_tokens", 2).put("do_sample", true).put("seed", 3).put("num_return_sequences", 2));
+    HttpResponse<Buffer> response = await(web.post(main.httpPort(), "localhost", "/classify_generated_texts")
+        .sendJsonObject(body));
+    assertThat(response.statusCode()).isEqualTo(200);
+    JsonArray answer = response.bodyAsJsonArray();
+    assertThat(answer.stream().map(e -> ((JsonObject) e).getString("model") + "#" + ((JsonObject) e).getInteger("index")))
+        .containsExactly("gpt2#0", "gpt2#1", "distilgpt2#0", "distilgpt2#1", "gpt2-medium#0", "gpt2-medium#1");
+  }
+
+  @Test
   @DisplayName("the seed graph's entries keep today's fields in today's order")
   void seedShape() throws Exception {
     JsonArray answer = post("/classify_generated_texts", "I have an idea!").bodyAsJsonArray();
     for (Object entry : answer) {
       assertThat(((JsonObject) entry).fieldNames()).containsExactly("generated", "score", "label", "model",
-          "new_tokens", "finish_reason", "prompt_truncated", "timing");
+          "index", "new_tokens", "finish_reason", "prompt_truncated", "timing");
       assertThat(((JsonObject) entry).getJsonObject("timing").fieldNames()).containsExactly("generate_started_us",
           "generate_ended_us", "classify_started_us", "classify_ended_us");
     }

@@ -108,16 +108,25 @@ class OpenAiCompletionsTest {
 
   @Test
   @DisplayName("a stop string ends the text before it, streamed or not, with finish_reason stop")
-  void stopStrings() {
-    String full = openai.completions().create(params("gpt2").build()).choices().get(0).text();
+  void stopStrings() throws Exception {
+    Completion whole = openai.completions().create(params("gpt2").build());
+    String full = whole.choices().get(0).text();
     assertThat(full.length()).isGreaterThan(6);
     String stop = full.substring(4, 6);
     String expected = full.substring(0, full.indexOf(stop));
     CompletionCreateParams stopped = params("gpt2").stop(stop).build();
-    CompletionChoice choice = openai.completions().create(stopped).choices().get(0);
+    Completion completion = openai.completions().create(stopped);
+    CompletionChoice choice = completion.choices().get(0);
     assertThat(choice.text()).isEqualTo(expected);
     assertThat(choice.finishReason()).isEqualTo(CompletionChoice.FinishReason.STOP);
+    assertThat(completion.usage().orElseThrow().completionTokens()).as("only the tokens returned are counted")
+        .isLessThan(whole.usage().orElseThrow().completionTokens());
     assertThat(streamed(stopped)).isEqualTo(expected);
+    JsonObject graph = graphAnswer(new JsonObject().put("max_new_tokens", 20).put("do_sample", true)
+        .put("temperature", 0.8).put("seed", 12).put("stop_strings", new JsonArray().add(stop))).getJsonObject(0);
+    assertThat(graph.getString("generated")).as("the graph route takes stop_strings").isEqualTo(PROMPT + expected);
+    assertThat(graph.getString("finish_reason")).isEqualTo("stop");
+    assertThat(graph.getLong("new_tokens")).isEqualTo(completion.usage().orElseThrow().completionTokens());
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.inferencegraph.model.decode;
 import io.inferencegraph.api.GenerationParams;
 import java.nio.FloatBuffer;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -17,8 +18,12 @@ public final class Sequence {
   private final long[] tokens;
   private final Sampler sampler;
   private final Set<Long> eos;
+  private List<String> stopStrings = List.of();
+  private double repetitionPenalty = 1.0;
+  private int noRepeatNgramSize;
   private int length;
   private String finishReason;
+  private String stoppedText;
 
   /**
    * A sequence continuing {@code prompt} (already cut to fit: {@code droppedPromptTokens} were cut
@@ -29,6 +34,15 @@ public final class Sequence {
       Set<Long> eos) {
     this(prompt, droppedPromptTokens, maxNewTokens, Math.min(params.minNewTokens(), maxNewTokens),
         new Sampler(params.doSample(), params.temperature(), params.topK(), params.topP(), seed), eos);
+    if (params.stopStrings() != null) {
+      this.stopStrings = params.stopStrings();
+    }
+    if (params.repetitionPenalty() != null) {
+      this.repetitionPenalty = params.repetitionPenalty();
+    }
+    if (params.noRepeatNgramSize() != null) {
+      this.noRepeatNgramSize = params.noRepeatNgramSize();
+    }
   }
 
   Sequence(long[] prompt, int droppedPromptTokens, int maxNewTokens, int minNewTokens, Sampler sampler, Set<Long> eos) {
@@ -85,6 +99,8 @@ public final class Sequence {
    * masked in place until {@code min_new_tokens}) and records whether the sequence ends here.
    */
   void advance(FloatBuffer logits, int offset, int candidates) {
+    LogitsProcessors.repetitionPenalty(logits, offset, candidates, tokens, length, repetitionPenalty);
+    LogitsProcessors.noRepeatNgram(logits, offset, candidates, tokens, length, noRepeatNgramSize);
     if (length - promptLength < minNewTokens) {
       for (long id : eos) {
         if (id < candidates) {
@@ -99,6 +115,29 @@ public final class Sequence {
     } else if (length - promptLength >= maxNewTokens) {
       finishReason = "length";
     }
+  }
+
+  /** Strings whose appearance in the decoded continuation ends the sequence (checked by whoever decodes it). */
+  public List<String> stopStrings() {
+    return stopStrings;
+  }
+
+  /**
+   * A stop string appeared: the sequence ends with its first {@code newTokens} new tokens (those
+   * before the stop string), and its continuation is {@code text}, cut where the stop string starts.
+   */
+  public void stop(int newTokens, String text) {
+    if (newTokens < 0 || promptLength + newTokens > length) {
+      throw new IllegalArgumentException("cannot keep " + newTokens + " of " + (length - promptLength) + " new tokens");
+    }
+    length = promptLength + newTokens;
+    stoppedText = text;
+    finishReason = "stop";
+  }
+
+  /** The continuation cut at a stop string, or null if none stopped it. */
+  public String stoppedText() {
+    return stoppedText;
   }
 
   /** Ends the sequence where it stands; the batch drops it at the next eviction. */

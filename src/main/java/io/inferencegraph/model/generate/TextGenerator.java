@@ -3,6 +3,7 @@ package io.inferencegraph.model.generate;
 import ai.onnxruntime.OrtException;
 import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.api.ServiceException;
+import io.inferencegraph.api.StopText;
 import io.inferencegraph.model.decode.DecodeBatch;
 import io.inferencegraph.model.decode.DecoderGraph;
 import io.inferencegraph.model.decode.Sequence;
@@ -138,7 +139,9 @@ public final class TextGenerator implements AutoCloseable {
   /** The prompt followed by the decoded continuation, special tokens skipped. */
   public Generation finish(String prompt, Sequence sequence) {
     long[] newIds = sequence.newIds();
-    return new Generation(prompt + continuation(sequence, promptText(sequence)), sequence.promptLength(), sequence.droppedPromptTokens(),
+    String continuation = sequence.stoppedText() != null ? sequence.stoppedText()
+        : continuation(sequence, promptText(sequence));
+    return new Generation(prompt + continuation, sequence.promptLength(), sequence.droppedPromptTokens(),
         Arrays.stream(newIds).boxed().toList(), sequence.finishReason());
   }
 
@@ -154,8 +157,29 @@ public final class TextGenerator implements AutoCloseable {
 
   /** The sequence's continuation so far, special tokens skipped, after its decoded {@code promptText}. */
   String continuation(Sequence sequence, String promptText) {
+    return continuation(sequence, promptText, sequence.length() - sequence.promptLength());
+  }
+
+  /**
+   * Ends {@code sequence} if a stop string appears in its {@code continuation}: it keeps the new
+   * tokens whose text lies wholly before the stop string, and the text up to it. Whether it stopped.
+   */
+  boolean stopIfDue(Sequence sequence, String promptText, String continuation) {
+    int cut = StopText.cut(sequence.stopStrings(), continuation);
+    if (cut < 0) {
+      return false;
+    }
+    int kept = sequence.length() - sequence.promptLength();
+    while (kept > 0 && continuation(sequence, promptText, kept).length() > cut) {
+      kept--;
+    }
+    sequence.stop(kept, continuation.substring(0, cut));
+    return true;
+  }
+
+  private String continuation(Sequence sequence, String promptText, int newTokens) {
     long[] promptIds = sequence.promptIds();
-    long[] newIds = sequence.newIds();
+    long[] newIds = Arrays.copyOf(sequence.newIds(), newTokens);
     long[] all = Arrays.copyOf(promptIds, promptIds.length + newIds.length);
     System.arraycopy(newIds, 0, all, promptIds.length, newIds.length);
     // As transformers' text-generation pipeline: decode prompt and continuation together, then cut at the

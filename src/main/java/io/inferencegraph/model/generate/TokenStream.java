@@ -1,5 +1,6 @@
 package io.inferencegraph.model.generate;
 
+import io.inferencegraph.api.StopText;
 import io.inferencegraph.model.decode.Sequence;
 import java.util.Arrays;
 import java.util.List;
@@ -34,25 +35,29 @@ final class TokenStream {
     return listener == TokenListener.NONE;
   }
 
-  /** After a step: hands on what each unfinished sequence added since the last call. */
+  /**
+   * After a step: ends each sequence whose new text holds one of its stop strings (so that the batch
+   * frees its row now), and hands on what each unfinished sequence added since the last call.
+   */
   void afterStep() {
-    if (silent()) {
-      return;
-    }
     for (int i = 0; i < sequences.size(); i++) {
       Sequence sequence = sequences.get(i);
-      if (!sequence.finished() && sequence.length() > decodedLength[i]) {
+      boolean stops = !sequence.stopStrings().isEmpty() && !"error".equals(sequence.finishReason());
+      if ((stops || (!silent() && !sequence.finished())) && sequence.length() > decodedLength[i]) {
         decodedLength[i] = sequence.length();
         if (promptText == null) {
           promptText = generator.promptText(sequence);
         }
         String text = generator.continuation(sequence, promptText);
+        if (stops && generator.stopIfDue(sequence, promptText, text) || sequence.finished()) {
+          continue; // finished() hands on the rest
+        }
         int stable = text.length();
         while (stable > 0 && text.charAt(stable - 1) == REPLACEMENT) {
           stable--;
         }
         stable -= generator.unsettledTail(text.substring(0, stable));
-        send(i, text.substring(0, stable));
+        send(i, text.substring(0, StopText.safeLength(sequence.stopStrings(), text.substring(0, stable))));
       }
     }
   }
@@ -67,6 +72,9 @@ final class TokenStream {
   }
 
   private void send(int index, String text) {
+    if (silent()) {
+      return;
+    }
     // Byte-level decoding only ever extends the text; if it did not, wait for the final text.
     if (text.length() > sent[index].length() && text.startsWith(sent[index])) {
       listener.onToken(index, text.substring(sent[index].length()));

@@ -95,13 +95,14 @@ public final class ModelDirectory {
   }
 
   /**
-   * tokenizer_config.json's {@code clean_up_tokenization_spaces}; false when absent, transformers'
-   * default since 4.45.
+   * tokenizer_config.json's {@code clean_up_tokenization_spaces}; true when absent (or null), because
+   * transformers 4.x's text-generation pipeline passes {@code clean_up_tokenization_spaces=True} to
+   * decode whatever the tokenizer's own default (False since 4.45).
    */
   public boolean cleanUpTokenizationSpaces() {
     JsonElement value = tokenizerConfig().map(c -> c.get("clean_up_tokenization_spaces")).orElse(null);
     if (value == null || value.isJsonNull()) {
-      return false;
+      return true;
     }
     if (!value.isJsonPrimitive() || !value.getAsJsonPrimitive().isBoolean()) {
       throw fail("tokenizer_config.json clean_up_tokenization_spaces must be true or false, got " + value);

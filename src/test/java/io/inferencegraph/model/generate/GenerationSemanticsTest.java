@@ -60,6 +60,34 @@ class GenerationSemanticsTest {
   }
 
   @Test
+  @DisplayName("no_repeat_ngram_size 1 repeats no token where plain greedy does; repetition_penalty changes greedy output")
+  void repetitionControls() {
+    Generation plain = one("I have an idea!", ContinuousBatcherTest.exactly(40));
+    assertThat(new java.util.HashSet<>(plain.tokenIds())).as("plain greedy repeats itself").hasSizeLessThan(40);
+    Generation banned = one("I have an idea!", Params.of("max_new_tokens", 40, "do_sample", false,
+        "num_return_sequences", 1, "min_new_tokens", 40, "no_repeat_ngram_size", 1));
+    assertThat(banned.tokenIds()).doesNotHaveDuplicates().hasSize(40);
+    Generation bigrams = one("I have an idea!", Params.of("max_new_tokens", 40, "do_sample", false,
+        "num_return_sequences", 1, "min_new_tokens", 40, "no_repeat_ngram_size", 2));
+    assertThat(repeatsBigram(bigrams.tokenIds())).isFalse();
+    Generation penalised = one("I have an idea!", Params.of("max_new_tokens", 40, "do_sample", false,
+        "num_return_sequences", 1, "min_new_tokens", 40, "repetition_penalty", 1.5));
+    assertThat(penalised.tokenIds()).isNotEqualTo(plain.tokenIds());
+    assertThat(one("I have an idea!", Params.of("max_new_tokens", 40, "do_sample", false,
+        "num_return_sequences", 1, "min_new_tokens", 40, "repetition_penalty", 1.0))).isEqualTo(plain);
+  }
+
+  private static boolean repeatsBigram(List<Long> ids) {
+    java.util.Set<List<Long>> seen = new java.util.HashSet<>();
+    for (int i = 0; i + 1 < ids.size(); i++) {
+      if (!seen.add(ids.subList(i, i + 2))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Test
   @DisplayName("a seed makes sampling reproducible, and different seeds differ")
   void seededSampling() {
     Generation a = one("I have an idea!", Fixtures.sampled(30, 42, 1));

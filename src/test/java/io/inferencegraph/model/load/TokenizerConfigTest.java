@@ -43,6 +43,19 @@ class TokenizerConfigTest {
   }
 
   @Test
+  @DisplayName("clean_up_tokenization_spaces absent or null: cleaned up, as transformers 4.x's text-generation pipeline does")
+  void cleanUpWhenUnset() throws IOException {
+    Path absent = Fixtures.copy(LEGACY, temp.resolve("absent"));
+    Path file = absent.resolve("tokenizer_config.json");
+    JsonObject config = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+    config.remove("clean_up_tokenization_spaces");
+    Files.writeString(file, config.toString());
+    assertGeneratedText(absent, "generated_text_clean_up");
+    assertGeneratedText(withSetting(LEGACY, "clean_up_tokenization_spaces", com.google.gson.JsonNull.INSTANCE),
+        "generated_text_clean_up");
+  }
+
+  @Test
   @DisplayName("clean-up makes transformers' replacements, and only when asked")
   void cleanUpRules() throws IOException {
     String text = "Hello , world ! Is it ? I 'm sure it 's fine , they 're sure we 've done it . Do n't ' quote ' .";

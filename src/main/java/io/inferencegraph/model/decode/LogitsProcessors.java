@@ -1,0 +1,53 @@
+package io.inferencegraph.model.decode;
+
+import java.nio.FloatBuffer;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * transformers' logits processors that look at the tokens so far (prompt included), applied to one
+ * row of logits in place, in transformers' order: repetition penalty, then the n-gram ban.
+ */
+final class LogitsProcessors {
+  private LogitsProcessors() {}
+
+  /**
+   * RepetitionPenaltyLogitsProcessor: every token present in {@code tokens[0, length)} gets its logit
+   * divided by {@code penalty} when positive, multiplied by it when negative; 1 changes nothing.
+   */
+  static void repetitionPenalty(FloatBuffer logits, int offset, int candidates, long[] tokens, int length,
+      double penalty) {
+    if (penalty == 1.0) {
+      return;
+    }
+    Set<Long> seen = new HashSet<>();
+    for (int i = 0; i < length; i++) {
+      long id = tokens[i];
+      if (id >= 0 && id < candidates && seen.add(id)) {
+        float logit = logits.get(offset + (int) id);
+        logits.put(offset + (int) id, (float) (logit < 0 ? logit * penalty : logit / penalty));
+      }
+    }
+  }
+
+  /**
+   * NoRepeatNGramLogitsProcessor: bans each token that would complete an n-gram already present in
+   * {@code tokens[0, length)}; 0 bans nothing.
+   */
+  static void noRepeatNgram(FloatBuffer logits, int offset, int candidates, long[] tokens, int length, int n) {
+    if (n <= 0 || length + 1 < n) {
+      return;
+    }
+    int prefixStart = length - n + 1; // the last n-1 tokens: the prefix the next token would complete
+    for (int start = 0; start + n <= length; start++) {
+      boolean same = true;
+      for (int k = 0; k < n - 1 && same; k++) {
+        same = tokens[start + k] == tokens[prefixStart + k];
+      }
+      long banned = tokens[start + n - 1];
+      if (same && banned >= 0 && banned < candidates) {
+        logits.put(offset + (int) banned, Float.NEGATIVE_INFINITY);
+      }
+    }
+  }
+}
