@@ -115,7 +115,7 @@ final class BlobFetcher {
         throw new HubException(HubException.Kind.NETWORK, uri.getHost() + " refused " + file.path() + " of " + ref
             + " (HTTP " + status + "): its signed download link may have expired; pull again");
       }
-      throw HubErrors.of(response, ref, file.path(), !credentials.headersFor(uri).isEmpty());
+      throw HubErrors.of(response, ref, file.path(), credentials.sourceFor(uri));
     }
     throw new HubException(HubException.Kind.PROTOCOL, "more than " + MAX_REDIRECTS + " redirects for " + file.path());
   }

@@ -24,7 +24,7 @@ public final class HubClient {
   /** With the retry delays and read timeout tests shrink. */
   HubClient(HubSettings settings, ProgressListener progress, Retry.Policy retryPolicy, Duration readTimeout) {
     this.settings = settings;
-    Credentials credentials = new Credentials(settings.endpoint(), settings.token());
+    Credentials credentials = new Credentials(settings.endpoint(), settings.token(), settings.tokenSource());
     Transport transport = new Transport(Duration.ofSeconds(10), readTimeout);
     Retry retry = new Retry(retryPolicy);
     this.api = new HubApi(settings.endpoint(), credentials, transport, retry);

@@ -194,7 +194,7 @@ class HubDownloadEdgesTest extends HubFixture {
 
     assertThatThrownBy(() -> client(Optional.of("hf_secret"), false).pull(TINY, MODEL))
         .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(Kind.GATED_OR_PRIVATE))
-        .hasMessageContaining("the token in HF_TOKEN has no access to acme/tiny (HTTP 403)");
+        .hasMessageContaining("the token from HF_TOKEN has no access to acme/tiny (HTTP 403)");
   }
 
   @Test
