@@ -50,7 +50,7 @@ public final class HubClient {
     try {
       listing = api.listing(ref);
     } catch (HubException unreachable) {
-      if (unreachable.kind() != HubException.Kind.NETWORK) {
+      if (unreachable.kind() != HubException.Kind.NETWORK || Thread.currentThread().isInterrupted()) {
         throw unreachable;
       }
       return fromCacheFor(ref, selector, unreachable);
