@@ -47,6 +47,13 @@ final class ListCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     print(rows, out);
     out.flush();
+    List<ModelConfig> missing = config.models().stream().filter(model -> model.source() instanceof ModelSource.Hub)
+        .filter(model -> store.cached(model).isEmpty()).toList();
+    if (!missing.isEmpty()) {
+      PrintWriter err = spec.commandLine().getErr();
+      err.println(store.missing(missing, configFile.inUse(models.root.env)));
+      err.flush();
+    }
     return 0;
   }
 

@@ -12,6 +12,8 @@ import io.inferencegraph.hub.RepoRef;
 import io.inferencegraph.hub.Snapshot;
 import io.inferencegraph.model.classify.TextClassifier;
 import io.inferencegraph.model.generate.TextGenerator;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -20,6 +22,8 @@ import java.util.Optional;
  * found there, or pulled first. Local directories pass through.
  */
 final class ModelStore {
+  static final String JAR = "java -jar target/inference-graph.jar";
+
   private final HubSettings settings;
   private final HubClient hub;
 
@@ -38,16 +42,50 @@ final class ModelStore {
     return settings;
   }
 
-  /** Every model this node serves, resolved; {@code pull} downloads what the cache lacks. */
-  GraphConfig resolve(GraphConfig config, boolean pull) {
+  /**
+   * Every model this node serves, resolved; {@code pull} downloads what the cache lacks. Without it, the models
+   * missing from the cache fail together, each named with the command that fetches it from {@code configFile}.
+   */
+  GraphConfig resolve(GraphConfig config, boolean pull, Optional<Path> configFile) {
+    if (!pull) {
+      List<ModelConfig> missing = config.models().stream()
+          .filter(model -> config.roles().serves(model) && model.source() instanceof ModelSource.Hub)
+          .filter(model -> cached(model).isEmpty()).toList();
+      if (!missing.isEmpty()) {
+        throw new Errors.CommandFailure(missing(missing, configFile) + ", or start with --pull", null);
+      }
+    }
     return config.withModels(model -> config.roles().serves(model) ? resolve(model, pull) : model);
+  }
+
+  /** "N model(s) not in the Hugging Face cache (DIR):", a line per model with its own pull, then the one for all. */
+  String missing(List<ModelConfig> models, Optional<Path> configFile) {
+    StringBuilder text = new StringBuilder(models.size() + " model(s) not in the Hugging Face cache ("
+        + settings.cacheDir() + "):");
+    for (ModelConfig model : models) {
+      text.append(System.lineSeparator()).append("  ").append(model.name()).append(": ").append(model.source())
+          .append("  (alone: `").append(pullCommand(model)).append("`)");
+    }
+    return text.append(System.lineSeparator()).append(configFile
+        .map(file -> "fetch them with `" + JAR + " models pull --config " + file + "`")
+        .orElse("fetch each with the command beside it")).toString();
+  }
+
+  /** {@code models pull REPO[@REVISION]} with the config's variant and onnx_file for this one model. */
+  static String pullCommand(ModelConfig model) {
+    String command = JAR + " models pull " + ((ModelSource.Hub) model.source()).ref();
+    if (model.onnxFile() != null && !model.onnxFile().isBlank()) {
+      return command + " --onnx-file " + model.onnxFile();
+    }
+    return model.variant() == null || model.variant().isBlank() ? command : command + " --variant " + model.variant();
   }
 
   ModelConfig resolve(ModelConfig model, boolean pull) {
     if (!(model.source() instanceof ModelSource.Hub source)) {
       return model;
     }
-    Snapshot snapshot = pull ? pull(model) : cached(model).orElseThrow(() -> missing(model));
+    Snapshot snapshot = pull ? pull(model) : cached(model).orElseThrow(() -> new Errors.CommandFailure(
+        missing(List.of(model), Optional.empty()), null));
     return model.withSource(source.resolvedTo(snapshot.dir()));
   }
 
@@ -79,12 +117,5 @@ final class ModelStore {
   static FileSelector decoder(String variant, String onnxFile) {
     return FileSelector.forOnnxModel(TextGenerator.GRAPH_FILES, variant, onnxFile)
         .withCompanions(TextGenerator.GRAPH_COMPANIONS);
-  }
-
-  private Errors.CommandFailure missing(ModelConfig model) {
-    String ref = ((ModelSource.Hub) model.source()).ref().toString();
-    return new Errors.CommandFailure("model " + model.name() + ": hf://" + ref + " is not in the Hugging Face cache ("
-        + settings.cacheDir() + "); download it with `java -jar target/inference-graph.jar models pull " + ref
-        + "` (or `models pull --config FILE`), or start with --pull", null);
   }
 }

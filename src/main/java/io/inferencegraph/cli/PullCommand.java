@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "pull", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = {"Download what serving a model needs (config, generation config, tokenizer files, the one ONNX "
         + "graph chosen and its external data) into the Hugging Face cache, and print the snapshot directory.",
-        "Honours HF_ENDPOINT, HF_TOKEN, HF_HOME / HF_HUB_CACHE and HF_HUB_OFFLINE."})
+        "Honours HF_ENDPOINT, HF_TOKEN / HUGGING_FACE_HUB_TOKEN / the token file, HF_HUB_CACHE / HF_HOME / "
+            + "XDG_CACHE_HOME and HF_HUB_OFFLINE / TRANSFORMERS_OFFLINE, as huggingface_hub does."})
 final class PullCommand implements Callable<Integer> {
   @ParentCommand
   ModelsCommand models;

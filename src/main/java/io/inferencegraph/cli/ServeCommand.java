@@ -76,14 +76,14 @@ public final class ServeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     ModelStore store = ModelStore.fromEnvironment(env);
-    Server.start(store.resolve(configure(), pull), () -> reload(store));
+    Server.start(store.resolve(configure(), pull, configFile.inUse(env)), () -> reload(store));
     return 0;
   }
 
   /** The configuration read again as at start: file, env, properties and these flags; hf:// models resolved. */
   GraphConfig reload(ModelStore store) {
     try {
-      return store.resolve(configure(), pull);
+      return store.resolve(configure(), pull, configFile.inUse(env));
     } catch (Errors.CommandFailure e) {
       throw new ConfigException("models", e.getMessage());
     }

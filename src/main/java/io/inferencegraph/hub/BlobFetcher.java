@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * How a blob's bytes arrive: GET into BLOB.incomplete, resuming with Range after a dropped connection, the sha256 of
@@ -32,14 +33,17 @@ final class BlobFetcher {
       throws IOException {
     Files.createDirectories(blob.getParent());
     progress.started(file.path(), file.size());
-    retry.run("downloading " + file.path() + " of " + ref, () -> appendRest(ref, file, incomplete, progress));
+    AtomicLong furthest = new AtomicLong(); // progress is a byte further into the file than any try before got
+    retry.run("downloading " + file.path() + " of " + ref, furthest::get,
+        () -> appendRest(ref, file, incomplete, furthest, progress));
     file.sha256().ifPresent(expected -> LfsChecksum.verify(incomplete, expected, file.path() + " of " + ref));
     RepoCache.moveReplacing(incomplete, blob);
     progress.finished(file.path());
   }
 
   /** Appends what .incomplete still lacks; a short body throws IOException so the retry resumes from there. */
-  private Void appendRest(RepoRef ref, FileMetadata file, Path incomplete, ProgressListener progress)
+  private Void appendRest(RepoRef ref, FileMetadata file, Path incomplete, AtomicLong furthest,
+      ProgressListener progress)
       throws IOException, Retry.RetryableStatus {
     long have = Files.exists(incomplete) ? Files.size(incomplete) : -1;
     if (have >= 0 && have == file.size()) {
@@ -55,8 +59,8 @@ final class BlobFetcher {
         Files.deleteIfExists(incomplete);
         throw new IOException("asked to resume at byte " + have + " but the server answered from byte " + start);
       }
-      long received = copy(response.body(), incomplete, start, file.path(), progress);
-      checkLength(ref, file, incomplete, start + Math.max(response.contentLength(), 0), received);
+      long length = copy(response.body(), incomplete, start, furthest, file.path(), progress);
+      checkLength(ref, file, incomplete, start + Math.max(response.contentLength(), 0), length);
     } catch (RangeRefused e) {
       Files.deleteIfExists(incomplete);
       throw e;
@@ -115,7 +119,7 @@ final class BlobFetcher {
         throw new HubException(HubException.Kind.NETWORK, uri.getHost() + " refused " + file.path() + " of " + ref
             + " (HTTP " + status + "): its signed download link may have expired; pull again");
       }
-      throw HubErrors.of(response, ref, file.path(), !credentials.headersFor(uri).isEmpty());
+      throw HubErrors.of(response, ref, file.path(), credentials.sourceFor(uri));
     }
     throw new HubException(HubException.Kind.PROTOCOL, "more than " + MAX_REDIRECTS + " redirects for " + file.path());
   }
@@ -130,8 +134,8 @@ final class BlobFetcher {
   }
 
   /** Streams the body into the file from {@code start}, reporting progress; returns the file's length after. */
-  private static long copy(InputStream body, Path incomplete, long start, String path, ProgressListener progress)
-      throws IOException {
+  private static long copy(InputStream body, Path incomplete, long start, AtomicLong furthest, String path,
+      ProgressListener progress) throws IOException {
     long written = start;
     StandardOpenOption mode = start > 0 ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING;
     try (InputStream in = body;
@@ -143,6 +147,7 @@ final class BlobFetcher {
         }
         out.write(buffer, 0, n);
         written += n;
+        furthest.accumulateAndGet(written, Math::max);
         progress.advanced(path, written);
       }
     } catch (IOException e) {

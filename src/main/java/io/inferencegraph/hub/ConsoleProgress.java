@@ -59,6 +59,11 @@ final class ConsoleProgress implements ProgressListener {
     line(path + " is already in the cache");
   }
 
+  @Override
+  public synchronized void note(String text) {
+    line(text);
+  }
+
   private void line(String text) {
     out.print(terminal ? "\r\033[K" + text + System.lineSeparator() + "\r" + status(clock.getAsLong()) + "\033[K"
         : text + System.lineSeparator());

@@ -5,8 +5,20 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The HF_TOKEN bearer header, sent to the Hub endpoint itself and never to another host (the CDN gets signed URLs). */
-record Credentials(URI endpoint, Optional<String> token) {
+/**
+ * The token's bearer header, sent to the Hub endpoint itself and never to another host (the CDN gets signed URLs);
+ * {@code source} says where the token came from (HF_TOKEN, HUGGING_FACE_HUB_TOKEN or the token file), for messages.
+ */
+record Credentials(URI endpoint, Optional<String> token, String source) {
+  Credentials(URI endpoint, Optional<String> token) {
+    this(endpoint, token, "HF_TOKEN");
+  }
+
+  /** Where the token sent to {@code target} came from; empty when none is sent there. */
+  Optional<String> sourceFor(URI target) {
+    return headersFor(target).isEmpty() ? Optional.empty() : Optional.of(source);
+  }
+
   Map<String, String> headersFor(URI target) {
     if (token.isEmpty() || !sameOrigin(target)) {
       return Map.of();

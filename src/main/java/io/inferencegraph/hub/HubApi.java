@@ -84,7 +84,7 @@ final class HubApi {
       throw new Retry.RetryableStatus(response.status(), Retry.retryAfter(response));
     }
     if (response.status() >= 400) {
-      throw HubErrors.of(response, ref, path, !credentials.headersFor(response.uri()).isEmpty());
+      throw HubErrors.of(response, ref, path, credentials.sourceFor(response.uri()));
     }
   }
 

@@ -14,6 +14,7 @@ public final class HubClient {
   private static final int PARALLEL_FILES = 4;
 
   private final HubSettings settings;
+  private final ProgressListener progress;
   private final HubApi api;
   private final SnapshotAssembler assembler;
 
@@ -24,7 +25,8 @@ public final class HubClient {
   /** With the retry delays and read timeout tests shrink. */
   HubClient(HubSettings settings, ProgressListener progress, Retry.Policy retryPolicy, Duration readTimeout) {
     this.settings = settings;
-    Credentials credentials = new Credentials(settings.endpoint(), settings.token());
+    this.progress = progress;
+    Credentials credentials = new Credentials(settings.endpoint(), settings.token(), settings.tokenSource());
     Transport transport = new Transport(Duration.ofSeconds(10), readTimeout);
     Retry retry = new Retry(retryPolicy);
     this.api = new HubApi(settings.endpoint(), credentials, transport, retry);
@@ -35,6 +37,8 @@ public final class HubClient {
   /**
    * Resolves the revision to a commit, lists the repo, downloads the selected files not cached yet and returns the
    * snapshot; a branch or tag is recorded under refs/ once every file is in place. Offline, the cache must hold it.
+   * When the Hub cannot be reached (connection, timeout, 429 or 5xx after the retries), a complete snapshot of the
+   * revision in the cache is used, with a note saying so, as huggingface_hub does.
    */
   public Snapshot pull(RepoRef ref, FileSelector selector) {
     if (settings.offline()) {
@@ -42,7 +46,15 @@ public final class HubClient {
           ref + " is not in the Hub cache at " + settings.cacheDir() + " and HF_HUB_OFFLINE is set: run `models pull "
               + ref + "` without HF_HUB_OFFLINE first"));
     }
-    RepoListing listing = api.listing(ref);
+    RepoListing listing;
+    try {
+      listing = api.listing(ref);
+    } catch (HubException unreachable) {
+      if (unreachable.kind() != HubException.Kind.NETWORK || Thread.currentThread().isInterrupted()) {
+        throw unreachable;
+      }
+      return fromCacheFor(ref, selector, unreachable);
+    }
     List<String> files = select(ref, selector, listing.paths());
     RepoCache cache = new RepoCache(settings.cacheDir(), ref.repo());
     assembler.assemble(ref, cache, listing.commit(), files);
@@ -54,6 +66,14 @@ public final class HubClient {
       }
     }
     return snapshot(ref, cache, listing.commit(), files);
+  }
+
+  private Snapshot fromCacheFor(RepoRef ref, FileSelector selector, HubException unreachable) {
+    Snapshot snapshot = cached(ref, selector).orElseThrow(() -> new HubException(HubException.Kind.NETWORK,
+        unreachable.getMessage() + "; and " + ref + " is not in the Hub cache at " + settings.cacheDir(), unreachable));
+    progress.note("the Hub could not be reached (" + unreachable.getMessage() + "); using " + ref + " from the cache: "
+        + snapshot.dir());
+    return snapshot;
   }
 
   /**

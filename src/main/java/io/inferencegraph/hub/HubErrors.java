@@ -9,22 +9,23 @@ final class HubErrors {
 
   /**
    * @param path the repo file asked for, or null for the listing
-   * @param tokenSent whether an Authorization header went with the request
+   * @param tokenSource where the token sent with the request came from; empty when none was sent
    */
-  static HubException of(Transport.Response response, RepoRef ref, String path, boolean tokenSent) {
+  static HubException of(Transport.Response response, RepoRef ref, String path, Optional<String> tokenSource) {
+    boolean tokenSent = tokenSource.isPresent();
     int status = response.status();
     Optional<String> code = response.header("X-Error-Code");
     if (status == 401 && !tokenSent && code.filter("RepoNotFound"::equals).isPresent()) {
       // the Hub answers so for missing repos too, so as not to reveal which private repos exist
       return new HubException(Kind.GATED_OR_PRIVATE, ref.repo() + " does not exist, or it is gated or private (HTTP "
-          + status + "): check the name, or set HF_TOKEN to a token that has access");
+          + status + "): check the name, or set HF_TOKEN to a token that has access (or run `hf auth login`)");
     }
     if (status == 401 || status == 403 || code.filter("GatedRepo"::equals).isPresent()) {
       return tokenSent
-          ? new HubException(Kind.GATED_OR_PRIVATE, "the token in HF_TOKEN has no access to " + ref.repo()
+          ? new HubException(Kind.GATED_OR_PRIVATE, "the token from " + tokenSource.get() + " has no access to " + ref.repo()
               + " (HTTP " + status + "): request access on the Hub or use another token")
           : new HubException(Kind.GATED_OR_PRIVATE, ref.repo() + " is gated or private (HTTP " + status
-              + "): set HF_TOKEN to a token that has access");
+              + "): set HF_TOKEN to a token that has access, or run `hf auth login`");
     }
     if (status == 404) {
       return notFound(code.orElse(path == null ? "RepoNotFound" : "EntryNotFound"), ref, path);

@@ -3,45 +3,33 @@ package io.inferencegraph.hub;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
- * Where and how to reach the Hub: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN, HF_HUB_CACHE (wins) or
- * HF_HOME + "/hub" (default ~/.cache/huggingface/hub), HF_HUB_OFFLINE, read as huggingface_hub reads them.
+ * Where and how to reach the Hub, read from the HF_* variables as huggingface_hub reads them ({@link HfEnvironment}):
+ * the endpoint, the token and where it came from (for messages), the cache directory, and whether to stay offline.
  */
-public record HubSettings(URI endpoint, Optional<String> token, Path cacheDir, boolean offline) {
+public record HubSettings(URI endpoint, Optional<String> token, Path cacheDir, boolean offline, String tokenSource) {
   public static final URI DEFAULT_ENDPOINT = URI.create("https://huggingface.co");
-  private static final Set<String> TRUE = Set.of("1", "ON", "YES", "TRUE");
 
   public HubSettings {
     endpoint = checkEndpoint(endpoint);
     cacheDir = cacheDir.toAbsolutePath().normalize();
   }
 
-  /** Reads the variables above from {@code env} and nothing else but the user.home property for the default. */
+  /** With a token taken from HF_TOKEN. */
+  public HubSettings(URI endpoint, Optional<String> token, Path cacheDir, boolean offline) {
+    this(endpoint, token, cacheDir, offline, "HF_TOKEN");
+  }
+
+  /** Reads the variables from {@code env}, the token file they name, and the user.home property for "~". */
   public static HubSettings fromEnvironment(Map<String, String> env) {
-    URI endpoint = value(env, "HF_ENDPOINT").map(HubSettings::parseEndpoint).orElse(DEFAULT_ENDPOINT);
-    Optional<String> token = value(env, "HF_TOKEN");
-    Path cache = value(env, "HF_HUB_CACHE").map(HubSettings::expandHome)
-        .orElseGet(() -> value(env, "HF_HOME").map(HubSettings::expandHome)
-            .orElseGet(() -> Path.of(System.getProperty("user.home"), ".cache", "huggingface"))
-            .resolve("hub"));
-    boolean offline = value(env, "HF_HUB_OFFLINE").map(v -> TRUE.contains(v.toUpperCase(Locale.ROOT))).orElse(false);
-    return new HubSettings(endpoint, token, cache, offline);
-  }
-
-  private static Optional<String> value(Map<String, String> env, String name) {
-    return Optional.ofNullable(env.get(name)).map(String::strip).filter(v -> !v.isEmpty());
-  }
-
-  private static Path expandHome(String path) {
-    if (path.equals("~") || path.startsWith("~/")) {
-      return Path.of(System.getProperty("user.home") + path.substring(1));
-    }
-    return Path.of(path);
+    HfEnvironment hf = new HfEnvironment(env);
+    URI endpoint = hf.value("HF_ENDPOINT").map(HubSettings::parseEndpoint).orElse(DEFAULT_ENDPOINT);
+    Optional<HfEnvironment.Token> token = hf.token();
+    return new HubSettings(endpoint, token.map(HfEnvironment.Token::value), hf.hubCache(), hf.offline(),
+        token.map(HfEnvironment.Token::source).orElse("HF_TOKEN"));
   }
 
   private static URI parseEndpoint(String text) {

@@ -16,6 +16,9 @@ public interface ProgressListener {
   /** A file already in the cache, not downloaded again. */
   default void cached(String path) {}
 
+  /** One line for the user about the pull as a whole (the cache used for want of the Hub, a wait for a lock). */
+  default void note(String line) {}
+
   static ProgressListener silent() {
     return new ProgressListener() {
       @Override

@@ -3,6 +3,7 @@ package io.inferencegraph.hub;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Tries an exchange a few times: after a connection failure, a 429 or a 5xx, waits (the server's Retry-After, else an
@@ -60,10 +61,19 @@ final class Retry {
   }
 
   <T> T run(String what, Attempt<T> attempt) {
+    return run(what, () -> 0, attempt);
+  }
+
+  /**
+   * As {@link #run(String, Attempt)}, but a try after which {@code reached} has grown made progress: the count of
+   * tries and the backoff start over, as huggingface_hub's http_get does, so a link that drops often still finishes.
+   */
+  <T> T run(String what, LongSupplier reached, Attempt<T> attempt) {
     Duration backoff = policy.firstDelay();
     for (int tried = 1; ; tried++) {
       Duration wait;
       String failure;
+      long before = reached.getAsLong();
       try {
         return attempt.run();
       } catch (RetryableStatus e) {
@@ -73,7 +83,11 @@ final class Retry {
         failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
         wait = backoff;
       }
-      if (tried >= policy.attempts()) {
+      if (reached.getAsLong() > before) {
+        tried = 0;
+        backoff = policy.firstDelay();
+        wait = backoff;
+      } else if (tried >= policy.attempts()) {
         throw new HubException(HubException.Kind.NETWORK, what + " failed after " + tried + " tries: " + failure);
       }
       sleep(min(wait, policy.maxDelay()), what);

@@ -21,6 +21,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
@@ -83,6 +84,69 @@ class ModelsCommandTest {
   }
 
   @Test
+  @DisplayName("list and start-up name every missing model with its own pull, and the pull for the config in use")
+  void everyMissingModelNamed() {
+    String all = "fetch them with `java -jar target/inference-graph.jar models pull --config " + config + "`";
+    Run list = run("models", "list", "--config", config.toString());
+    assertThat(list.code).isZero();
+    assertThat(list.err).contains("4 model(s) not in the Hugging Face cache (" + work.resolve("cache") + "):")
+        .contains("  gpt2: hf://acme/gpt2-tiny  (alone: `java -jar target/inference-graph.jar models pull acme/gpt2-tiny`)")
+        .contains("  distilgpt2: hf://acme/distilgpt2-tiny", "  gpt2-medium: hf://acme/gpt2-medium-tiny",
+            "  bert-base-uncased: hf://acme/bert-tiny-classifier").contains(all);
+
+    Run serve = run("--config", config.toString());
+    assertThat(serve.code).isEqualTo(1);
+    assertThat(serve.err).startsWith("error: 4 model(s) not in the Hugging Face cache")
+        .contains("  gpt2-medium: hf://acme/gpt2-medium-tiny", "  bert-base-uncased: hf://acme/bert-tiny-classifier")
+        .contains(all + ", or start with --pull");
+
+    assertThat(run("models", "pull", "acme/gpt2-tiny").code).isZero();
+    Run fewer = run("models", "list", "--config", config.toString());
+    assertThat(fewer.err).contains("3 model(s) not in").doesNotContain("  gpt2: ");
+    assertThat(run("models", "pull", "--config", config.toString()).code).isZero();
+    assertThat(run("models", "list", "--config", config.toString()).err).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a model's own pull carries its variant or onnx_file")
+  void pullCommandPerModel() {
+    GraphConfig parsed = new ConfigFile().load(new JsonObject(), Map.of("GRAPH_CONFIG", config.toString()));
+    ModelConfig gpt2 = parsed.models().get(0);
+    assertThat(ModelStore.pullCommand(gpt2)).isEqualTo("java -jar target/inference-graph.jar models pull acme/gpt2-tiny");
+    ModelConfig quantized = new ModelConfig("q", gpt2.kind(), gpt2.source(), 1, 1, "quantized", null, gpt2.batching());
+    ModelConfig file = new ModelConfig("f", gpt2.kind(), gpt2.source(), 1, 1, "quantized", "onnx/x.onnx",
+        gpt2.batching());
+    assertThat(ModelStore.pullCommand(quantized)).endsWith("models pull acme/gpt2-tiny --variant quantized");
+    assertThat(ModelStore.pullCommand(file)).endsWith("models pull acme/gpt2-tiny --onnx-file onnx/x.onnx");
+  }
+
+  @Test
+  @DisplayName("a Hub that answers 503 past the retries: models pull and --pull use the cached snapshot and say so")
+  void unreachableHubUsesTheCache() throws Exception {
+    String dir = run("models", "pull", "acme/gpt2-tiny").out.strip();
+    hub.unavailable("/api/models/acme/gpt2-tiny/revision/main", 100);
+    java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+    java.io.PrintStream original = System.err;
+    Run again;
+    ModelConfig resolved;
+    System.setErr(new java.io.PrintStream(stderr, true, java.nio.charset.StandardCharsets.UTF_8));
+    try {
+      again = run("models", "pull", "acme/gpt2-tiny");
+      GraphConfig parsed = new ConfigFile().load(new JsonObject(), Map.of("GRAPH_CONFIG", config.toString()));
+      resolved = ModelStore.fromEnvironment(env).resolve(parsed.models().get(0), true);
+    } finally {
+      System.setErr(original);
+    }
+
+    assertThat(again.code).as(again.err).isZero();
+    assertThat(again.out.strip()).isEqualTo(dir);
+    assertThat(resolved.path()).isEqualTo(Path.of(dir));
+    assertThat(stderr.toString(java.nio.charset.StandardCharsets.UTF_8).lines()
+        .filter(line -> line.contains("the Hub could not be reached"))).hasSize(2)
+        .allSatisfy(line -> assertThat(line).contains("HTTP 503").endsWith("using acme/gpt2-tiny from the cache: " + dir));
+  }
+
+  @Test
   @DisplayName("pull REPO prints the snapshot directory as its last line; offline it comes from the cache")
   void pullOneRepo() {
     Run online = run("models", "pull", "acme/gpt2-tiny");
@@ -120,7 +184,7 @@ class ModelsCommandTest {
     env.put("HF_HUB_OFFLINE", "1");
     ServeCommand serve = new ServeCommand(env);
     new CommandLine(serve).parseArgs("--config", config.toString());
-    GraphConfig resolved = ModelStore.fromEnvironment(env).resolve(serve.configure(), false);
+    GraphConfig resolved = ModelStore.fromEnvironment(env).resolve(serve.configure(), false, Optional.empty());
     assertThat(resolved.models()).extracting(ModelConfig::path)
         .allSatisfy(path -> assertThat(path).startsWith(work.resolve("cache")));
 

@@ -28,6 +28,7 @@ final class FakeCdn {
   private final Function<String, Optional<FakeFile>> blobs;
   private final List<Seen> seen;
   private final Map<String, Integer> dropAfter = new ConcurrentHashMap<>();
+  private final Map<String, Integer> dropEvery = new ConcurrentHashMap<>();
   private final Map<String, Promise<Void>> held = new ConcurrentHashMap<>();
   private final Map<String, Integer> headsNeeded = new ConcurrentHashMap<>();
   private final Map<String, Integer> hops = new ConcurrentHashMap<>();
@@ -79,6 +80,11 @@ final class FakeCdn {
   /** GETs of this blob answer 200 with the whole file, whatever Range asks for. */
   void ignoreRange(String sha256) {
     rangeIgnored.add(sha256);
+  }
+
+  /** Every GET of this blob sends at most {@code bytes} bytes, then closes the connection: a link that keeps dropping. */
+  void dropEvery(String sha256, int bytes) {
+    dropEvery.put(sha256, bytes);
   }
 
   void dropOnce(String sha256, int bytes) {
@@ -145,7 +151,10 @@ final class FakeCdn {
     }
     Buffer body = Buffer.buffer(Arrays.copyOfRange(bytes, start, bytes.length));
     Integer cut = request.method() == HttpMethod.GET ? dropAfter.remove(sha256) : null;
-    if (cut != null) {
+    if (cut == null && request.method() == HttpMethod.GET && dropEvery.containsKey(sha256)) {
+      cut = Math.min(dropEvery.get(sha256), body.length());
+    }
+    if (cut != null && cut < body.length()) {
       response.putHeader("Content-Length", "" + body.length());
       HubStandIn.record(seen, request, "cdn", cut);
       response.write(body.getBuffer(0, cut)).onComplete(written -> request.connection().close());

@@ -18,16 +18,19 @@ class HubDownloadEdgesTest extends HubFixture {
   private static final String GRAPH = "onnx/model.onnx";
 
   @Test
-  @DisplayName("a body shorter than X-Linked-Size counts as a dropped connection, not as a finished file")
+  @DisplayName("a body shorter than X-Linked-Size counts as a dropped connection, and the same bytes again are no progress")
   void shortBody() throws Exception {
     byte[] content = FakeRepo.randomBytes(200_000, 7);
     FakeFile file = new FakeFile(content, true, Arrays.copyOf(content, 150_000));
     RepoRef ref = serveWith("acme/short", GRAPH, file);
 
-    assertThatThrownBy(() -> client(ProgressListener.silent(), 1, Duration.ofSeconds(10)).pull(ref, MODEL))
+    // 150 000 bytes (progress: the count starts over), a Range the CDN refuses (416: start over), 150 000 bytes again
+    // (no byte further than before: the second try)
+    assertThatThrownBy(() -> client(ProgressListener.silent(), 2, Duration.ofSeconds(10)).pull(ref, MODEL))
         .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NETWORK))
-        .hasMessageContaining("downloading onnx/model.onnx of acme/short failed after 1 tries: "
+        .hasMessageContaining("downloading onnx/model.onnx of acme/short failed after 2 tries: "
             + "IOException: connection closed after 150000 of 200000 bytes");
+    assertThat(cdnRanges(file)).containsExactly(null, "bytes=150000-", null);
     // the part that came is kept, to be resumed by the next pull
     assertThat(Files.size(repoDir("acme/short").resolve("blobs/" + file.sha256() + ".incomplete"))).isEqualTo(150_000);
   }
@@ -180,11 +183,16 @@ class HubDownloadEdgesTest extends HubFixture {
         .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NETWORK))
         .hasMessageContaining("refused onnx/model.onnx of acme/tiny (HTTP 403)")
         .hasMessageNotContaining("HF_TOKEN");
+    assertThatThrownBy(() -> client().pull(TINY, MODEL)).as("without a token: an expired link, not a gated repo")
+        .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NETWORK))
+        .hasMessageContaining("localhost refused onnx/model.onnx of acme/tiny (HTTP 403): its signed download link "
+            + "may have expired; pull again")
+        .hasMessageNotContaining("HF_TOKEN").hasMessageNotContaining("gated");
     hub.cdn().refuse(graph.sha256(), 401);
     assertThatThrownBy(() -> client().pull(TINY, MODEL))
         .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(Kind.NETWORK))
         .hasMessageContaining("refused onnx/model.onnx of acme/tiny (HTTP 401)");
-    assertThat(cdnRanges(graph)).hasSize(2);
+    assertThat(cdnRanges(graph)).hasSize(3);
   }
 
   @Test
@@ -194,7 +202,7 @@ class HubDownloadEdgesTest extends HubFixture {
 
     assertThatThrownBy(() -> client(Optional.of("hf_secret"), false).pull(TINY, MODEL))
         .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(Kind.GATED_OR_PRIVATE))
-        .hasMessageContaining("the token in HF_TOKEN has no access to acme/tiny (HTTP 403)");
+        .hasMessageContaining("the token from HF_TOKEN has no access to acme/tiny (HTTP 403)");
   }
 
   @Test

@@ -22,8 +22,20 @@ class HubErrorsTest extends HubFixture {
     fails(() -> client().pull(ref, MODEL), Kind.GATED_OR_PRIVATE,
         "acme/gated is gated or private (HTTP 401): set HF_TOKEN to a token that has access");
     fails(() -> client(Optional.of("hf_wrong"), false).pull(ref, MODEL), Kind.GATED_OR_PRIVATE,
-        "the token in HF_TOKEN has no access to acme/gated (HTTP 403)");
+        "the token from HF_TOKEN has no access to acme/gated (HTTP 403)");
     assertThat(client(Optional.of("hf_right"), false).pull(ref, MODEL).files()).contains("onnx/model.onnx");
+  }
+
+  @Test
+  @DisplayName("a token from the token file that has no access is named by that file, not as HF_TOKEN")
+  void tokenFromFile() {
+    FakeRepo gated = new FakeRepo("acme/gated").gatedBy("hf_right");
+    gated.commit("main", HubFixture.tinyFiles());
+    hub.serve(gated);
+    HubSettings settings = new HubSettings(hub.endpoint(), Optional.of("hf_wrong"), cache, false, "/home/u/hf/token");
+
+    fails(() -> new HubClient(settings, ProgressListener.silent()).pull(RepoRef.parse("acme/gated"), MODEL),
+        Kind.GATED_OR_PRIVATE, "the token from /home/u/hf/token has no access to acme/gated (HTTP 403)");
   }
 
   @Test

@@ -78,7 +78,7 @@ public final class HubStandIn implements AutoCloseable {
   }
 
   /** The next {@code count} requests for this path (e.g. "/api/models/acme/x/revision/main") answer 503 + Retry-After. */
-  void unavailable(String path, int count) {
+  public void unavailable(String path, int count) {
     failWith(path, 503, null, count);
   }
 

@@ -42,6 +42,33 @@ class HubTransportTest extends HubFixture {
   }
 
   @Test
+  @DisplayName("a link that drops every 30 kB finishes a 200 kB file: each try that brought bytes restarts the count")
+  void flakyLinkFinishes() throws Exception {
+    FakeFile graph = tinyFile("onnx/model.onnx");
+    hub.cdn().dropEvery(graph.sha256(), 30_000);
+
+    Snapshot snapshot = client().pull(TINY, MODEL); // 4 tries at most, 7 drops
+
+    assertThat(cdnRanges(graph)).containsExactly(null, "bytes=30000-", "bytes=60000-", "bytes=90000-",
+        "bytes=120000-", "bytes=150000-", "bytes=180000-");
+    assertThat(waits).as("the backoff starts over too").hasSize(6).containsOnly(Duration.ofMillis(100));
+    assertThat(Files.readAllBytes(snapshot.dir().resolve("onnx/model.onnx"))).isEqualTo(graph.content());
+  }
+
+  @Test
+  @DisplayName("tries that bring no bytes still count: a link that drops before the first byte gives up after 4 tries")
+  void droppedWithoutBytesGivesUp() {
+    FakeFile graph = tinyFile("onnx/model.onnx");
+    hub.cdn().dropEvery(graph.sha256(), 0);
+
+    assertThatThrownBy(() -> client().pull(TINY, MODEL))
+        .isInstanceOfSatisfying(HubException.class, e -> assertThat(e.kind()).isEqualTo(HubException.Kind.NETWORK))
+        .hasMessageContaining("downloading onnx/model.onnx of acme/tiny failed after 4 tries");
+    assertThat(cdnRanges(graph)).hasSize(4);
+    assertThat(waits).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400));
+  }
+
+  @Test
   @DisplayName("a .incomplete left by an interrupted process is resumed with Range, not downloaded again")
   void resumesLeftover() throws Exception {
     FakeFile graph = tinyFile("onnx/model.onnx");

@@ -34,6 +34,11 @@ final class RecordingProgress implements ProgressListener {
     record("cached " + path);
   }
 
+  @Override
+  public void note(String line) {
+    record("note " + line);
+  }
+
   private void record(String event) {
     events.add(event);
     daemon.add(Thread.currentThread().isDaemon());
