@@ -3,14 +3,28 @@ package io.inferencegraph.model.load;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Opens ONNX Runtime sessions with thread counts and memory use set on purpose, never left to
- * defaults. Sessions load from the file path, so ONNX Runtime reads the graph once and keeps no
- * Java-side copy of it.
+ * defaults. A graph is loaded from its cached optimised copy when there is one (see
+ * {@link GraphCache}); otherwise from its file, writing that copy on the way. Any failure of the
+ * cache falls back to the original file.
  */
 public final class OnnxSessions {
+  private static final Logger LOG = LoggerFactory.getLogger(OnnxSessions.class);
+
+  /** Where a session's graph came from. */
+  public enum Source { CACHED, WRITTEN, ORIGINAL }
+
+  /** A session and where its graph came from. */
+  public record Opened(OrtSession session, Source source) {}
+
   private OnnxSessions() {}
 
   public static OrtEnvironment environment() {
@@ -18,19 +32,94 @@ public final class OnnxSessions {
   }
 
   public static OrtSession open(ModelDirectory dir, Path file, ModelOptions model) {
+    return open(dir, file, model, environment().getVersion()).session();
+  }
+
+  /** Opens {@code file}, caching its optimised graph under the key of {@code runtimeVersion}. */
+  public static Opened open(ModelDirectory dir, Path file, ModelOptions model, String runtimeVersion) {
+    Optional<Path> cached = GraphCache.location(file, runtimeVersion);
+    try {
+      if (cached.isPresent() && Files.isRegularFile(cached.get())) {
+        OrtSession session = fromCache(cached.get(), model);
+        if (session != null) {
+          return new Opened(session, Source.CACHED);
+        }
+      }
+      if (cached.isPresent()) {
+        OrtSession session = writingCache(file, cached.get(), model);
+        if (session != null) {
+          return new Opened(session, Source.WRITTEN);
+        }
+      }
+      try (OrtSession.SessionOptions options = options(model, OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
+        return new Opened(environment().createSession(file.toString(), options), Source.ORIGINAL);
+      }
+    } catch (OrtException e) {
+      throw dir.fail("ONNX Runtime cannot load " + dir.root().relativize(file) + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static OrtSession fromCache(Path cached, ModelOptions model) throws OrtException {
+    try (OrtSession.SessionOptions options = options(model, OrtSession.SessionOptions.OptLevel.NO_OPT)) {
+      // weights are read in place from the mapping, which GraphCache keeps for the process's life
+      options.addConfigEntry("session.use_ort_model_bytes_directly", "1");
+      options.addConfigEntry("session.use_ort_model_bytes_for_initializers", "1");
+      return environment().createSession(GraphCache.map(cached), options);
+    } catch (OrtException | IOException | RuntimeException e) {
+      LOG.warn("the cached graph {} cannot be loaded ({}); loading the original and writing it again", cached, e.getMessage());
+      GraphCache.discard(cached);
+      return null;
+    }
+  }
+
+  private static OrtSession writingCache(Path file, Path cached, ModelOptions model) throws OrtException {
+    Path temporary;
+    try {
+      temporary = GraphCache.temporary(cached);
+    } catch (IOException e) {
+      LOG.info("no graph cache for {}: {}", file, e.toString());
+      return null;
+    }
+    OrtSession session = null;
+    try (OrtSession.SessionOptions options = options(model, OrtSession.SessionOptions.OptLevel.EXTENDED_OPT)) {
+      options.addConfigEntry("session.save_model_format", "ORT");
+      options.setOptimizedModelFilePath(temporary.toString());
+      session = environment().createSession(file.toString(), options);
+      GraphCache.publish(temporary, cached);
+      return session;
+    } catch (OrtException | IOException | RuntimeException e) {
+      LOG.info("the optimised graph of {} was not cached: {}", file, e.getMessage());
+      return session;
+    } finally {
+      deleteQuietly(temporary);
+    }
+  }
+
+  private static OrtSession.SessionOptions options(ModelOptions model, OrtSession.SessionOptions.OptLevel level)
+      throws OrtException {
     SessionMemory chosen = model.memory();
-    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    try {
       options.setIntraOpNumThreads(model.intraOpThreads());
       options.setInterOpNumThreads(1);
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
-      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.ALL_OPT);
+      options.setOptimizationLevel(level);
       options.setCPUArenaAllocator(chosen.cpuArena());
       if (!chosen.prepacking()) {
         options.addConfigEntry("session.disable_prepacking", "1");
       }
-      return environment().createSession(file.toString(), options);
+      return options;
     } catch (OrtException e) {
-      throw dir.fail("ONNX Runtime cannot load " + dir.root().relativize(file) + ": " + e.getMessage(), e);
+      options.close();
+      throw e;
+    }
+  }
+
+  private static void deleteQuietly(Path path) {
+    try {
+      Files.deleteIfExists(path);
+    } catch (IOException ignored) {
+      // a stray temporary file is never read: only published names are
     }
   }
 }

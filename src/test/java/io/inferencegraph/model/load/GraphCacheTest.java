@@ -1,0 +1,132 @@
+package io.inferencegraph.model.load;
+
+import ai.onnxruntime.OrtSession;
+import com.google.gson.JsonObject;
+import io.inferencegraph.model.Decoding;
+import io.inferencegraph.model.Fixtures;
+import io.inferencegraph.model.classify.Classification;
+import io.inferencegraph.model.classify.TextClassifier;
+import io.inferencegraph.model.generate.Generation;
+import io.inferencegraph.model.generate.TextGenerator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+@DisplayName("The cached optimised graph answers as the original does and is rewritten when it is stale or broken")
+class GraphCacheTest {
+  private static final String VERSION = OnnxSessions.environment().getVersion();
+
+  @TempDir
+  Path temp;
+
+  @Test
+  @DisplayName("a decoder loaded from its cached graph still gives the reference's greedy tokens")
+  void cachedDecoderMatchesReference() {
+    Path model = Fixtures.copy(Fixtures.decoder("gpt2-tiny"), temp.resolve("gpt2-tiny"));
+    Path graph = model.resolve("onnx/model.onnx");
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(GraphCache.location(graph, VERSION).orElseThrow()).isRegularFile();
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
+    ModelOptions options = new ModelOptions("onnx/model.onnx", null, 1, true, SessionMemory.DEFAULT);
+    try (TextGenerator generator = TextGenerator.load(model, options)) {
+      for (Fixtures.Prompt prompt : Fixtures.prompts(model)) {
+        Generation generation = Decoding.generate(generator, List.of(prompt.text()),
+            Fixtures.greedy(Fixtures.referenceMaxNewTokens(model))).get(0).get(0);
+        assertThat(generation.tokenIds()).as(prompt.text()).isEqualTo(prompt.outputIds());
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("a classifier loaded from its cached graph keeps the reference's probabilities within 1e-5")
+  void cachedClassifierMatchesReference() {
+    Path model = Fixtures.copy(Fixtures.CLASSIFIER, temp.resolve("classifier"));
+    assertThat(sourceOf(model, model.resolve("onnx/model.onnx"), VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    List<JsonObject> references = new ArrayList<>();
+    Fixtures.reference(model).getAsJsonArray("texts").forEach(e -> references.add(e.getAsJsonObject()));
+    try (TextClassifier classifier = TextClassifier.load(model, ModelOptions.defaults())) {
+      List<Classification> results = classifier.classify(references.stream().map(r -> r.get("text").getAsString()).toList());
+      for (int i = 0; i < references.size(); i++) {
+        List<Double> expected = Fixtures.doubles(references.get(i).getAsJsonArray("probabilities"));
+        List<Double> actual = new ArrayList<>(results.get(i).scores().values());
+        for (int label = 0; label < expected.size(); label++) {
+          assertThat(actual.get(label)).isCloseTo(expected.get(label), within(1e-5));
+        }
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("another runtime version or a changed graph file gets a new cached copy, and the stale one goes")
+  void invalidatedByVersionAndChange() throws IOException {
+    Path model = Fixtures.copy(Fixtures.decoder("gpt2-tiny"), temp.resolve("gpt2-tiny"));
+    Path graph = model.resolve("onnx/model.onnx");
+    Path first = GraphCache.location(graph, VERSION).orElseThrow();
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+
+    Path otherRuntime = GraphCache.location(graph, VERSION + "-other").orElseThrow();
+    assertThat(otherRuntime).isNotEqualTo(first);
+    assertThat(sourceOf(model, graph, VERSION + "-other")).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(first).doesNotExist();
+
+    Files.setLastModifiedTime(graph, FileTime.fromMillis(Files.getLastModifiedTime(graph).toMillis() + 60_000));
+    assertThat(GraphCache.location(graph, VERSION + "-other").orElseThrow()).isNotEqualTo(otherRuntime);
+    assertThat(sourceOf(model, graph, VERSION + "-other")).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(otherRuntime).doesNotExist();
+    assertThat(cachedFiles(graph)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a corrupt or truncated cached copy is ignored, the original loads, and the copy is written again")
+  void corruptCopyRewritten() throws IOException {
+    Path model = Fixtures.copy(Fixtures.decoder("gpt2-tiny"), temp.resolve("gpt2-tiny"));
+    Path graph = model.resolve("onnx/model.onnx");
+    Path cached = GraphCache.location(graph, VERSION).orElseThrow();
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    byte[] good = Files.readAllBytes(cached);
+
+    Files.write(cached, "not a graph".getBytes());
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
+
+    Files.write(cached, java.util.Arrays.copyOf(good, good.length / 2));
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
+    assertThat(cachedFiles(graph)).hasSize(1);
+  }
+
+  @Test
+  @DisplayName("a graph with external data is not cached: its flatbuffer copy could pass 2 GiB")
+  void externalDataNotCached() throws IOException {
+    Path model = Fixtures.copy(Fixtures.decoder("gpt2-tiny"), temp.resolve("gpt2-tiny"));
+    Path graph = model.resolve("onnx/model.onnx");
+    Files.write(model.resolve("onnx/model.onnx_data"), new byte[0]);
+    assertThat(GraphCache.location(graph, VERSION)).isEmpty();
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.ORIGINAL);
+  }
+
+  private static OnnxSessions.Source sourceOf(Path model, Path graph, String version) {
+    OnnxSessions.Opened opened = OnnxSessions.open(new ModelDirectory(model), graph, ModelOptions.defaults(), version);
+    try (OrtSession session = opened.session()) {
+      assertThat(session.getInputNames()).contains("input_ids");
+      return opened.source();
+    } catch (ai.onnxruntime.OrtException e) {
+      throw new AssertionError(e);
+    }
+  }
+
+  private static List<Path> cachedFiles(Path graph) throws IOException {
+    try (Stream<Path> files = Files.list(graph.getParent().resolve(GraphCache.DIRECTORY))) {
+      return files.toList();
+    }
+  }
+}
