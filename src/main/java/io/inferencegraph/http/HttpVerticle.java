@@ -117,6 +117,8 @@ public final class HttpVerticle extends VerticleBase {
     access.mount(router, config.graphs().stream().map(GraphDef::route).toList());
     List<Handler<RoutingContext>> edge = List.of(TimeoutHandler.create(config.http().requestTimeoutMs(), 504),
         admission);
+    long bodyLimit = config.http().maxBodyBytes();
+    router.route().handler(ctx -> ctx.put(ErrorMapper.BODY_LIMIT, bodyLimit).next());
     // before the count: a reload's own request must not wait for itself to end
     AdminRoutes.mount(router, config.http().allowRemoteAdmin(), reloads);
     if (routed != null) {
