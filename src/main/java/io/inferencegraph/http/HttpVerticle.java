@@ -132,9 +132,14 @@ public final class HttpVerticle extends VerticleBase {
     ObservabilityRoutes.mount(router, Telemetry.of(vertx));
     router.route().failureHandler(ErrorMapper::handle);
     // No route matched: vert.x-web answers these itself, through the same mapper.
-    router.errorHandler(404, ErrorMapper::handle);
-    router.errorHandler(405, ErrorMapper::handle);
+    router.errorHandler(404, HttpVerticle::unmatched);
+    router.errorHandler(405, HttpVerticle::unmatched);
     return router;
+  }
+
+  private static void unmatched(RoutingContext ctx) {
+    Telemetry.unmatched(ctx.request());
+    ErrorMapper.handle(ctx);
   }
 
   private void ready(RoutingContext ctx) {
