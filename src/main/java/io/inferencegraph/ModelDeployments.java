@@ -126,7 +126,7 @@ final class ModelDeployments {
       return vertx.executeBlocking(() -> TextGenerator.load(model.path(), model.options(memory)), false)
           .map(generator -> new Loaded(model, memory, generator, generator.describe(),
               () -> new GeneratorVerticle(model.name(), generator, model.batching(), observers.observe(model.name(),
-                  Telemetry.of(vertx).model(model.name()).batchObserver()), this::drainLeft)));
+                  Telemetry.of(vertx).generator(model.name()).batchObserver()), this::drainLeft)));
     }
     return vertx.executeBlocking(() -> TextClassifier.load(model.path(), model.options(memory)), false)
         .map(classifier -> new Loaded(model, memory, classifier, classifier.describe(),

@@ -153,10 +153,11 @@ public record GenerationParams(
       if (value instanceof Boolean) {
         return value;
       }
-      throw ServiceException.invalid(key, "must be true or false, got " + value);
+      throw ServiceException.invalid(key, "must be true or false, got " + JsonValues.describe(value));
     }
     if (!(value instanceof Number number)) {
-      throw ServiceException.invalid(key, "must be a number, got " + value);
+      throw ServiceException.invalid(key, (type == Double.class ? "must be a number, got " : "must be an integer, got ")
+          + JsonValues.describe(value));
     }
     if (type == Double.class) {
       return number.doubleValue();

@@ -26,7 +26,7 @@ final class AdminRoutes {
 
   /** {@code reload}: applies the configuration read again; fails with {@link InvalidConfigException} when refused. */
   static void mount(Router router, boolean allowRemote, Supplier<Future<JsonObject>> reload) {
-    router.post(RELOAD).handler(ctx -> {
+    router.post(RELOAD).handler(new TraceHeaders(RELOAD)).handler(ctx -> {
       if (!allowRemote && !loopback(ctx.request().remoteAddress())) {
         ctx.fail(new ServiceException(ErrorCode.FORBIDDEN, RELOAD + " answers only clients on this host "
             + "(set http.allow_remote_admin to open it)"));

@@ -2,8 +2,8 @@ package io.inferencegraph.http;
 
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.JsonValues;
 import io.inferencegraph.api.ServiceException;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -30,12 +30,8 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
       "seed", "stop", "stream", "stream_options", "user", "best_of");
 
   static CompletionRequest parse(String body, List<String> models, GenerationParams defaults, int maxTokensLimit) {
-    JsonObject json;
-    try {
-      json = new JsonObject(body == null ? "" : body);
-    } catch (DecodeException | ClassCastException e) {
-      throw new ServiceException(ErrorCode.INVALID_JSON, "the body is not a JSON object: " + e.getMessage());
-    }
+    JsonObject json = JsonBody.object(body, "{\"model\": \"" + (models.isEmpty() ? "MODEL" : models.get(0))
+        + "\", \"prompt\": \"Hello\", \"max_tokens\": 16}");
     for (String key : json.fieldNames()) {
       if (UNSUPPORTED.contains(key) && !isDefault(key, json.getValue(key))) {
         throw ServiceException.invalid(key, "not supported by this server");
@@ -44,7 +40,8 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
       }
     }
     if (!(json.getValue("model") instanceof String model)) {
-      throw ServiceException.invalid("model", "must be a string: one of " + models);
+      throw ServiceException.invalid("model", (json.containsKey("model") ? "must be a string, got "
+          + JsonValues.describe(json.getValue("model")) : "is missing") + "; one of " + models);
     }
     if (!models.contains(model)) {
       throw new ServiceException(ErrorCode.MODEL_NOT_FOUND, "The model '" + model + "' does not exist; models: " + models);
@@ -118,7 +115,8 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
       return one;
     }
     if (!(prompt instanceof String text)) {
-      throw ServiceException.invalid("prompt", "must be a string (or an array of exactly one string)");
+      throw ServiceException.invalid("prompt", "must be a string (or a list of exactly one string), got "
+          + JsonValues.describe(prompt));
     }
     return text;
   }
@@ -130,7 +128,8 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
     List<String> stops = new ArrayList<>();
     for (Object item : stop instanceof JsonArray array ? array.getList() : List.of(stop)) {
       if (!(item instanceof String s) || s.isEmpty()) {
-        throw ServiceException.invalid("stop", "must be a non-empty string or an array of them");
+        throw ServiceException.invalid("stop", "must be a non-empty string or a list of them, got "
+            + JsonValues.describe(stop instanceof JsonArray ? item : stop));
       }
       stops.add(s);
     }
@@ -143,7 +142,7 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
   private static Boolean bool(JsonObject json, String key) {
     Object value = json.getValue(key);
     if (value != null && !(value instanceof Boolean)) {
-      throw ServiceException.invalid(key, "must be a boolean");
+      throw ServiceException.invalid(key, "must be true or false, got " + JsonValues.describe(value));
     }
     return (Boolean) value;
   }

@@ -18,12 +18,14 @@ import org.slf4j.LoggerFactory;
  */
 final class ErrorMapper {
   private static final Logger LOG = LoggerFactory.getLogger(ErrorMapper.class);
+  /** Where the router keeps http.max_body_bytes on each request, so that a 413 can name the limit. */
+  static final String BODY_LIMIT = "io.inferencegraph.max_body_bytes";
 
   private ErrorMapper() {}
 
   /** The graph routes' failure handler: answers unless an answer has already gone out. */
   static void handle(RoutingContext ctx) {
-    ServiceException error = of(ctx.statusCode(), ctx.failure());
+    ServiceException error = of(ctx);
     JsonObject body = body(error);
     send(ctx.response(), error, body, EventStream.event("error", body.encode()));
   }
@@ -39,9 +41,18 @@ final class ErrorMapper {
 
   /** The /v1 routes' failure handler: OpenAI's error shape, the same status. */
   static void handleOpenAi(RoutingContext ctx) {
-    ServiceException error = OpenAiNames.translate(of(ctx.statusCode(), ctx.failure()));
+    ServiceException error = OpenAiNames.translate(of(ctx));
     JsonObject body = openAiBody(error);
     send(ctx.response(), error, body, "data: " + body.encode() + "\n\n");
+  }
+
+  private static ServiceException of(RoutingContext ctx) {
+    Object limit = ctx.get(BODY_LIMIT);
+    if (ctx.statusCode() == 413 && limit != null && !(ctx.failure() instanceof ServiceException)) {
+      return new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than the limit of " + limit
+          + " bytes (http.max_body_bytes)");
+    }
+    return of(ctx.statusCode(), ctx.failure());
   }
 
   /**
@@ -104,7 +115,7 @@ final class ErrorMapper {
       case 403 -> new ServiceException(ErrorCode.FORBIDDEN, "not allowed from here");
       case 404 -> new ServiceException(ErrorCode.NOT_FOUND, "no such endpoint");
       case 405 -> new ServiceException(ErrorCode.METHOD_NOT_ALLOWED, "method not allowed on this endpoint");
-      case 413 -> new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE, "request body is over the configured limit");
+      case 413 -> new ServiceException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is larger than the limit (http.max_body_bytes)");
       case 415 -> new ServiceException(ErrorCode.UNSUPPORTED_MEDIA_TYPE, "unsupported content type");
       case 504 -> new ServiceException(ErrorCode.TIMEOUT, "the request took longer than the configured timeout");
       case 400 -> new ServiceException(ErrorCode.BAD_REQUEST, failure == null ? "bad request" : failure.getMessage());

@@ -2,9 +2,9 @@ package io.inferencegraph.http;
 
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.JsonValues;
 import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.graph.plan.GraphDef;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -43,23 +43,20 @@ public record GraphRequest(String id, JsonObject input, GenerationParams params)
   }
 
   private static GraphRequest fromJson(String body, GraphDef graph) {
-    JsonObject json;
-    try {
-      json = new JsonObject(body == null ? "" : body);
-    } catch (DecodeException | ClassCastException e) {
-      throw new ServiceException(ErrorCode.INVALID_JSON, "the body is not a JSON object: " + e.getMessage());
-    }
+    JsonObject json = JsonBody.object(body, example(graph));
     JsonObject input = new JsonObject();
     for (Map.Entry<String, String> field : graph.input().entrySet()) {
       Object value = json.getValue(field.getKey());
       if (!matches(field.getValue(), value)) {
-        throw ServiceException.invalid(field.getKey(), "must be " + article(field.getValue()));
+        throw ServiceException.invalid(field.getKey(), json.containsKey(field.getKey())
+            ? "must be " + article(field.getValue()) + ", got " + JsonValues.describe(value)
+            : "is missing: send " + article(field.getValue()));
       }
       input.put(field.getKey(), value);
     }
     Object parameters = json.getValue("parameters");
     if (parameters != null && !(parameters instanceof JsonObject)) {
-      throw ServiceException.invalid("parameters", "must be an object");
+      throw ServiceException.invalid("parameters", "must be an object, got " + JsonValues.describe(parameters));
     }
     for (String key : json.fieldNames()) {
       if (!graph.input().containsKey(key) && !key.equals("parameters")) {
@@ -97,6 +94,19 @@ public record GraphRequest(String id, JsonObject input, GenerationParams params)
       case "list" -> value instanceof JsonArray;
       default -> value instanceof JsonObject;
     };
+  }
+
+  /** A body this graph takes, for error messages: {"text": "...", "parameters": {...}}. */
+  private static String example(GraphDef graph) {
+    StringBuilder example = new StringBuilder("{");
+    graph.input().forEach((name, type) -> example.append('"').append(name).append("\": ").append(switch (type) {
+      case "string" -> "\"...\"";
+      case "number" -> "1";
+      case "boolean" -> "true";
+      case "list" -> "[...]";
+      default -> "{...}";
+    }).append(", "));
+    return example.append("\"parameters\": {...}}").toString();
   }
 
   private static String article(String type) {

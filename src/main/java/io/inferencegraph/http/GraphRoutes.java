@@ -46,8 +46,8 @@ final class GraphRoutes {
 
   /** {@code edge}: the handlers every inference request passes first (timeout, admission). */
   void mount(Router router, List<Handler<RoutingContext>> edge) {
-    router.get("/graphs").handler(this::list);
-    router.get("/graphs/:name").handler(ctx -> describe(ctx, named(ctx.pathParam("name"))));
+    router.get("/graphs").handler(new TraceHeaders("/graphs")).handler(this::list);
+    router.get("/graphs/:name").handler(new TraceHeaders("/graphs/:name")).handler(ctx -> describe(ctx, named(ctx.pathParam("name"))));
     for (GraphDef graph : graphs.values()) {
       post(router, graph.route(), edge, ctx -> run(ctx, graph));
     }

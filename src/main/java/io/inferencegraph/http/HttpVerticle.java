@@ -125,6 +125,8 @@ public final class HttpVerticle extends VerticleBase {
     access.mount(router, config.graphs().stream().map(GraphDef::route).toList());
     List<Handler<RoutingContext>> edge = List.of(TimeoutHandler.create(config.http().requestTimeoutMs(), 504),
         admission);
+    long bodyLimit = config.http().maxBodyBytes();
+    router.route().handler(ctx -> ctx.put(ErrorMapper.BODY_LIMIT, bodyLimit).next());
     // before the count: a reload's own request must not wait for itself to end
     AdminRoutes.mount(router, config.http().allowRemoteAdmin(), reloads);
     if (routed != null) {
@@ -138,9 +140,14 @@ public final class HttpVerticle extends VerticleBase {
     ObservabilityRoutes.mount(router, Telemetry.of(vertx));
     router.route().failureHandler(ErrorMapper::handle);
     // No route matched: vert.x-web answers these itself, through the same mapper.
-    router.errorHandler(404, ErrorMapper::handleByPath);
-    router.errorHandler(405, ErrorMapper::handleByPath);
+    router.errorHandler(404, HttpVerticle::unmatched);
+    router.errorHandler(405, HttpVerticle::unmatched);
     return router;
+  }
+
+  private static void unmatched(RoutingContext ctx) {
+    Telemetry.unmatched(ctx.request());
+    ErrorMapper.handleByPath(ctx);
   }
 
   private void ready(RoutingContext ctx) {

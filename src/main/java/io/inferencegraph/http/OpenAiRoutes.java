@@ -47,9 +47,11 @@ final class OpenAiRoutes {
 
   /** {@code edge}: the handlers every inference request passes first (timeout, admission). */
   void mount(Router router, Handler<RoutingContext> timeout, Handler<RoutingContext> admission) {
-    router.get("/v1/models").handler(this::models).failureHandler(ErrorMapper::handleOpenAi);
-    router.get("/v1/models/:model").handler(this::model).failureHandler(ErrorMapper::handleOpenAi);
-    router.post("/v1/completions").handler(timeout).handler(admission)
+    router.get("/v1/models").handler(new TraceHeaders("/v1/models")).handler(this::models)
+        .failureHandler(ErrorMapper::handleOpenAi);
+    router.get("/v1/models/:model").handler(new TraceHeaders("/v1/models/:model")).handler(this::model)
+        .failureHandler(ErrorMapper::handleOpenAi);
+    router.post("/v1/completions").handler(new TraceHeaders("/v1/completions")).handler(timeout).handler(admission)
         .handler(BodyHandler.create(false).setBodyLimit(config.http().maxBodyBytes()))
         .handler(this::completions)
         .failureHandler(ErrorMapper::handleOpenAi);

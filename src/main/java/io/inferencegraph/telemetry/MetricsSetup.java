@@ -1,6 +1,7 @@
 package io.inferencegraph.telemetry;
 
 import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -24,6 +25,9 @@ final class MetricsSetup {
       Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
       Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
       Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120)};
+  /** The route label of a request no endpoint took. */
+  static final String UNMATCHED = "unmatched";
+  private static final String ROUTE = "route";
   // Vert.x micrometer keeps one backend per registry name for the whole JVM: a name per instance.
   private static final AtomicInteger INSTANCES = new AtomicInteger();
 
@@ -36,6 +40,12 @@ final class MetricsSetup {
 
   MetricsSetup() {
     registry.config().meterFilter(new MeterFilter() {
+      @Override
+      public Meter.Id map(Meter.Id id) {
+        String route = id.getTag(ROUTE);
+        return route == null ? id : id.withTag(Tag.of(ROUTE, endpoint(route)));
+      }
+
       @Override
       public DistributionStatisticConfig configure(Meter.Id id, DistributionStatisticConfig config) {
         if (id.getName().equals("vertx.http.server.response.time")) {
@@ -51,6 +61,16 @@ final class MetricsSetup {
   VertxMetricsFactory factory() {
     MicrometerMetricsFactory micrometer = new MicrometerMetricsFactory(registry);
     return vertxOptions -> micrometer.metrics(new VertxOptions().setMetricsOptions(options));
+  }
+
+  /**
+   * vert.x-web reports every route a request matched, joined by '>' (a key check's "/v1/*", then
+   * "/v1/completions", then that route again for its failure handler): the label is the last, the
+   * endpoint; none (a 404 or 405 no route took) is {@value #UNMATCHED}, never the raw path.
+   */
+  static String endpoint(String routes) {
+    String last = routes.substring(routes.lastIndexOf('>') + 1);
+    return last.isEmpty() ? UNMATCHED : last;
   }
 
   private static double[] nanos(Duration[] durations) {

@@ -25,7 +25,8 @@ public final class ModelTelemetry {
   private final Timer duration;
   private final Timer queue;
   private final Counter promptTokens;
-  private final Counter generatedTokens;
+  /** Registered for generators only, so that a classifier shows no counter that never moves. */
+  private volatile Counter generatedTokens;
   private final DistributionSummary batchSize;
   private final Timer step;
   private final Counter rejected;
@@ -43,8 +44,6 @@ public final class ModelTelemetry {
     duration = latency("graph.inference.duration", "Time in ONNX Runtime per request, from joining a batch to the answer");
     queue = latency("graph.inference.queue", "Time a request waited in the model's queue before joining a batch");
     promptTokens = Counter.builder("graph.inference.tokens.prompt").description("Prompt tokens read")
-        .tag("model", model).register(registry);
-    generatedTokens = Counter.builder("graph.inference.tokens.generated").description("Tokens generated")
         .tag("model", model).register(registry);
     batchSize = DistributionSummary.builder("graph.batch.size").description("Rows in each ONNX Runtime call")
         .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).tag("model", model).register(registry);
@@ -84,7 +83,18 @@ public final class ModelTelemetry {
     duration.record(stats.inferenceNanos(), TimeUnit.NANOSECONDS);
     queue.record(stats.queueNanos(), TimeUnit.NANOSECONDS);
     promptTokens.increment(stats.promptTokens());
-    generatedTokens.increment(stats.newTokens());
+    if (stats.newTokens() > 0) {
+      generatedTokens().increment(stats.newTokens());
+    }
+  }
+
+  /** The generated-tokens counter, registered on first use (registering again returns the same one). */
+  Counter generatedTokens() {
+    if (generatedTokens == null) {
+      generatedTokens = Counter.builder("graph.inference.tokens.generated").description("Tokens generated")
+          .tag("model", model).register(registry);
+    }
+    return generatedTokens;
   }
 
   /** Counts a request dropped because its caller went away (not a failure of the model). */

@@ -83,6 +83,13 @@ public final class Telemetry implements Shareable, AutoCloseable {
     return found;
   }
 
+  /** As {@link #model}, for a text generator: its generated-tokens counter exists from the start. */
+  public ModelTelemetry generator(String name) {
+    ModelTelemetry model = model(name);
+    model.generatedTokens();
+    return model;
+  }
+
   /** The spans and meters of one model of the graph. */
   public ModelTelemetry model(String name) {
     return models.computeIfAbsent(name, model -> new ModelTelemetry(model, tracer, metrics.registry));
@@ -115,6 +122,14 @@ public final class Telemetry implements Shareable, AutoCloseable {
     SpanContext span = Span.current().getSpanContext();
     return span.isValid()
         ? "00-" + span.getTraceId() + "-" + span.getSpanId() + "-" + span.getTraceFlags().asHex() : null;
+  }
+
+  /**
+   * Marks a request that no route took (a 404 or 405 vert.x-web answers itself): its metrics say
+   * route="unmatched", and its span keeps the method alone as its name, as the conventions ask.
+   */
+  public static void unmatched(io.vertx.core.http.HttpServerRequest request) {
+    request.routed(MetricsSetup.UNMATCHED);
   }
 
   /** Names the current server span after its route, as the semantic conventions ask. */

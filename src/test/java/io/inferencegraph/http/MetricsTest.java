@@ -56,8 +56,7 @@ class MetricsTest {
             assertThat(text).contains("graph_inference_duration_seconds_bucket" + tag + ",le=\"0.5\"}",
                 "graph_inference_queue_seconds_bucket" + tag, "graph_batch_size_bucket" + tag + ",le=\"1.0\"}",
                 "graph_queue_depth" + tag + "}", "graph_inference_failures_total" + tag + "}",
-                "graph_inference_rejected_total" + tag + "}", "graph_inference_tokens_prompt_total" + tag + "}",
-                "graph_inference_tokens_generated_total" + tag + "}");
+                "graph_inference_rejected_total" + tag + "}", "graph_inference_tokens_prompt_total" + tag + "}");
           }
           assertThat(value(text, "graph_inference_tokens_generated_total{model=\"gpt2\"}")).isPositive();
           String seed = "graph=\"classify_generated_texts\"";
