@@ -49,6 +49,11 @@ class ClusterDrainTest {
     WebClient client = WebClient.create(edge.vertx());
     try {
       until(() -> ready(client, edge));
+      AtomicInteger gpt2AtA = countRequests(a.vertx(), Addresses.generator("gpt2"));
+      until(() -> { // the edge's routing names A for gpt2 (Hazelcast spreads registrations asynchronously)
+        await(post(client, edge, 1).get(0));
+        return gpt2AtA.get() > 0;
+      });
       StepLog.Hold held = gpt2OnA.holdAt(2);
       List<Future<HttpResponse<Buffer>>> before = post(client, edge, 4);
       held.awaitReached(); // A holds at least one gpt2 request inside its second step
@@ -118,6 +123,17 @@ class ClusterDrainTest {
   }
 
   /** Generate and classify requests that reach this node's consumers. */
+  private static AtomicInteger countRequests(Vertx vertx, String address) {
+    AtomicInteger count = new AtomicInteger();
+    vertx.eventBus().addInboundInterceptor(delivery -> {
+      if (delivery.message().replyAddress() != null && delivery.message().address().equals(address)) {
+        count.incrementAndGet();
+      }
+      delivery.next();
+    });
+    return count;
+  }
+
   private static AtomicInteger countModelRequests(Vertx vertx) {
     AtomicInteger count = new AtomicInteger();
     vertx.eventBus().addInboundInterceptor(delivery -> {
