@@ -81,6 +81,19 @@ class ContextLengthTest {
   }
 
   @Test
+  @DisplayName("/v1/completions streamed: the stream opened with a heartbeat, so the refusal is its last data line")
+  void streamedCompletionOverContext() throws Exception {
+    HttpResponse<Buffer> response = await(web.post(port, "localhost", "/v1/completions")
+        .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(new JsonObject().put("model", "gpt2")
+            .put("prompt", prompt(CONTEXT - 10)).put("max_tokens", 11).put("stream", true).encode())));
+    String[] blocks = response.bodyAsString().split("\n\n");
+    assertThat(blocks[0]).isEqualTo(": keep-alive");
+    JsonObject error = new JsonObject(blocks[blocks.length - 1].substring("data: ".length())).getJsonObject("error");
+    assertThat(error.getString("param")).isEqualTo("max_tokens");
+    assertThat(error.getString("message")).endsWith("max_tokens: " + overContext(CONTEXT - 10, 11));
+  }
+
+  @Test
   @DisplayName("graph route: prompt plus max_new_tokens over the context is a 400 naming it")
   void graphMaxNewTokensOverContext() throws Exception {
     HttpResponse<Buffer> response = generate(prompt(CONTEXT - 10), new JsonObject().put("max_new_tokens", 11));
