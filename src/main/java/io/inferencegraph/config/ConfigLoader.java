@@ -89,16 +89,7 @@ public final class ConfigLoader {
     if (problems.hasErrors()) {
       throw new GraphConfigException(problems.all());
     }
-    JsonObject http = json.getJsonObject("http", new JsonObject());
-    HttpConfig httpConfig = new HttpConfig(
-        http.getString("host", "0.0.0.0"),
-        intIn(http, "http.port", "port", 3000, 0, 65535),
-        intIn(http, "http.max_body_bytes", "max_body_bytes", 65536, 1, Integer.MAX_VALUE),
-        intIn(http, "http.max_in_flight", "max_in_flight", 64, 1, 1_000_000),
-        intIn(http, "http.request_timeout_ms", "request_timeout_ms", 120_000, 1, Integer.MAX_VALUE),
-        intIn(http, "http.max_new_tokens_limit", "max_new_tokens_limit", 512, 1, 1_000_000),
-        bool(http, "http.allow_remote_admin", "allow_remote_admin", false),
-        AccessConfig.parse(http));
+    HttpConfig httpConfig = HttpConfig.parse(json.getJsonObject("http", new JsonObject()));
     JsonObject bus = json.getJsonObject("event_bus", new JsonObject());
     long busTimeout = intIn(bus, "event_bus.timeout_ms", "timeout_ms", 60_000, 1, Integer.MAX_VALUE);
     if (busTimeout >= httpConfig.requestTimeoutMs()) {
@@ -126,7 +117,7 @@ public final class ConfigLoader {
             (int) defaults.trimIntervalMillis(), 0, Integer.MAX_VALUE));
   }
 
-  private static boolean bool(JsonObject json, String key, String field, boolean fallback) {
+  static boolean bool(JsonObject json, String key, String field, boolean fallback) {
     Object value = json.getValue(field);
     if (value == null) {
       return fallback;

@@ -10,7 +10,8 @@ import java.util.Arrays;
 /**
  * A completion streamed as OpenAI clients expect: {@code data: {chunk}} per text delta, a last
  * chunk per choice with its finish reason, then {@code data: [DONE]}. Text that may be the start of
- * a stop string is held back; once every choice has stopped, the generation is cancelled.
+ * a stop string is held back; once every choice has stopped, the generation is cancelled. The head
+ * and a keep-alive comment go out at once ({@link Heartbeat}); a later failure is a {@code data:} error.
  */
 final class CompletionStream implements GraphListener {
   private final RoutingContext ctx;
@@ -24,7 +25,7 @@ final class CompletionStream implements GraphListener {
   private int promptTokens;
   private GraphExecution run;
 
-  CompletionStream(RoutingContext ctx, CompletionRequest request, int choices) {
+  CompletionStream(RoutingContext ctx, CompletionRequest request, int choices, long heartbeatMs) {
     this.ctx = ctx;
     this.request = request;
     this.texts = new StringBuilder[choices];
@@ -35,6 +36,7 @@ final class CompletionStream implements GraphListener {
     for (int i = 0; i < choices; i++) {
       texts[i] = new StringBuilder();
     }
+    Heartbeat.start(ctx, heartbeatMs);
   }
 
   void attach(GraphExecution run) {
@@ -106,13 +108,8 @@ final class CompletionStream implements GraphListener {
 
   private void write(String raw) {
     HttpServerResponse response = ctx.response();
-    if (response.ended() || response.closed()) {
-      return;
+    if (!response.ended() && !response.closed()) {
+      response.write(raw);
     }
-    if (!response.headWritten()) {
-      response.setChunked(true).putHeader("Content-Type", EventStream.MEDIA_TYPE)
-          .putHeader("Cache-Control", "no-cache").putHeader("X-Accel-Buffering", "no");
-    }
-    response.write(raw);
   }
 }

@@ -9,23 +9,20 @@ import io.vertx.ext.web.RoutingContext;
  * A graph run as server-sent events: {@code node_started}, {@code token} (node, model, index, text),
  * {@code map_item}, {@code node_finished} (its output), then {@code done} with the non-streaming
  * answer or {@code error}. The seed route's graph also sends its clients' {@code generated} and
- * {@code classified} events. The head goes out with the first event, so that an error before it
- * keeps its status and JSON body; after it, an error is the stream's last event. Each event is
- * written (and so flushed) as it happens; a comment keeps an idle stream alive.
+ * {@code classified} events. The head and a keep-alive comment go out as soon as the request is
+ * accepted at the edge ({@link Heartbeat}); after that an error is the stream's last event. Each event
+ * is written (and so flushed) as it happens.
  */
 final class EventStream implements GraphListener {
   static final String MEDIA_TYPE = "text/event-stream";
-  private static final long HEARTBEAT_MS = 15_000;
-
   private final RoutingContext ctx;
   private final boolean legacy;
-  private long heartbeat = -1;
 
   /** {@code legacy}: also send the seed route's {@code generated} and {@code classified} events. */
-  EventStream(RoutingContext ctx, boolean legacy) {
+  EventStream(RoutingContext ctx, boolean legacy, long heartbeatMs) {
     this.ctx = ctx;
     this.legacy = legacy;
-    ctx.addEndHandler(ended -> ctx.vertx().cancelTimer(heartbeat));
+    Heartbeat.start(ctx, heartbeatMs);
   }
 
   /** Whether the client asked for a stream. */
@@ -82,29 +79,13 @@ final class EventStream implements GraphListener {
     end();
   }
 
-  /** Before the first event the failure handler answers as usual; after it, an {@code error} event ends the stream. */
+  /** An {@code error} event ends the stream. */
   void fail(Throwable failure) {
-    HttpServerResponse response = ctx.response();
-    if (!response.headWritten()) {
-      ctx.fail(failure);
-      return;
-    }
     send("error", ErrorMapper.body(ErrorMapper.of(-1, failure)).encode());
     end();
   }
 
   private void send(String name, String data) {
-    HttpServerResponse response = ctx.response();
-    if (response.ended() || response.closed()) {
-      return;
-    }
-    if (!response.headWritten()) {
-      response.setChunked(true)
-          .putHeader("Content-Type", MEDIA_TYPE)
-          .putHeader("Cache-Control", "no-cache")
-          .putHeader("X-Accel-Buffering", "no");
-      heartbeat = ctx.vertx().setPeriodic(HEARTBEAT_MS, id -> send(": idle\n\n"));
-    }
     send(event(name, data));
   }
 
@@ -116,7 +97,6 @@ final class EventStream implements GraphListener {
   }
 
   private void end() {
-    ctx.vertx().cancelTimer(heartbeat);
     if (!ctx.response().ended() && !ctx.response().closed()) {
       ctx.response().end();
     }

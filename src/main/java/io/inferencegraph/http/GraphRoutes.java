@@ -84,7 +84,8 @@ final class GraphRoutes {
       ctx.fail(e);
       return;
     }
-    EventStream stream = EventStream.wanted(ctx) ? new EventStream(ctx, graph.legacyEvents()) : null;
+    EventStream stream = EventStream.wanted(ctx) ? new EventStream(ctx, graph.legacyEvents(),
+        config.http().sseHeartbeatMs()) : null;
     GraphExecution run = new GraphExecution(graph, calls, request.id(), request.input(), config.generation(),
         request.params(), deadline, stream == null ? GraphListener.NONE : stream, telemetry);
     // Runs when the response is done or the connection closed first; a finished run ignores it.

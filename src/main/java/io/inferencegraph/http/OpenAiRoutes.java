@@ -96,7 +96,8 @@ final class OpenAiRoutes {
       return;
     }
     int choices = request.params().numReturnSequences() == null ? 1 : request.params().numReturnSequences();
-    CompletionStream stream = request.stream() ? new CompletionStream(ctx, request, choices) : null;
+    CompletionStream stream = request.stream() ? new CompletionStream(ctx, request, choices,
+        config.http().sseHeartbeatMs()) : null;
     GraphExecution run = new GraphExecution(completions.get(request.model()), calls, request.id(),
         new JsonObject().put("prompt", request.prompt()), GenerationParams.none(), request.params(), deadline,
         stream == null ? GraphListener.NONE : stream, telemetry);

@@ -32,20 +32,23 @@ class GraphFailuresTest {
   @Test
   @DisplayName("a model that throws gives 500, and the same worker serves the next request")
   void modelThrows(Vertx vertx, VertxTestContext ctx, @TempDir Path temp) {
-    // A config.json that claims more positions than the graph has: ONNX Runtime fails on long prompts.
-    Path broken = TestGraphs.copyClaimingLongerContext(Path.of("models/distilgpt2-tiny"),
-        temp.resolve("distilgpt2-broken"));
-    JsonObject models = new JsonObject().put("distilgpt2", new JsonObject().put("path", broken.toString()));
+    // Each generator's config.json claims more positions than its graph has: ONNX Runtime fails on long
+    // prompts (a generator that knows its context refuses them with 400 before any run).
+    JsonObject models = new JsonObject();
+    for (String[] model : new String[][] {{"gpt2", "gpt2-tiny"}, {"distilgpt2", "distilgpt2-tiny"},
+        {"gpt2-medium", "gpt2-medium-tiny"}}) {
+      Path broken = TestGraphs.copyClaimingLongerContext(Path.of("models", model[1]), temp.resolve(model[1]));
+      models.put(model[0], new JsonObject().put("path", broken.toString()));
+    }
     WebClient client = WebClient.create(vertx);
     GraphErrorsTest.deploy(vertx, new JsonObject().put("models", models))
-        // max_new_tokens: a prompt this long leaves no room under the configured max_length (400 invalid_parameter).
         .compose(main -> client.post(main.httpPort(), "localhost", "/classify_generated_texts")
             .sendJsonObject(new JsonObject().put("text", "word ".repeat(600))
                 .put("parameters", new JsonObject().put("max_new_tokens", 5)))
             .compose(failed -> postText(client, main.httpPort(), "short prompt").map(ok -> List.of(failed, ok))))
         .onComplete(ctx.succeeding(responses -> ctx.verify(() -> {
           assertError(responses.get(0), 500, "model_error");
-          assertThat(responses.get(0).bodyAsJsonObject().getString("error")).contains("distilgpt2");
+          assertThat(responses.get(0).bodyAsJsonObject().getString("error")).contains("gpt2");
           assertThat(responses.get(1).statusCode()).isEqualTo(200);
           ctx.completeNow();
         })));

@@ -64,7 +64,7 @@ public final class Sequence {
     return promptLength;
   }
 
-  /** Prompt tokens cut from the left so that prompt plus new tokens fit the context. */
+  /** Prompt tokens cut from its left; TextGenerator refuses a prompt too long for the context instead (0). */
   public int droppedPromptTokens() {
     return droppedPromptTokens;
   }

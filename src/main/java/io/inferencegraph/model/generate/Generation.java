@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * One generated sequence: {@code generatedText} is the prompt followed by the continuation, as
  * Hugging Face's text-generation pipeline returns it; {@code tokenIds} are the new tokens (with
- * eos if produced). {@code droppedPromptTokens} counts tokens cut from the left of a prompt too
- * long for the model's context.
+ * eos if produced). {@code droppedPromptTokens} is 0: a prompt too long for the context is refused,
+ * never cut (the count stays for the wire's {@code prompt_truncated}).
  */
 public record Generation(
     String generatedText,

@@ -100,7 +100,7 @@ public final class TextGenerator implements AutoCloseable {
     return new DecodeBatch(graph, useCache, config.padTokenId(), candidates);
   }
 
-  /** Tokenizes, resolves parameters and cuts an over-long prompt from the left. */
+  /** Tokenizes and resolves parameters; a prompt and new tokens that do not fit the context are refused, never cut. */
   public List<Sequence> prepare(String prompt, GenerationParams request) {
     GenerationParams p = defaults().overriddenBy(request);
     if (!p.doSample() && p.numReturnSequences() > 1) {
@@ -111,29 +111,44 @@ public final class TextGenerator implements AutoCloseable {
     if (ids.length == 0) {
       ids = new long[] {config.bosTokenId()}; // as Hugging Face does for an empty prompt
     }
-    int maxNew;
-    if (p.maxNewTokens() != null) {
-      maxNew = p.maxNewTokens();
-      if (maxNew >= context) {
-        throw ServiceException.invalid("max_new_tokens",
-            "must be below the model's context of " + context + " tokens, got " + maxNew);
-      }
-    } else {
-      if (ids.length >= p.maxLength()) {
-        throw ServiceException.invalid("max_length", "the prompt has " + ids.length + " tokens, max_length "
-            + p.maxLength() + " leaves no room for new tokens; raise max_length or set max_new_tokens");
-      }
-      maxNew = Math.max(1, Math.min(p.maxLength(), context) - ids.length);
-    }
-    int keep = Math.min(ids.length, context - maxNew);
-    int dropped = ids.length - keep;
-    long[] kept = Arrays.copyOfRange(ids, dropped, ids.length);
+    int maxNew = newTokens(ids.length, p);
     long seed = p.seed() != null ? p.seed() : ThreadLocalRandom.current().nextLong();
     List<Sequence> sequences = new ArrayList<>();
     for (int j = 0; j < p.numReturnSequences(); j++) {
-      sequences.add(new Sequence(kept, dropped, maxNew, p, seed + j, config.eosTokenIds()));
+      sequences.add(new Sequence(ids, 0, maxNew, p, seed + j, config.eosTokenIds()));
     }
     return sequences;
+  }
+
+  /**
+   * The most new tokens after a prompt of {@code promptTokens}. {@code max_new_tokens} must fit the context
+   * with the prompt, as vLLM and OpenAI demand; {@code max_length} bounds prompt plus new tokens and, like
+   * transformers, refuses a prompt that leaves no room; above the context it stops there.
+   */
+  private int newTokens(int promptTokens, GenerationParams p) {
+    if (p.maxNewTokens() != null) {
+      if (promptTokens + p.maxNewTokens() > context) {
+        throw ServiceException.invalid("max_new_tokens", overContext(promptTokens, p.maxNewTokens()));
+      }
+      return p.maxNewTokens();
+    }
+    if (promptTokens >= p.maxLength()) {
+      throw ServiceException.invalid("max_length", "the prompt has " + promptTokens + " tokens, max_length "
+          + p.maxLength() + " leaves no room for new tokens; raise max_length or set max_new_tokens");
+    }
+    if (promptTokens >= context) {
+      throw ServiceException.invalid("max_length", "This model's maximum context length is " + context
+          + " tokens. However, the prompt alone has " + promptTokens
+          + " tokens, leaving no room for new tokens. Please reduce the length of the prompt.");
+    }
+    return Math.min(p.maxLength(), context) - promptTokens;
+  }
+
+  /** vLLM's words for a request over the context, which OpenAI clients and users know. */
+  private String overContext(int promptTokens, int newTokens) {
+    return "This model's maximum context length is " + context + " tokens. However, you requested "
+        + (promptTokens + newTokens) + " tokens (" + promptTokens + " in the prompt, " + newTokens
+        + " for the completion). Please reduce the length of the prompt or completion.";
   }
 
   /** The prompt followed by the decoded continuation, special tokens skipped. */

@@ -5,7 +5,9 @@ import io.inferencegraph.api.Params;
 import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.model.Decoding;
 import io.inferencegraph.model.Fixtures;
+import io.inferencegraph.model.load.ModelDirectory;
 import io.inferencegraph.model.load.ModelOptions;
+import io.inferencegraph.model.load.TextTokenizer;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -127,14 +129,35 @@ class GenerationSemanticsTest {
   }
 
   @Test
-  @DisplayName("a prompt longer than the context is cut from the left and generation still fits")
+  @DisplayName("a prompt plus max_new_tokens over the context is refused in vLLM's words, never cut from the left")
   void overlongPrompt() {
     String prompt = "word ".repeat(400) + "end";
-    Generation g = one(prompt, Fixtures.greedy(16));
-    assertThat(g.promptTruncated()).isTrue();
-    assertThat(g.promptTokens() + 16).isEqualTo(generator.contextLength());
-    assertThat(g.droppedPromptTokens()).isPositive();
-    assertThat(g.generatedText()).startsWith(prompt);
+    int promptTokens = tokens(prompt);
+    assertThatThrownBy(() -> one(prompt, Fixtures.greedy(16)))
+        .isInstanceOf(ServiceException.class).hasMessage("max_new_tokens: This model's maximum context length is "
+            + generator.contextLength() + " tokens. However, you requested " + (promptTokens + 16) + " tokens ("
+            + promptTokens + " in the prompt, 16 for the completion). Please reduce the length of the prompt or completion.");
+    String fits = "I" + " the".repeat(generator.contextLength() - 16 - 1);
+    assertThat(one(fits, Fixtures.greedy(16)).promptTokens()).isEqualTo(generator.contextLength() - 16);
+  }
+
+  private static int tokens(String text) {
+    try (TextTokenizer tokenizer = TextTokenizer.forDecoder(new ModelDirectory(Fixtures.decoder("gpt2-tiny")))) {
+      return tokenizer.encode(text).length;
+    }
+  }
+
+  @Test
+  @DisplayName("max_length above the context stops at the context; a prompt that fills the context is refused")
+  void maxLengthAboveContext() {
+    int context = generator.contextLength();
+    String prompt = "I" + " the".repeat(context - 6 - 1);
+    Generation g = one(prompt, Params.of("max_length", context + 40, "do_sample", false, "min_new_tokens", 40));
+    assertThat(g.promptTokens() + g.newTokens()).isEqualTo(context);
+    assertThat(g.finishReason()).isEqualTo("length");
+    assertThatThrownBy(() -> one("I" + " the".repeat(context), Params.of("max_length", context + 40, "do_sample", false)))
+        .isInstanceOf(ServiceException.class).hasMessageStartingWith("max_length: This model's maximum context length is "
+            + context + " tokens. However, the prompt alone has");
   }
 
   @Test
