@@ -4,6 +4,7 @@ import io.inferencegraph.api.Deadline;
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.api.ServiceException;
+import io.inferencegraph.api.TokenPrompt;
 import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.ClassifyReply;
 import io.inferencegraph.bus.ClassifyRequest;
@@ -186,8 +187,10 @@ public final class GraphExecution {
     String id = requestId + "/" + callId;
     GenerationParams params = defaults.overriddenBy(node.parameters())
         .overriddenBy(node.requestParameters() ? requested : GenerationParams.none());
-    GenerateRequest request = new GenerateRequest(id, String.valueOf(prompt), params,
-        listener.wantsTokens() ? Addresses.stream(requestId) : null);
+    String streamTo = listener.wantsTokens() ? Addresses.stream(requestId) : null;
+    GenerateRequest request = prompt instanceof TokenPrompt tokens
+        ? new GenerateRequest(id, "", tokens.ids(), params, streamTo)
+        : new GenerateRequest(id, String.valueOf(prompt), params, streamTo);
     running.put(id, new StreamedCall(callId, node.model()));
     Future<JsonObject> reply;
     try (Scope scope = trace.makeCurrent()) { // the call's span becomes the node's child

@@ -44,7 +44,12 @@ public final class GeneratorVerticle extends ModelVerticle<GenerateRequest, Cont
   @Override
   CompletableFuture<ContinuousBatcher.Result> submit(GenerateRequest request, Deadline deadline) {
     TokenListener listener = request.streamTo() == null ? TokenListener.NONE : new Streamer(request);
-    return batcher.submit(request.prompt(), request.parameters(), listener, deadline);
+    if (request.promptIds() == null) {
+      return batcher.submit(request.prompt(), request.parameters(), listener, deadline);
+    }
+    long[] ids = request.promptIds().stream().mapToLong(Long::longValue).toArray();
+    // A token-id prompt has no text of its own: each answer's text is the continuation only.
+    return batcher.submit("", generator.prepare(ids, request.parameters()), listener, deadline);
   }
 
   @Override
