@@ -43,6 +43,7 @@ public final class GraphExecution {
   private final ModelCalls calls;
   private final String requestId;
   private final JsonObject input;
+  private final GenerationParams baseDefaults;
   private final GenerationParams defaults;
   private final GenerationParams requested;
   private final Deadline deadline;
@@ -65,6 +66,17 @@ public final class GraphExecution {
   public GraphExecution(GraphDef graph, ModelCalls calls, String requestId, JsonObject input,
       GenerationParams defaults, GenerationParams requested, Deadline deadline, GraphListener listener,
       GraphTelemetry telemetry) {
+    this(graph, calls, requestId, input, GenerationParams.none(), defaults, requested, deadline, listener, telemetry);
+  }
+
+  /**
+   * As above, with {@code baseDefaults}: what each generator takes, where set, in place of Hugging
+   * Face's library defaults, under the model's own generation settings (/v1 sets OpenAI's).
+   */
+  public GraphExecution(GraphDef graph, ModelCalls calls, String requestId, JsonObject input,
+      GenerationParams baseDefaults, GenerationParams defaults, GenerationParams requested, Deadline deadline,
+      GraphListener listener, GraphTelemetry telemetry) {
+    this.baseDefaults = baseDefaults;
     this.graph = graph;
     this.calls = calls;
     this.requestId = requestId;
@@ -189,8 +201,8 @@ public final class GraphExecution {
         .overriddenBy(node.requestParameters() ? requested : GenerationParams.none());
     String streamTo = listener.wantsTokens() ? Addresses.stream(requestId) : null;
     GenerateRequest request = prompt instanceof TokenPrompt tokens
-        ? new GenerateRequest(id, "", tokens.ids(), params, streamTo)
-        : new GenerateRequest(id, String.valueOf(prompt), params, streamTo);
+        ? new GenerateRequest(id, "", tokens.ids(), params, baseDefaults, streamTo)
+        : new GenerateRequest(id, String.valueOf(prompt), null, params, baseDefaults, streamTo);
     running.put(id, new StreamedCall(callId, node.model()));
     Future<JsonObject> reply;
     try (Scope scope = trace.makeCurrent()) { // the call's span becomes the node's child

@@ -24,6 +24,11 @@ import java.util.UUID;
 record CompletionRequest(String id, String model, List<Object> prompts, GenerationParams params, StopStrings stop,
     boolean stream, boolean includeUsage, long created) {
   private static final int DEFAULT_MAX_TOKENS = 16; // OpenAI's
+  /**
+   * OpenAI's defaults for what it has no parameter for, in place of Hugging Face's library defaults
+   * under the model's generation_config.json: no top-k (the library's is 50) unless the model sets one.
+   */
+  static final GenerationParams OPENAI_BASE = GenerationParams.parse(Map.of("top_k", 0));
   /** Fields OpenAI defines that this server does not implement: refused unless left at their default. */
   private static final Set<String> UNSUPPORTED = Set.of("echo", "logprobs", "suffix", "logit_bias",
       "frequency_penalty", "presence_penalty");

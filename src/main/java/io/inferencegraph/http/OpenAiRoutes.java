@@ -126,8 +126,9 @@ final class OpenAiRoutes {
   /** Prompt {@code p}'s run: the one-node graph over it, with its own request id when there are several. */
   private GraphExecution run(CompletionRequest request, int p, Deadline deadline, CompletionStream stream) {
     String id = request.prompts().size() == 1 ? request.id() : request.id() + "-" + p;
-    GraphExecution run = new GraphExecution(completions.get(request.model()), calls, id,
-        new JsonObject().put("prompt", request.prompts().get(p)), GenerationParams.none(), request.params(), deadline,
+    JsonObject input = new JsonObject().put("prompt", request.prompts().get(p));
+    GraphExecution run = new GraphExecution(completions.get(request.model()), calls, id, input,
+        CompletionRequest.OPENAI_BASE, GenerationParams.none(), request.params(), deadline,
         stream == null ? GraphListener.NONE : stream.prompt(p), telemetry);
     if (stream != null) {
       stream.attach(p, run);

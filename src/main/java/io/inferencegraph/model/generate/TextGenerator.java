@@ -92,7 +92,12 @@ public final class TextGenerator implements AutoCloseable {
 
   /** The model's own defaults: generation_config.json, then task_specific_params["text-generation"]. */
   public GenerationParams defaults() {
-    return GenerationParams.LIBRARY_DEFAULTS.overriddenBy(config.defaults());
+    return defaults(GenerationParams.none());
+  }
+
+  /** As {@link #defaults()}, with {@code base}'s values in place of the library's where it sets them. */
+  public GenerationParams defaults(GenerationParams base) {
+    return GenerationParams.LIBRARY_DEFAULTS.overriddenBy(base).overriddenBy(config.defaults());
   }
 
   /** An empty batch over this model's graph: what a decode loop admits {@link #prepare}d sequences to. */
