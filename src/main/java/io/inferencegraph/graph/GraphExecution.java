@@ -61,17 +61,8 @@ public final class GraphExecution {
 
   /**
    * Starts the run: {@code defaults} (the config's) under each generate node's parameters, under the
-   * request's {@code requested} ones; past {@code deadline} every call fails with a timeout.
-   */
-  public GraphExecution(GraphDef graph, ModelCalls calls, String requestId, JsonObject input,
-      GenerationParams defaults, GenerationParams requested, Deadline deadline, GraphListener listener,
-      GraphTelemetry telemetry) {
-    this(graph, calls, requestId, input, GenerationParams.none(), defaults, requested, deadline, listener, telemetry);
-  }
-
-  /**
-   * As above, with {@code baseDefaults}: what each generator takes, where set, in place of Hugging
-   * Face's library defaults, under the model's own generation settings (/v1 sets OpenAI's).
+   * request's {@code requested} ones; past {@code deadline} every call fails with a timeout. Where
+   * set, {@code baseDefaults} replace the library's defaults under the model's own (/v1: OpenAI's).
    */
   public GraphExecution(GraphDef graph, ModelCalls calls, String requestId, JsonObject input,
       GenerationParams baseDefaults, GenerationParams defaults, GenerationParams requested, Deadline deadline,
@@ -199,10 +190,9 @@ public final class GraphExecution {
     String id = requestId + "/" + callId;
     GenerationParams params = defaults.overriddenBy(node.parameters())
         .overriddenBy(node.requestParameters() ? requested : GenerationParams.none());
-    String streamTo = listener.wantsTokens() ? Addresses.stream(requestId) : null;
-    GenerateRequest request = prompt instanceof TokenPrompt tokens
-        ? new GenerateRequest(id, "", tokens.ids(), params, baseDefaults, streamTo)
-        : new GenerateRequest(id, String.valueOf(prompt), null, params, baseDefaults, streamTo);
+    List<Long> ids = prompt instanceof TokenPrompt tokens ? tokens.ids() : null; // continued exactly, no text
+    GenerateRequest request = new GenerateRequest(id, ids == null ? String.valueOf(prompt) : "", ids, params,
+        baseDefaults, listener.wantsTokens() ? Addresses.stream(requestId) : null);
     running.put(id, new StreamedCall(callId, node.model()));
     Future<JsonObject> reply;
     try (Scope scope = trace.makeCurrent()) { // the call's span becomes the node's child

@@ -21,6 +21,9 @@ final class CompletionPrompts {
     if (prompt instanceof String text) {
       return List.of(text);
     }
+    if (prompt == null) {
+      throw ServiceException.invalid("prompt", "is missing; it " + FORMS);
+    }
     if (!(prompt instanceof JsonArray array)) {
       throw ServiceException.invalid("prompt", FORMS + ", got " + JsonValues.describe(prompt));
     }

@@ -119,7 +119,7 @@ class OpenAiPromptsTest {
   }
 
   @Test
-  @DisplayName("an empty array, mixed kinds, an empty id list, or more than 16 choices in all: 400 naming prompt")
+  @DisplayName("no prompt, an empty array, mixed kinds, an empty id list, more than 16 choices in all: 400 naming prompt")
   void badPrompts() throws Exception {
     JsonObject base = new JsonObject().put("model", "gpt2").put("max_tokens", 2);
     List<Object> bad = List.of(new JsonArray(), new JsonArray().add("a").add(3), new JsonArray().add(3).add("a"),
@@ -131,6 +131,9 @@ class OpenAiPromptsTest {
       assertThat(response.bodyAsJsonObject().getJsonObject("error").getString("param")).as("prompt %s", prompt)
           .isEqualTo("prompt");
     }
+    HttpResponse<Buffer> missing = post(base);
+    assertThat(missing.statusCode()).isEqualTo(400);
+    assertThat(missing.bodyAsJsonObject().getJsonObject("error").getString("message")).startsWith("prompt: is missing");
     JsonArray nine = new JsonArray();
     for (int i = 0; i < 9; i++) {
       nine.add("p" + i);
