@@ -171,4 +171,27 @@ class OpenAiPromptsTest {
     }
     assertThat(stream.strip()).endsWith("data: [DONE]");
   }
+
+  @Test
+  @DisplayName("streamed, a prompt whose choices all met a stop string ends alone; the others go on to [DONE]")
+  void streamedPromptsWithStop() throws Exception {
+    JsonObject body = new JsonObject().put("model", "gpt2").put("prompt", new JsonArray(PROMPTS.subList(0, 2)))
+        .put("max_tokens", 12).put("temperature", 0.9).put("seed", 4);
+    String first = post(body).bodyAsJsonObject().getJsonArray("choices").getJsonObject(0).getString("text");
+    assertThat(first.length()).isGreaterThan(6);
+    JsonObject stopped = body.copy().put("stop", first.substring(4, 6));
+    JsonArray choices = post(stopped).bodyAsJsonObject().getJsonArray("choices");
+    assertThat(choices.getJsonObject(0).getString("finish_reason")).isEqualTo("stop");
+    String stream = post(stopped.copy().put("stream", true)).bodyAsString();
+    Map<Integer, StringBuilder> texts = new HashMap<>();
+    stream.lines().filter(line -> line.startsWith("data: {")).map(line -> new JsonObject(line.substring(6)))
+        .flatMap(chunk -> chunk.getJsonArray("choices").stream().map(JsonObject.class::cast))
+        .forEach(choice -> texts.computeIfAbsent(choice.getInteger("index"), i -> new StringBuilder())
+            .append(choice.getString("text")));
+    for (int index = 0; index < 2; index++) {
+      assertThat(texts.get(index).toString()).as("choice %d", index)
+          .isEqualTo(choices.getJsonObject(index).getString("text"));
+    }
+    assertThat(stream.strip()).endsWith("data: [DONE]");
+  }
 }
