@@ -4,6 +4,7 @@ import io.inferencegraph.api.Deadline;
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.api.ServiceException;
+import io.inferencegraph.api.TokenPrompt;
 import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.ClassifyReply;
 import io.inferencegraph.bus.ClassifyRequest;
@@ -42,6 +43,7 @@ public final class GraphExecution {
   private final ModelCalls calls;
   private final String requestId;
   private final JsonObject input;
+  private final GenerationParams baseDefaults;
   private final GenerationParams defaults;
   private final GenerationParams requested;
   private final Deadline deadline;
@@ -59,11 +61,13 @@ public final class GraphExecution {
 
   /**
    * Starts the run: {@code defaults} (the config's) under each generate node's parameters, under the
-   * request's {@code requested} ones; past {@code deadline} every call fails with a timeout.
+   * request's {@code requested} ones; past {@code deadline} every call fails with a timeout. Where
+   * set, {@code baseDefaults} replace the library's defaults under the model's own (/v1: OpenAI's).
    */
   public GraphExecution(GraphDef graph, ModelCalls calls, String requestId, JsonObject input,
-      GenerationParams defaults, GenerationParams requested, Deadline deadline, GraphListener listener,
-      GraphTelemetry telemetry) {
+      GenerationParams baseDefaults, GenerationParams defaults, GenerationParams requested, Deadline deadline,
+      GraphListener listener, GraphTelemetry telemetry) {
+    this.baseDefaults = baseDefaults;
     this.graph = graph;
     this.calls = calls;
     this.requestId = requestId;
@@ -186,8 +190,9 @@ public final class GraphExecution {
     String id = requestId + "/" + callId;
     GenerationParams params = defaults.overriddenBy(node.parameters())
         .overriddenBy(node.requestParameters() ? requested : GenerationParams.none());
-    GenerateRequest request = new GenerateRequest(id, String.valueOf(prompt), params,
-        listener.wantsTokens() ? Addresses.stream(requestId) : null);
+    List<Long> ids = prompt instanceof TokenPrompt tokens ? tokens.ids() : null; // continued exactly, no text
+    GenerateRequest request = new GenerateRequest(id, ids == null ? String.valueOf(prompt) : "", ids, params,
+        baseDefaults, listener.wantsTokens() ? Addresses.stream(requestId) : null);
     running.put(id, new StreamedCall(callId, node.model()));
     Future<JsonObject> reply;
     try (Scope scope = trace.makeCurrent()) { // the call's span becomes the node's child

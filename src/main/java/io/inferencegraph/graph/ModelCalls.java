@@ -53,13 +53,11 @@ public final class ModelCalls {
    */
   public Future<GenerateReply> generate(String model, GenerateRequest request, Deadline deadline) {
     GenerateRequest seeded = retries.max() == 0 || request.parameters().seed() != null ? request
-        : new GenerateRequest(request.requestId(), request.prompt(), request.parameters().overriddenBy(
-            GenerationParams.parse(Map.of("seed", ThreadLocalRandom.current().nextLong(1L << 53)))),
-            request.streamTo());
+        : request.withParameters(request.parameters().overriddenBy(
+            GenerationParams.parse(Map.of("seed", ThreadLocalRandom.current().nextLong(1L << 53)))));
     String address = Addresses.generator(model);
     return attempt(model, address, 1, deadline, n -> ask("generate " + model, address,
-        new GenerateRequest(Retries.attemptId(seeded.requestId(), n), seeded.prompt(), seeded.parameters(),
-            seeded.streamTo()), deadline));
+        seeded.withRequestId(Retries.attemptId(seeded.requestId(), n)), deadline));
   }
 
   public Future<ClassifyReply> classify(String model, ClassifyRequest request, Deadline deadline) {

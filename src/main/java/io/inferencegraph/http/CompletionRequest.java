@@ -18,11 +18,17 @@ import java.util.UUID;
  * ({@code max_tokens} to {@code max_new_tokens}, {@code temperature: 0} to greedy, {@code n} to
  * {@code num_return_sequences}), over the configured defaults, as the graph endpoint does. OpenAI's
  * defaults hold where the request is silent: {@code max_tokens} 16, {@code temperature} 1 (sampling),
- * {@code top_p} 1.
+ * {@code top_p} 1. {@code prompts}: one or more, each a {@code String} or a token-id prompt
+ * ({@link CompletionPrompts}).
  */
-record CompletionRequest(String id, String model, String prompt, GenerationParams params, StopStrings stop,
+record CompletionRequest(String id, String model, List<Object> prompts, GenerationParams params, StopStrings stop,
     boolean stream, boolean includeUsage, long created) {
   private static final int DEFAULT_MAX_TOKENS = 16; // OpenAI's
+  /**
+   * OpenAI's defaults for what it has no parameter for, in place of Hugging Face's library defaults
+   * under the model's generation_config.json: no top-k (the library's is 50) unless the model sets one.
+   */
+  static final GenerationParams OPENAI_BASE = GenerationParams.parse(Map.of("top_k", 0));
   /** Fields OpenAI defines that this server does not implement: refused unless left at their default. */
   private static final Set<String> UNSUPPORTED = Set.of("echo", "logprobs", "suffix", "logit_bias",
       "frequency_penalty", "presence_penalty");
@@ -49,8 +55,19 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
     GenerationParams params = defaults.overriddenBy(GenerationParams.parse(parameters(json, maxTokensLimit)));
     bestOf(json);
     boolean stream = Boolean.TRUE.equals(bool(json, "stream"));
-    return new CompletionRequest("cmpl-" + UUID.randomUUID(), model, prompt(json.getValue("prompt")), params,
+    List<Object> prompts = CompletionPrompts.parse(json.getValue("prompt"));
+    int n = params.numReturnSequences() == null ? 1 : params.numReturnSequences();
+    if (prompts.size() * n > GenerationParams.MAX_RETURN_SEQUENCES) {
+      throw ServiceException.invalid("prompt", prompts.size() + " prompts with n " + n + " make " + prompts.size() * n
+          + " choices; at most " + GenerationParams.MAX_RETURN_SEQUENCES + " per request");
+    }
+    return new CompletionRequest("cmpl-" + UUID.randomUUID(), model, prompts, params,
         stop(json.getValue("stop")), stream, includeUsage(json, stream), System.currentTimeMillis() / 1000);
+  }
+
+  /** Choices per prompt ({@code n}). */
+  int choicesPerPrompt() {
+    return params.numReturnSequences() == null ? 1 : params.numReturnSequences();
   }
 
   /** best_of picks the likeliest of several; with best_of equal to n there is nothing to pick. */
@@ -108,17 +125,6 @@ record CompletionRequest(String id, String model, String prompt, GenerationParam
       throw OpenAiNames.translate(e);
     }
     return map;
-  }
-
-  private static String prompt(Object prompt) {
-    if (prompt instanceof JsonArray array && array.size() == 1 && array.getValue(0) instanceof String one) {
-      return one;
-    }
-    if (!(prompt instanceof String text)) {
-      throw ServiceException.invalid("prompt", "must be a string (or a list of exactly one string), got "
-          + JsonValues.describe(prompt));
-    }
-    return text;
   }
 
   private static StopStrings stop(Object stop) {

@@ -9,29 +9,39 @@ import java.util.Arrays;
 
 /**
  * A completion streamed as OpenAI clients expect: {@code data: {chunk}} per text delta, a last
- * chunk per choice with its finish reason, then {@code data: [DONE]}. Text that may be the start of
- * a stop string is held back; once every choice has stopped, the generation is cancelled. The head
- * and a keep-alive comment go out at once ({@link Heartbeat}); a later failure is a {@code data:} error.
+ * chunk per choice with its finish reason, then {@code data: [DONE]}. Each prompt's run reports to
+ * its own {@link #prompt} listener; choice j of prompt i is index i * n + j. Text that may be the
+ * start of a stop string is held back; once every choice of a prompt has stopped, its run is cancelled.
+ * The head and a keep-alive comment go out at once ({@link Heartbeat}); a later failure is a
+ * {@code data:} error.
  */
-final class CompletionStream implements GraphListener {
+final class CompletionStream {
   private final RoutingContext ctx;
   private final CompletionRequest request;
   private final StringBuilder[] texts;
   private final int[] sent;
   private final boolean[] finished;
-  private int unfinished;
+  private final int perPrompt;
+  /** Unfinished choices per prompt. */
+  private final int[] unfinished;
   /** For stream_options.include_usage: tokens seen per choice, the generator's count once it reports one. */
   private final int[] tokens;
-  private int promptTokens;
-  private GraphExecution run;
+  private final int[] promptTokens;
+  private final GraphExecution[] runs;
 
-  CompletionStream(RoutingContext ctx, CompletionRequest request, int choices, long heartbeatMs) {
+  CompletionStream(RoutingContext ctx, CompletionRequest request, long heartbeatMs) {
     this.ctx = ctx;
     this.request = request;
+    this.perPrompt = request.choicesPerPrompt();
+    int prompts = request.prompts().size();
+    int choices = prompts * perPrompt;
+    this.unfinished = new int[prompts];
+    Arrays.fill(unfinished, perPrompt);
+    this.promptTokens = new int[prompts];
+    this.runs = new GraphExecution[prompts];
     this.texts = new StringBuilder[choices];
     this.sent = new int[choices];
     this.finished = new boolean[choices];
-    this.unfinished = choices;
     this.tokens = new int[choices];
     for (int i = 0; i < choices; i++) {
       texts[i] = new StringBuilder();
@@ -39,12 +49,31 @@ final class CompletionStream implements GraphListener {
     Heartbeat.start(ctx, heartbeatMs);
   }
 
-  void attach(GraphExecution run) {
-    this.run = run;
+  /** What prompt {@code p}'s run reports to. */
+  GraphListener prompt(int p) {
+    return new GraphListener() {
+      @Override
+      public void onToken(String node, String model, int index, String text) {
+        token(p * perPrompt + index, text);
+      }
+
+      @Override
+      public void onGenerated(String model, int index, JsonObject sequence) {
+        generated(p, p * perPrompt + index, sequence);
+      }
+    };
   }
 
-  @Override
-  public void onToken(String node, String model, int index, String text) {
+  void attach(int prompt, GraphExecution run) {
+    runs[prompt] = run;
+  }
+
+  /** Whether every choice of prompt {@code p} has finished (a run cancelled then ended well). */
+  boolean finished(int p) {
+    return unfinished[p] == 0;
+  }
+
+  private void token(int index, String text) {
     if (finished[index]) {
       return;
     }
@@ -59,9 +88,8 @@ final class CompletionStream implements GraphListener {
     }
   }
 
-  @Override
-  public void onGenerated(String model, int index, JsonObject sequence) {
-    promptTokens = sequence.getInteger("prompt_tokens", promptTokens);
+  private void generated(int prompt, int index, JsonObject sequence) {
+    promptTokens[prompt] = sequence.getInteger("prompt_tokens", promptTokens[prompt]);
     if (!finished[index]) {
       tokens[index] = sequence.getInteger("new_tokens", tokens[index]);
     }
@@ -74,7 +102,8 @@ final class CompletionStream implements GraphListener {
   void done() {
     if (request.includeUsage()) {
       int completionTokens = Arrays.stream(tokens).sum();
-      write("data: " + Completions.usageChunk(request, promptTokens, completionTokens).encode() + "\n\n");
+      write("data: " + Completions.usageChunk(request, Arrays.stream(promptTokens).sum(), completionTokens).encode()
+          + "\n\n");
     }
     write("data: [DONE]\n\n");
     if (!ctx.response().ended() && !ctx.response().closed()) {
@@ -82,20 +111,16 @@ final class CompletionStream implements GraphListener {
     }
   }
 
-  /** A run cancelled because every choice met a stop string is a success; other failures go to the failure handler. */
   void fail(Throwable error) {
-    if (unfinished == 0) {
-      done();
-    } else {
-      ctx.fail(error);
-    }
+    ctx.fail(error);
   }
 
   private void finish(int index, String reason) {
     finished[index] = true;
     write("data: " + Completions.chunk(request, index, "", reason).encode() + "\n\n");
-    if (--unfinished == 0 && run != null) {
-      run.cancel(); // the stop strings ended every choice: free the batch rows now
+    int prompt = index / perPrompt;
+    if (--unfinished[prompt] == 0 && runs[prompt] != null) {
+      runs[prompt].cancel(); // the stop strings ended every choice of the prompt: free its batch rows now
     }
   }
 

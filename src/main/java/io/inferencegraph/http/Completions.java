@@ -2,24 +2,32 @@ package io.inferencegraph.http;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** OpenAI's completion objects: the answer and a streamed chunk, from the generator's results. */
 final class Completions {
   private Completions() {}
 
-  /** The answer, from the generate node's output ({@code sequences}: each with its text and counts). */
-  static JsonObject toJson(CompletionRequest request, JsonObject generated) {
+  /**
+   * The answer, from each prompt's generate node output ({@code sequences}: each with its text and
+   * counts), in prompt order: prompt i's choice j has index i * n + j, as OpenAI numbers them.
+   */
+  static JsonObject toJson(CompletionRequest request, List<JsonObject> generated) {
     JsonArray choices = new JsonArray();
-    JsonArray sequences = generated.getJsonArray("sequences");
     int promptTokens = 0;
     int completionTokens = 0;
-    for (int i = 0; i < sequences.size(); i++) {
-      JsonObject sequence = sequences.getJsonObject(i);
-      String text = continuation(request, sequence);
-      int cut = request.stop().cut(text);
-      choices.add(choice(i, cut < 0 ? text : text.substring(0, cut), cut < 0 ? finishReason(sequence) : "stop"));
-      promptTokens = sequence.getInteger("prompt_tokens");
-      completionTokens += sequence.getInteger("new_tokens");
+    for (int p = 0; p < generated.size(); p++) {
+      JsonArray sequences = generated.get(p).getJsonArray("sequences");
+      String prompt = CompletionPrompts.text(request.prompts().get(p));
+      for (int j = 0; j < sequences.size(); j++) {
+        JsonObject sequence = sequences.getJsonObject(j);
+        String text = continuation(prompt, sequence);
+        int cut = request.stop().cut(text);
+        choices.add(choice(p * request.choicesPerPrompt() + j, cut < 0 ? text : text.substring(0, cut),
+            cut < 0 ? finishReason(sequence) : "stop"));
+        completionTokens += sequence.getInteger("new_tokens");
+      }
+      promptTokens += sequences.isEmpty() ? 0 : sequences.getJsonObject(0).getInteger("prompt_tokens");
     }
     return head(request).put("choices", choices).put("usage", usage(promptTokens, completionTokens));
   }
@@ -44,10 +52,10 @@ final class Completions {
     return "length".equals(sequence.getString("finish_reason")) ? "length" : "stop";
   }
 
-  /** The continuation only: the generator's text is the prompt followed by it. */
-  static String continuation(CompletionRequest request, JsonObject sequence) {
+  /** The continuation only: the generator's text is the prompt's text followed by it. */
+  private static String continuation(String prompt, JsonObject sequence) {
     String text = sequence.getString("generated");
-    return text.startsWith(request.prompt()) ? text.substring(request.prompt().length()) : text;
+    return text.startsWith(prompt) ? text.substring(prompt.length()) : text;
   }
 
   private static JsonObject head(CompletionRequest request) {

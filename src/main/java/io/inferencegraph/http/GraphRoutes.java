@@ -2,6 +2,7 @@ package io.inferencegraph.http;
 
 import io.inferencegraph.api.Deadline;
 import io.inferencegraph.api.ErrorCode;
+import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.config.GraphConfig;
 import io.inferencegraph.graph.GraphExecution;
@@ -86,8 +87,8 @@ final class GraphRoutes {
     }
     EventStream stream = EventStream.wanted(ctx) ? new EventStream(ctx, graph.legacyEvents(),
         config.http().sseHeartbeatMs()) : null;
-    GraphExecution run = new GraphExecution(graph, calls, request.id(), request.input(), config.generation(),
-        request.params(), deadline, stream == null ? GraphListener.NONE : stream, telemetry);
+    GraphExecution run = new GraphExecution(graph, calls, request.id(), request.input(), GenerationParams.none(),
+        config.generation(), request.params(), deadline, stream == null ? GraphListener.NONE : stream, telemetry);
     // Runs when the response is done or the connection closed first; a finished run ignores it.
     ctx.addEndHandler(ended -> run.cancel());
     run.answer().onComplete(done -> {

@@ -26,7 +26,7 @@ final class OpenAiNames {
     WORDS.put("do_sample", "temperature");
   }
 
-  private static final Pattern NAME = Pattern.compile("\\b(max_new_tokens|num_return_sequences|stop_strings|do_sample|max_length"
+  private static final Pattern NAME = Pattern.compile("\\b(prompt|max_new_tokens|num_return_sequences|stop_strings|do_sample|max_length"
       + "|temperature|top_p|seed)\\b");
 
   private OpenAiNames() {}
@@ -49,7 +49,7 @@ final class OpenAiNames {
       translated = translated.replaceAll("\\b" + Pattern.quote(word.getKey()) + "\\b",
           Matcher.quoteReplacement(word.getValue()));
     }
-    if (translated.equals(message) && Objects.equals(param, of(param))) {
+    if (translated.equals(message) && Objects.equals(error.param(), of(param))) {
       return error;
     }
     return new ServiceException(error.code(), translated, of(param), error);

@@ -13,12 +13,14 @@ import io.inferencegraph.graph.plan.Node;
 import io.inferencegraph.graph.plan.Ref;
 import io.inferencegraph.graph.plan.Template;
 import io.inferencegraph.telemetry.GraphTelemetry;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -95,18 +97,19 @@ final class OpenAiRoutes {
       ctx.fail(e);
       return;
     }
-    int choices = request.params().numReturnSequences() == null ? 1 : request.params().numReturnSequences();
-    CompletionStream stream = request.stream() ? new CompletionStream(ctx, request, choices,
-        config.http().sseHeartbeatMs()) : null;
-    GraphExecution run = new GraphExecution(completions.get(request.model()), calls, request.id(),
-        new JsonObject().put("prompt", request.prompt()), GenerationParams.none(), request.params(), deadline,
-        stream == null ? GraphListener.NONE : stream, telemetry);
-    if (stream != null) {
-      stream.attach(run);
+    CompletionStream stream = request.stream()
+        ? new CompletionStream(ctx, request, config.http().sseHeartbeatMs()) : null;
+    List<GraphExecution> runs = new ArrayList<>();
+    List<Future<JsonObject>> answers = new ArrayList<>();
+    for (int p = 0; p < request.prompts().size(); p++) {
+      GraphExecution run = run(request, p, deadline, stream);
+      runs.add(run);
+      answers.add(answer(run, p, stream));
     }
-    ctx.addEndHandler(ended -> run.cancel());
-    run.answer().onComplete(done -> {
+    ctx.addEndHandler(ended -> runs.forEach(GraphExecution::cancel));
+    Future.all(answers).onComplete(done -> {
       if (done.failed()) {
+        runs.forEach(GraphExecution::cancel);
         if (stream != null) {
           stream.fail(done.cause());
         } else {
@@ -116,9 +119,29 @@ final class OpenAiRoutes {
         stream.done();
       } else if (!ctx.response().ended()) {
         ctx.response().putHeader("Content-Type", "application/json")
-            .end(Completions.toJson(request, (JsonObject) done.result()).encode());
+            .end(Completions.toJson(request, done.result().list()).encode());
       }
     });
+  }
+
+  /** Prompt {@code p}'s run: the one-node graph over it, with its own request id when there are several. */
+  private GraphExecution run(CompletionRequest request, int p, Deadline deadline, CompletionStream stream) {
+    String id = request.prompts().size() == 1 ? request.id() : request.id() + "-" + p;
+    JsonObject input = new JsonObject().put("prompt", request.prompts().get(p));
+    GraphExecution run = new GraphExecution(completions.get(request.model()), calls, id, input,
+        CompletionRequest.OPENAI_BASE, GenerationParams.none(), request.params(), deadline,
+        stream == null ? GraphListener.NONE : stream.prompt(p), telemetry);
+    if (stream != null) {
+      stream.attach(p, run);
+    }
+    return run;
+  }
+
+  /** A streamed prompt's run cancelled because stop strings ended all its choices has answered in full. */
+  private static Future<JsonObject> answer(GraphExecution run, int p, CompletionStream stream) {
+    return run.answer().map(JsonObject.class::cast)
+        .recover(error -> stream != null && stream.finished(p) ? Future.succeededFuture(null)
+            : Future.failedFuture(error));
   }
 
   /** A completion is the one-node graph: the model continues the prompt; the answer is its output. */

@@ -1,6 +1,7 @@
 package io.inferencegraph.worker;
 
 import io.inferencegraph.api.Deadline;
+import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.GenerateEvent;
 import io.inferencegraph.bus.GenerateReply;
@@ -44,7 +45,16 @@ public final class GeneratorVerticle extends ModelVerticle<GenerateRequest, Cont
   @Override
   CompletableFuture<ContinuousBatcher.Result> submit(GenerateRequest request, Deadline deadline) {
     TokenListener listener = request.streamTo() == null ? TokenListener.NONE : new Streamer(request);
-    return batcher.submit(request.prompt(), request.parameters(), listener, deadline);
+    // The request's base defaults go under the model's own settings: resolved here, the generator's own
+    // library defaults below them no longer show.
+    GenerationParams params = request.baseDefaults() == null ? request.parameters()
+        : generator.defaults(request.baseDefaults()).overriddenBy(request.parameters());
+    if (request.promptIds() == null) {
+      return batcher.submit(request.prompt(), params, listener, deadline);
+    }
+    long[] ids = request.promptIds().stream().mapToLong(Long::longValue).toArray();
+    // A token-id prompt has no text of its own: each answer's text is the continuation only.
+    return batcher.submit("", generator.prepare(ids, params), listener, deadline);
   }
 
   @Override

@@ -46,6 +46,9 @@ class WireProtocolTest {
     assertRoundTrip(new RecordCodec<>(ClassifyReply.class), CLASSIFIED);
     assertRoundTrip(new RecordCodec<>(GenerateRequest.class),
         new GenerateRequest("r-3", "hi", REQUEST.parameters(), Addresses.stream("r-3")));
+    assertRoundTrip(new RecordCodec<>(GenerateRequest.class),
+        new GenerateRequest("r-4", "", List.of(40L, 575L, 5_000_000_000L), REQUEST.parameters(),
+            GenerationParams.parse(Map.of("top_k", 0)), null));
     assertRoundTrip(new RecordCodec<>(GenerateEvent.class), new GenerateEvent("r-1", "gpt2", 1, " ün", null));
     assertRoundTrip(new RecordCodec<>(GenerateEvent.class),
         new GenerateEvent("r-1", "gpt2", 0, "", REPLY.sequences().get(0)));

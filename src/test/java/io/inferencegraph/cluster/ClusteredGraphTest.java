@@ -5,6 +5,7 @@ import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.api.Params;
 import io.inferencegraph.cluster.ClusterNodes.Node;
 import io.inferencegraph.http.SseClient;
+import io.inferencegraph.model.Fixtures;
 import io.inferencegraph.telemetry.Telemetry;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -95,6 +96,37 @@ class ClusteredGraphTest {
               assertThat(edge.cluster().inFlightRequests()).as("nothing left waiting on the edge").isZero();
               ctx.completeNow();
             })))));
+  }
+
+  @Test
+  @DisplayName("/v1 across nodes: token ids and OpenAI's no-top_k default reach the models node intact")
+  void openAiAcrossNodes(Vertx vertx, VertxTestContext ctx) {
+    WebClient web = WebClient.create(vertx);
+    JsonArray ids = new JsonArray(List.copyOf(Fixtures.prompts(Fixtures.decoder("distilgpt2-tiny")).get(0).inputIds()));
+    JsonObject sampled = new JsonObject().put("model", "distilgpt2").put("max_tokens", 12).put("seed", 5);
+    JsonObject graph = new JsonObject().put("max_new_tokens", 12).put("do_sample", true).put("temperature", 1.0)
+        .put("top_p", 1.0).put("seed", 5);
+    Future.all(List.of(post(web, "/v1/completions", sampled.copy().put("prompt", PROMPT)),
+        post(web, "/v1/completions", sampled.copy().put("prompt", ids)),
+        post(web, "/classify_generated_texts", new JsonObject().put("text", PROMPT).put("parameters", graph.copy().put("top_k", 0))),
+        post(web, "/classify_generated_texts", new JsonObject().put("text", PROMPT).put("parameters", graph))))
+        .onComplete(ctx.succeeding(all -> ctx.verify(() -> {
+          List<HttpResponse<Buffer>> answers = all.list();
+          answers.forEach(answer -> assertThat(answer.statusCode()).as(answer.bodyAsString()).isEqualTo(200));
+          String text = answers.get(0).bodyAsJsonObject().getJsonArray("choices").getJsonObject(0).getString("text");
+          assertThat(answers.get(1).bodyAsJsonObject().getJsonArray("choices").getJsonObject(0).getString("text"))
+              .isEqualTo(text);
+          String topK0 = answers.get(2).bodyAsJsonArray().getJsonObject(1).getString("generated");
+          assertThat(PROMPT + text).isEqualTo(topK0)
+              .isNotEqualTo(answers.get(3).bodyAsJsonArray().getJsonObject(1).getString("generated"));
+          web.close();
+          ctx.completeNow();
+        })));
+  }
+
+  private Future<HttpResponse<Buffer>> post(WebClient web, String path, JsonObject body) {
+    return web.post(edge.httpPort(), "127.0.0.1", path).putHeader("Content-Type", "application/json")
+        .sendBuffer(Buffer.buffer(body.encode()));
   }
 
   @Test

@@ -87,7 +87,7 @@ class OpenAiCompletionsTest {
     Completion completion = openai.completions().create(params("distilgpt2").build());
     CompletionChoice choice = completion.choices().get(0);
     JsonArray graph = graphAnswer(new JsonObject().put("max_new_tokens", 20).put("do_sample", true)
-        .put("temperature", 0.8).put("seed", 12));
+        .put("temperature", 0.8).put("top_k", 0).put("seed", 12));
     assertThat(PROMPT + choice.text()).isEqualTo(graph.getJsonObject(1).getString("generated"));
     assertThat(completion.model()).isEqualTo("distilgpt2");
     assertThat(completion.usage().orElseThrow().completionTokens())
@@ -123,7 +123,7 @@ class OpenAiCompletionsTest {
         .isLessThan(whole.usage().orElseThrow().completionTokens());
     assertThat(streamed(stopped)).isEqualTo(expected);
     JsonObject graph = graphAnswer(new JsonObject().put("max_new_tokens", 20).put("do_sample", true)
-        .put("temperature", 0.8).put("seed", 12).put("stop_strings", new JsonArray().add(stop))).getJsonObject(0);
+        .put("temperature", 0.8).put("top_k", 0).put("seed", 12).put("stop_strings", new JsonArray().add(stop))).getJsonObject(0);
     assertThat(graph.getString("generated")).as("the graph route takes stop_strings").isEqualTo(PROMPT + expected);
     assertThat(graph.getString("finish_reason")).isEqualTo("stop");
     assertThat(graph.getLong("new_tokens")).isEqualTo(completion.usage().orElseThrow().completionTokens());

@@ -68,7 +68,7 @@ class OpenAiDoorTest {
     JsonObject completion = post("/v1/completions", new JsonObject().put("model", "distilgpt2").put("prompt", PROMPT)
         .put("seed", 7).putNull("max_tokens")).bodyAsJsonObject();
     JsonObject graphParams = new JsonObject().put("max_new_tokens", 16).put("do_sample", true)
-        .put("temperature", 1.0).put("top_p", 1.0).put("seed", 7);
+        .put("temperature", 1.0).put("top_p", 1.0).put("top_k", 0).put("seed", 7);
     JsonArray graph = post("/classify_generated_texts", new JsonObject().put("text", PROMPT)
         .put("parameters", graphParams)).bodyAsJsonArray();
     assertThat(PROMPT + completion.getJsonArray("choices").getJsonObject(0).getString("text"))

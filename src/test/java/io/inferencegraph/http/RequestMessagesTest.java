@@ -64,7 +64,7 @@ class RequestMessagesTest {
       /v1/completions | {"model": "gpt2", "prompt": "hi", "temperature": "0.5"} | 400 | invalid_parameter | temperature: must be a number, got the string "0.5"
       /v1/completions | {"model": "gpt2", "prompt": "hi", "n": 1.5} | 400 | invalid_parameter | n: must be an integer, got 1.5
       /v1/completions | {"model": "gpt2", "prompt": "hi", "stream": "true"} | 400 | invalid_parameter | stream: must be true or false, got the string "true"
-      /v1/completions | {"model": "gpt2", "prompt": 7} | 400 | invalid_parameter | prompt: must be a string (or a list of exactly one string), got 7
+      /v1/completions | {"model": "gpt2", "prompt": 7} | 400 | invalid_parameter | prompt: must be a string, an array of strings, an array of token ids or an array of arrays of token ids, got 7
       /v1/completions | {"model": "gpt2", "prompt": "hi", "stop": [1]} | 400 | invalid_parameter | stop: must be a non-empty string or a list of them, got 1
       /v1/completions | {"model": 2, "prompt": "hi"} | 400 | invalid_parameter | model: must be a string, got 2; one of [
       /v1/completions | LONG                        | 413 | payload_too_large | the body is larger than the limit of 1024 bytes (http.max_body_bytes)

@@ -64,9 +64,13 @@ public final class ContinuousBatcher implements BatchWork<PendingGeneration>, Ba
    */
   public CompletableFuture<Result> submit(String prompt, GenerationParams params, TokenListener listener,
       Deadline deadline) {
-    List<Sequence> sequences = generator.prepare(prompt, params);
-    PendingGeneration pending = new PendingGeneration(prompt, sequences,
-        new TokenStream(generator, listener, sequences), deadline);
+    return submit(prompt, generator.prepare(prompt, params), listener, deadline);
+  }
+
+  /** Queues sequences the generator {@link TextGenerator#prepare}d; each answer's text starts with {@code prompt}. */
+  public CompletableFuture<Result> submit(String prompt, List<Sequence> sequences, TokenListener listener,
+      Deadline deadline) {
+    var pending = new PendingGeneration(prompt, sequences, new TokenStream(generator, listener, sequences), deadline);
     queue.offer(pending);
     return pending.future;
   }

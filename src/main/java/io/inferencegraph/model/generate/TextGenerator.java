@@ -92,7 +92,12 @@ public final class TextGenerator implements AutoCloseable {
 
   /** The model's own defaults: generation_config.json, then task_specific_params["text-generation"]. */
   public GenerationParams defaults() {
-    return GenerationParams.LIBRARY_DEFAULTS.overriddenBy(config.defaults());
+    return defaults(GenerationParams.none());
+  }
+
+  /** As {@link #defaults()}, with {@code base}'s values in place of the library's where it sets them. */
+  public GenerationParams defaults(GenerationParams base) {
+    return GenerationParams.LIBRARY_DEFAULTS.overriddenBy(base).overriddenBy(config.defaults());
   }
 
   /** An empty batch over this model's graph: what a decode loop admits {@link #prepare}d sequences to. */
@@ -102,12 +107,27 @@ public final class TextGenerator implements AutoCloseable {
 
   /** Tokenizes and resolves parameters; a prompt and new tokens that do not fit the context are refused, never cut. */
   public List<Sequence> prepare(String prompt, GenerationParams request) {
+    return prepareIds(tokenizer.encode(prompt), request);
+  }
+
+  /** As {@link #prepare(String, GenerationParams)} for a prompt given as token ids; an id outside the vocabulary is refused. */
+  public List<Sequence> prepare(long[] promptIds, GenerationParams request) {
+    for (long id : promptIds) {
+      if (id < 0 || id >= candidates) {
+        throw ServiceException.invalid("prompt", "token id " + id + " is not in the model's vocabulary (0 to "
+            + (candidates - 1) + ")");
+      }
+    }
+    return prepareIds(promptIds, request);
+  }
+
+  private List<Sequence> prepareIds(long[] promptIds, GenerationParams request) {
     GenerationParams p = defaults().overriddenBy(request);
     if (!p.doSample() && p.numReturnSequences() > 1) {
       throw ServiceException.invalid("num_return_sequences",
           "greedy decoding would return identical sequences; set do_sample to true");
     }
-    long[] ids = tokenizer.encode(prompt);
+    long[] ids = promptIds;
     if (ids.length == 0) {
       ids = new long[] {config.bosTokenId()}; // as Hugging Face does for an empty prompt
     }
