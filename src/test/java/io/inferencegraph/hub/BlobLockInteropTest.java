@@ -1,0 +1,119 @@
+package io.inferencegraph.hub;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A blob's lock against the one huggingface_hub takes (filelock.FileLock, flock(2) on Linux), held by a real Python
+ * process. Linux only; skipped without python3 and filelock unless REQUIRE_HF_HUB=1.
+ */
+@Timeout(120)
+class BlobLockInteropTest {
+  private static final int TIMED_OUT = 3;
+
+  @TempDir
+  Path dir;
+  private Process python;
+
+  @BeforeAll
+  static void needsFilelock() throws Exception {
+    Assumptions.assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "flock is the Linux lock");
+    boolean importable;
+    try {
+      Process probe = new ProcessBuilder("python3", "-c", "import filelock").redirectErrorStream(true).start();
+      importable = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
+    } catch (IOException e) {
+      importable = false;
+    }
+    if (!importable && "1".equals(System.getenv("REQUIRE_HF_HUB"))) {
+      throw new AssertionError("REQUIRE_HF_HUB=1 but `python3 -c 'import filelock'` fails: pip install huggingface_hub");
+    }
+    Assumptions.assumeTrue(importable, "python3 with filelock (a huggingface_hub dependency) is not installed");
+  }
+
+  @AfterEach
+  void stopPython() {
+    if (python != null) {
+      python.destroyForcibly();
+    }
+  }
+
+  @Test
+  @DisplayName("a pull waits, and says so once, while huggingface_hub's filelock holds the blob's lock, then takes it")
+  void waitsForPythonHolder() throws Exception {
+    Path lockFile = dir.resolve(".locks/models--acme--tiny/abc.lock");
+    python = python("""
+        import filelock, os, sys
+        os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
+        lock = filelock.FileLock(sys.argv[1])
+        lock.acquire()
+        print("locked", flush=True)
+        sys.stdin.readline()
+        lock.release()
+        print("released", flush=True)
+        """, lockFile);
+    BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(out.readLine()).isEqualTo("locked");
+
+    CompletableFuture<Void> waiting = new CompletableFuture<>();
+    CompletableFuture<Void> acquired = CompletableFuture.runAsync(() -> {
+      try (BlobLock lock = BlobLock.acquire(lockFile, () -> waiting.complete(null))) {
+        // taken, and released on the thread that holds it
+      } catch (IOException e) {
+        throw new IllegalStateException(e);
+      }
+    });
+    CompletableFuture.anyOf(waiting, acquired).get(60, TimeUnit.SECONDS);
+
+    assertThat(acquired).as("took a lock the Python process holds").isNotDone();
+    try (Writer in = new OutputStreamWriter(python.getOutputStream(), StandardCharsets.UTF_8)) {
+      in.write("\n");
+    }
+    assertThat(out.readLine()).isEqualTo("released");
+    acquired.get(60, TimeUnit.SECONDS);
+    assertThat(waiting).isDone();
+  }
+
+  @Test
+  @DisplayName("huggingface_hub's filelock cannot take a blob's lock while a pull holds it, and can once it is released")
+  void pythonExcludedWhileHeld() throws Exception {
+    Path lockFile = dir.resolve(".locks/models--acme--tiny/abc.lock");
+    String tryOnce = """
+        import filelock, sys
+        try:
+            filelock.FileLock(sys.argv[1]).acquire(timeout=0)
+        except filelock.Timeout:
+            sys.exit(3)
+        """;
+    try (BlobLock held = BlobLock.acquire(lockFile)) {
+      assertThat(exitCode(python(tryOnce, lockFile))).isEqualTo(TIMED_OUT);
+    }
+    assertThat(exitCode(python(tryOnce, lockFile))).isZero();
+  }
+
+  private Process python(String script, Path lockFile) throws IOException {
+    python = new ProcessBuilder("python3", "-c", script, lockFile.toString())
+        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    return python;
+  }
+
+  private static int exitCode(Process process) throws InterruptedException {
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("python3 exited").isTrue();
+    return process.exitValue();
+  }
+}
