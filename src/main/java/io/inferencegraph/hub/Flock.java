@@ -38,7 +38,7 @@ final class Flock implements FileLocks {
     this.unsupported = unsupported;
   }
 
-  /** flock on Linux, or empty elsewhere or where JNA cannot load libc; {@code unsupported} for a file system without it. */
+  /** flock on Linux, else empty (or where JNA cannot load libc); {@code unsupported} serves file systems without it. */
   static Optional<FileLocks> linux(FileLocks unsupported) {
     if (!System.getProperty("os.name", "").startsWith("Linux")) {
       return Optional.empty();

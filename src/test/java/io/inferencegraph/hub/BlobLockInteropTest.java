@@ -34,7 +34,8 @@ class BlobLockInteropTest extends HubFixture {
     Assumptions.assumeTrue(System.getProperty("os.name", "").startsWith("Linux"), "flock is the Linux lock");
     boolean importable;
     try {
-      Process probe = new ProcessBuilder("python3", "-c", "import filelock, huggingface_hub").redirectErrorStream(true).start();
+      Process probe = new ProcessBuilder("python3", "-c", "import filelock, huggingface_hub")
+          .redirectErrorStream(true).start();
       importable = probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0;
     } catch (IOException e) {
       importable = false;
@@ -90,7 +91,7 @@ class BlobLockInteropTest extends HubFixture {
   }
 
   @Test
-  @DisplayName("huggingface_hub's filelock cannot take a blob's lock while a pull holds it, and can once it is released")
+  @DisplayName("huggingface_hub's filelock cannot take a blob's lock while a pull holds it, and can once it is free")
   void pythonExcludedWhileHeld() throws Exception {
     Path lockFile = cache.resolve(".locks/models--acme--tiny/abc.lock");
     String tryOnce = """
@@ -107,7 +108,7 @@ class BlobLockInteropTest extends HubFixture {
   }
 
   @Test
-  @DisplayName("a pull waits for a blob whose lock huggingface_hub holds (the path it builds), says so once, then finishes")
+  @DisplayName("a pull waits for a blob whose lock huggingface_hub holds (on its own path), says so once, then ends")
   void pullWaitsForPythonDownload() throws Exception {
     String etag = tinyFile("config.json").etag();
     python = python("""
