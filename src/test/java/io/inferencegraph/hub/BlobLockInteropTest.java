@@ -91,6 +91,38 @@ class BlobLockInteropTest extends HubFixture {
   }
 
   @Test
+  @DisplayName("a pull waiting for a lock another process holds gives up with NETWORK when interrupted, and stays so")
+  void interruptedWhileAnotherProcessHolds() throws Exception {
+    Path lockFile = cache.resolve(".locks/models--acme--tiny/abc.lock");
+    python = python("""
+        import filelock, os, sys
+        os.makedirs(os.path.dirname(sys.argv[1]), exist_ok=True)
+        lock = filelock.FileLock(sys.argv[1])
+        lock.acquire()
+        print("locked", flush=True)
+        sys.stdin.readline()
+        """, lockFile);
+    BufferedReader out = new BufferedReader(new InputStreamReader(python.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(out.readLine()).isEqualTo("locked");
+
+    CompletableFuture<Throwable> failure = new CompletableFuture<>();
+    CompletableFuture<Boolean> stillInterrupted = new CompletableFuture<>();
+    Thread waiter = new Thread(() -> {
+      try (BlobLock lock = BlobLock.acquire(lockFile, () -> Thread.currentThread().interrupt())) {
+        failure.complete(new AssertionError("took a lock the Python process holds"));
+      } catch (IOException | RuntimeException e) {
+        failure.complete(e);
+      }
+      stillInterrupted.complete(Thread.currentThread().isInterrupted());
+    });
+    waiter.start();
+
+    assertThat(failure.get(60, TimeUnit.SECONDS)).isInstanceOfSatisfying(HubException.class,
+        e -> assertThat(e.kind()).isEqualTo(HubException.Kind.NETWORK)).hasMessageContaining("interrupted while waiting");
+    assertThat(stillInterrupted.get(60, TimeUnit.SECONDS)).isTrue();
+  }
+
+  @Test
   @DisplayName("huggingface_hub's filelock cannot take a blob's lock while a pull holds it, and can once it is free")
   void pythonExcludedWhileHeld() throws Exception {
     Path lockFile = cache.resolve(".locks/models--acme--tiny/abc.lock");
