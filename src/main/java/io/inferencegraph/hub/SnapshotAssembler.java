@@ -72,7 +72,9 @@ final class SnapshotAssembler {
     } catch (IOException e) {
       throw cacheFailure(ref, cache, path, e);
     }
-    try (BlobLock lock = BlobLock.acquire(cache.lock(file.etag()))) {
+    Runnable waiting = () -> progress.note("waiting for another download of " + path
+        + " (lock held by another process)");
+    try (BlobLock lock = BlobLock.acquire(cache.lock(file.etag()), waiting)) {
       if (Files.exists(blob)) {
         progress.cached(path); // another pull, thread or process fetched it first
       } else {

@@ -56,13 +56,14 @@ class BlobLockTest {
   }
 
   @Test
-  @DisplayName("a file lock this JVM already holds otherwise is refused, and the refused attempt leaves no file open")
+  @DisplayName("with the FileChannel fallback, a file lock this JVM already holds otherwise is refused, and the refused attempt leaves no file open")
   void lockRefused() throws Exception {
     Path lockFile = dir.resolve("abc.lock");
     try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
         FileLock held = channel.lock()) {
 
-      assertThatThrownBy(() -> BlobLock.acquire(lockFile)).isInstanceOf(OverlappingFileLockException.class);
+      assertThatThrownBy(() -> BlobLock.acquire(lockFile, FileLocks.channel(), () -> {}))
+          .isInstanceOf(OverlappingFileLockException.class);
 
       assertThat(openDescriptors(lockFile)).isEqualTo(1); // the test's own
     }
