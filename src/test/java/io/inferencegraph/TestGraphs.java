@@ -31,7 +31,7 @@ public final class TestGraphs {
     JsonObject json = ConfigLoader.load(Path.of("conf/config.json"), Map.of(), new Properties());
     json.getJsonObject("http").put("port", 0);
     json.mergeIn(overrides, true);
-    return ConfigLoader.parse(json, Runtime.getRuntime().availableProcessors());
+    return ConfigLoader.parse(json);
   }
 
   /**

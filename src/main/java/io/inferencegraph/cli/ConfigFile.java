@@ -18,7 +18,7 @@ final class ConfigFile {
   GraphConfig load(JsonObject flags, Map<String, String> env) {
     Path chosen = chosen(env);
     JsonObject json = ConfigLoader.load(chosen, env, System.getProperties()).mergeIn(flags, true);
-    return ConfigLoader.parse(json, Runtime.getRuntime().availableProcessors());
+    return ConfigLoader.parse(json);
   }
 
   /** The file a command reads: --config, else GRAPH_CONFIG, else conf/config.json if there; empty for the jar's. */

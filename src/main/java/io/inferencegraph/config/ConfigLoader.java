@@ -48,11 +48,6 @@ public final class ConfigLoader {
     return json;
   }
 
-  /** @deprecated {@code cores} is no longer read: {@link Plan} sizes "auto" from the machine. */
-  @Deprecated public static GraphConfig parse(JsonObject raw, int cores) {
-    return parse(raw);
-  }
-
   /**
    * Checks and types the merged JSON ("auto" stays {@link ModelConfig#AUTO} for {@link Plan}); the graphs
    * are checked in full: any error throws a {@link GraphConfigException} listing every problem. */

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @DisplayName("API keys come from the config, a file and the environment; a bad one fails naming the key, never showing it")
 class AccessConfigTest {
   private static AccessConfig parse(Map<String, String> env) {
-    return ConfigLoader.parse(ConfigLoader.load(Path.of("conf/config.json"), env, new Properties()), 2).http().access();
+    return ConfigLoader.parse(ConfigLoader.load(Path.of("conf/config.json"), env, new Properties())).http().access();
   }
 
   @Test

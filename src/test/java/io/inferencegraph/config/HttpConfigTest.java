@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HttpConfigTest {
 
   private static GraphConfig parse(Map<String, String> env) {
-    return ConfigLoader.parse(ConfigLoader.load(Path.of("conf/config.json"), env, new Properties()), 2);
+    return ConfigLoader.parse(ConfigLoader.load(Path.of("conf/config.json"), env, new Properties()));
   }
 
   @Test

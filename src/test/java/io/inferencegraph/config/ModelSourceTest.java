@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ModelSourceTest {
 
   private static GraphConfig parse(Path file, Map<String, String> env) {
-    return ConfigLoader.parse(ConfigLoader.load(file, env, new Properties()), 2);
+    return ConfigLoader.parse(ConfigLoader.load(file, env, new Properties()));
   }
 
   @Test

@@ -13,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ShutdownConfigTest {
 
   private static GraphConfig parse(Map<String, String> env) {
-    return ConfigLoader.parse(ConfigLoader.load(Path.of("conf/config.json"), env, new Properties()), 2);
+    return ConfigLoader.parse(ConfigLoader.load(Path.of("conf/config.json"), env, new Properties()));
   }
 
   @Test
@@ -36,7 +36,7 @@ class ShutdownConfigTest {
     assertThatThrownBy(() -> parse(Map.of("GRAPH_SHUTDOWN__DRAIN_TIMEOUT_MS", "-1")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("shutdown.drain_timeout_ms");
     JsonObject raw = ConfigLoader.load(Path.of("conf/config.json"), Map.of(), new Properties()).put("shutdown", 30);
-    assertThatThrownBy(() -> ConfigLoader.parse(raw, 2))
+    assertThatThrownBy(() -> ConfigLoader.parse(raw))
         .isInstanceOf(ConfigException.class).hasMessageContaining("shutdown");
   }
 }

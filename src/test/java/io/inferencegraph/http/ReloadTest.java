@@ -70,8 +70,7 @@ class ReloadTest {
     this.vertx = vertx;
     file = dir.resolve("config.json");
     write(seed());
-    int cores = Runtime.getRuntime().availableProcessors();
-    ConfigSource source = () -> ConfigLoader.parse(ConfigLoader.load(file, Map.of(), new Properties()), cores);
+    ConfigSource source = () -> ConfigLoader.parse(ConfigLoader.load(file, Map.of(), new Properties()));
     MainVerticle main = new MainVerticle(source.load(), source, null, MainVerticle.ObserverHook.NONE);
     await(vertx.deployVerticle(main));
     port = main.httpPort();

@@ -19,7 +19,7 @@ class ExampleGraphsTest {
   private static final Path DIR = Path.of("conf/graphs");
 
   private static GraphConfig load(Path file) {
-    return ConfigLoader.parse(ConfigLoader.load(file, Map.of(), new Properties()), 2);
+    return ConfigLoader.parse(ConfigLoader.load(file, Map.of(), new Properties()));
   }
 
   private static GraphDef only(String file) {

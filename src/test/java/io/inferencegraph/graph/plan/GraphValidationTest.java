@@ -53,14 +53,14 @@ class GraphValidationTest {
 
   /** Every problem of a configuration that must be refused, as {@code graphs check} prints it. */
   static List<String> refused(String graphs) {
-    GraphConfigException refusal = catchThrowableOfType(() -> ConfigLoader.parse(config(graphs), 2),
+    GraphConfigException refusal = catchThrowableOfType(() -> ConfigLoader.parse(config(graphs)),
         GraphConfigException.class);
     assertThat(refusal).as("the configuration should be refused").isNotNull();
     return refusal.problems().stream().map(Problems.Problem::toString).toList();
   }
 
   static GraphConfig loads(String graphs) {
-    return ConfigLoader.parse(config(graphs), 2);
+    return ConfigLoader.parse(config(graphs));
   }
 
   static GraphDef loadsOne(String graphs) {
@@ -104,11 +104,11 @@ class GraphValidationTest {
       JsonObject json = config(graph("{\"story\": {\"generate\": \"writer\", \"prompt\": \"$input.text\"}}",
           "\"$nodes.story\""));
       json.getJsonObject("models").getJsonObject("judge").put("task", "sentiment");
-      assertThatThrownBy(() -> ConfigLoader.parse(json, 2)).isInstanceOf(ConfigException.class).hasMessage(
+      assertThatThrownBy(() -> ConfigLoader.parse(json)).isInstanceOf(ConfigException.class).hasMessage(
           "config models.judge.task: must be text-generation or text-classification, got sentiment");
       json.getJsonObject("models").getJsonObject("judge").remove("task");
       json.getJsonObject("models").getJsonObject("writer").remove("task");
-      assertThat(ConfigLoader.parse(json, 2).classifiers()).extracting(m -> m.name()).containsExactly("judge");
+      assertThat(ConfigLoader.parse(json).classifiers()).extracting(m -> m.name()).containsExactly("judge");
     }
   }
 
@@ -689,7 +689,7 @@ class GraphValidationTest {
       GraphConfig config = loads("{\"v1.2\": {\"description\": \"d\", \"legacy_events\": true, " + body
           + ", \"plain\": {" + body + "}");
       assertThat(config.graphs()).extracting(GraphDef::legacyEvents).containsExactly(true, false);
-      assertThatThrownBy(() -> ConfigLoader.parse(config("{}"), 2)).isInstanceOf(ConfigException.class)
+      assertThatThrownBy(() -> ConfigLoader.parse(config("{}"))).isInstanceOf(ConfigException.class)
           .hasMessage("config graphs: must declare at least one graph");
     }
 
@@ -727,7 +727,7 @@ class GraphValidationTest {
               + "(the OpenAI-compatible door), got /graphs/second",
           "error at /graphs/second/nodes/a: cycle: a -> b -> a");
       assertThat(refused(broken)).containsExactlyElementsOf(expected);
-      GraphConfigException refusal = catchThrowableOfType(() -> ConfigLoader.parse(config(broken), 2),
+      GraphConfigException refusal = catchThrowableOfType(() -> ConfigLoader.parse(config(broken)),
           GraphConfigException.class);
       assertThat(refusal.getMessage()).isEqualTo("the graphs have 12 error(s):\n  "
           + String.join("\n  ", expected));
@@ -743,7 +743,7 @@ class GraphValidationTest {
   @DisplayName("The shipped configurations")
   class Shipped {
     private GraphConfig load(String file) {
-      return ConfigLoader.parse(ConfigLoader.load(Path.of(file), Map.of(), new Properties()), 2);
+      return ConfigLoader.parse(ConfigLoader.load(Path.of(file), Map.of(), new Properties()));
     }
 
     @Test
@@ -786,7 +786,7 @@ class GraphValidationTest {
           json.put("classifier", model);
         }
       });
-      GraphConfig old = ConfigLoader.parse(json.put("generators", generators), 2);
+      GraphConfig old = ConfigLoader.parse(json.put("generators", generators));
       GraphDef seed = current.graphs().get(0);
       GraphDef upgraded = old.graphs().get(0);
       assertThat(upgraded.name()).isEqualTo(seed.name());
@@ -814,7 +814,7 @@ class GraphValidationTest {
       JsonObject dotted = new JsonObject()
           .put("generators", new JsonArray().add(new JsonObject().put("name", "gpt2.v2").put("path", "gpt2-tiny")))
           .put("classifier", new JsonObject().put("name", "judge").put("path", "bert-tiny-classifier"));
-      GraphDef renamed = ConfigLoader.parse(dotted, 2).graphs().get(0);
+      GraphDef renamed = ConfigLoader.parse(dotted).graphs().get(0);
       assertThat(renamed.nodes().keySet()).containsExactly("gpt2_v2", "scores");
       assertThat(((Node.Generate) renamed.nodes().get("gpt2_v2")).model()).isEqualTo("gpt2.v2");
     }
@@ -824,12 +824,12 @@ class GraphValidationTest {
     void bothForms() {
       JsonObject json = ConfigLoader.load(Path.of("conf/hub.json"), Map.of(), new Properties());
       JsonObject withGraphs = json.copy().put("graphs", new JsonObject());
-      assertThatThrownBy(() -> ConfigLoader.parse(withGraphs, 2)).isInstanceOf(ConfigException.class).hasMessage(
+      assertThatThrownBy(() -> ConfigLoader.parse(withGraphs)).isInstanceOf(ConfigException.class).hasMessage(
           "config generators: is the old form of models and the seed graph; this configuration declares graphs: "
               + "declare every model under models, with its task");
       json.remove("generators");
       JsonObject withModels = json.put("models", new JsonObject());
-      assertThatThrownBy(() -> ConfigLoader.parse(withModels, 2)).isInstanceOf(ConfigException.class).hasMessage(
+      assertThatThrownBy(() -> ConfigLoader.parse(withModels)).isInstanceOf(ConfigException.class).hasMessage(
           "config classifier: is the old form of models and the seed graph; this configuration declares models: "
               + "declare every model under models, with its task");
     }
