@@ -37,6 +37,18 @@ public final class OnnxSessions {
 
   /** Opens {@code file}, caching its optimised graph under the key of {@code runtimeVersion}. */
   public static Opened open(ModelDirectory dir, Path file, ModelOptions model, String runtimeVersion) {
+    long started = System.nanoTime();
+    Opened opened = openSession(dir, file, model, runtimeVersion);
+    LOG.info("opened {} in {} ms ({})", dir.root().relativize(file), (System.nanoTime() - started) / 1_000_000,
+        switch (opened.source()) {
+          case CACHED -> "from the cached optimised graph";
+          case WRITTEN -> "optimised and cached";
+          case ORIGINAL -> "optimised, not cached";
+        });
+    return opened;
+  }
+
+  private static Opened openSession(ModelDirectory dir, Path file, ModelOptions model, String runtimeVersion) {
     Optional<Path> cached = GraphCache.location(file, runtimeVersion);
     try {
       if (cached.isPresent() && Files.isRegularFile(cached.get())) {
