@@ -7,6 +7,7 @@ interpreter (make_models.py calls it as a subprocess, see --ort-python there):
     python3 -m pip install onnxruntime==1.30.0 onnx==1.23.1    # the pyenv python; the local mirror has them
     python3 tools/ort_variants.py int8 SRC.onnx DST.onnx      # ORT dynamic quantization, as optimum does
     python3 tools/ort_variants.py fp16 SRC.onnx DST.onnx      # ORT float16 conversion, float I/O -> float16
+    python3 tools/ort_variants.py q4 SRC.onnx DST.onnx        # 4-bit MatMulNBits weights, block 32 (needs onnx-ir)
     python3 tools/ort_variants.py greedy MODEL.onnx REQUEST.json   # greedy ids per prompt, JSON on stdout
 
 REQUEST.json: {"prompts": [[ids...], ...], "max_new_tokens": n, "eos_token_id": id}. Greedy decoding
@@ -35,6 +36,15 @@ def fp16(src, dst):
     from onnxruntime.transformers.float16 import convert_float_to_float16
     model = convert_float_to_float16(onnx.load(src), keep_io_types=False)
     onnx.save(model, dst)
+
+
+def q4(src, dst):
+    from onnxruntime.quantization.matmul_nbits_quantizer import MatMulNBitsQuantizer
+    # 4-bit weights in blocks of 32 with a scale each (MatMulNBits, a contrib op ONNX Runtime runs on
+    # CPU); accuracy_level 4 lets it compute in int8, its fastest CPU path. Other ops stay float32.
+    quantizer = MatMulNBitsQuantizer(onnx.load(src), bits=4, block_size=32, is_symmetric=True, accuracy_level=4)
+    quantizer.process()
+    quantizer.model.save_model_to_file(dst, use_external_data_format=False)
 
 
 def greedy(model_path, request_path):
@@ -84,7 +94,7 @@ def main():
         sys.exit("tools/ort_variants.py wants onnxruntime %s (byte-identical outputs), found %s"
                  % (ORT_VERSION, ort.__version__))
     command, args = sys.argv[1], sys.argv[2:]
-    {"int8": int8, "fp16": fp16, "greedy": greedy}[command](*args)
+    {"int8": int8, "fp16": fp16, "q4": q4, "greedy": greedy}[command](*args)
 
 
 if __name__ == "__main__":
