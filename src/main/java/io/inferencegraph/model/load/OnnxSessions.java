@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
+import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -39,7 +40,7 @@ public final class OnnxSessions {
   public static Opened open(ModelDirectory dir, Path file, ModelOptions model, String runtimeVersion) {
     long started = System.nanoTime();
     Opened opened = openSession(dir, file, model, runtimeVersion);
-    LOG.info("opened {} in {} ms ({})", dir.root().relativize(file), (System.nanoTime() - started) / 1_000_000,
+    LOG.info("opened {} in {} ms ({})", dir.root().getFileName().resolve(dir.root().relativize(file)), (System.nanoTime() - started) / 1_000_000,
         switch (opened.source()) {
           case CACHED -> "from the cached optimised graph";
           case WRITTEN -> "optimised and cached";
@@ -76,7 +77,10 @@ public final class OnnxSessions {
       // weights are read in place from the mapping, which GraphCache keeps for the process's life
       options.addConfigEntry("session.use_ort_model_bytes_directly", "1");
       options.addConfigEntry("session.use_ort_model_bytes_for_initializers", "1");
-      return environment().createSession(GraphCache.map(cached), options);
+      MappedByteBuffer mapping = GraphCache.map(cached);
+      OrtSession session = environment().createSession(mapping, options);
+      MappedPages.release(mapping); // the pre-packed weights are copies now; see MappedPages
+      return session;
     } catch (OrtException | IOException | RuntimeException e) {
       LOG.warn("the cached graph {} cannot be loaded ({}); loading the original and writing it again", cached, e.getMessage());
       GraphCache.discard(cached);
