@@ -3,6 +3,7 @@ package io.inferencegraph.model.generate;
 import ai.onnxruntime.OrtException;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import io.inferencegraph.TestGraphs;
 import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.api.Params;
 import io.inferencegraph.model.Decoding;
@@ -21,7 +22,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The expected ids in src/test/resources/logits_processors_reference.json were made by
@@ -93,5 +96,25 @@ class TransformersParityTest {
       assertThat(Arrays.stream(sequences.get(i).newIds()).boxed().toList())
           .as("%s with %s", cases.get(i).prompt(), cases.get(i).params().toMap()).isEqualTo(cases.get(i).outputIds());
     }
+  }
+
+  @Test
+  @DisplayName("bad_words_ids from generation_config.json apply by default, with transformers' ids; one past the vocabulary fails the load")
+  void fromGenerationConfig(@TempDir Path temp) throws IOException {
+    Case single = cases().stream().filter(c -> c.params().badWordsIds() != null
+        && c.params().badWordsIds().equals(List.of(List.of(262L)))).findFirst().orElseThrow();
+    Path model = TestGraphs.copyModel(Fixtures.decoder("gpt2-tiny"), temp.resolve("gpt2-tiny"));
+    Path generation = model.resolve("generation_config.json");
+    String original = Files.readString(generation);
+    Files.writeString(generation, original.replaceFirst("\\{", "{\"bad_words_ids\": [[262]],"));
+    try (TextGenerator configured = TextGenerator.load(model, ModelOptions.defaults())) {
+      assertThat(configured.defaults().badWordsIds()).isEqualTo(List.of(List.of(262L)));
+      GenerationParams request = Params.of("max_new_tokens", single.outputIds().size(),
+          "min_new_tokens", single.outputIds().size(), "do_sample", false);
+      assertThat(Decoding.one(configured, single.prompt(), request).tokenIds()).isEqualTo(single.outputIds());
+    }
+    Files.writeString(generation, original.replaceFirst("\\{", "{\"bad_words_ids\": [[262], [1007]],"));
+    assertThatThrownBy(() -> TextGenerator.load(model, ModelOptions.defaults()))
+        .hasMessageContaining("bad_words_ids: token id 1007 is not in the model's vocabulary (0 to 1006)");
   }
 }
