@@ -110,4 +110,24 @@ class GenerationParamsTest {
         .hasMessage("bad_words_ids: token id 1006 is not in the model's vocabulary (0 to 1005)");
     GenerationParams.none().checkTokenIds(1);
   }
+
+  @Test
+  @DisplayName("values convert by the component's type: stop_strings from a string or a list, integers within int and 2^53")
+  void valueConversion() {
+    assertThat(Params.of("stop_strings", "\n").stopStrings()).containsExactly("\n");
+    assertThat(Params.of("stop_strings", List.of("a", "b")).stopStrings()).containsExactly("a", "b");
+    assertThatThrownBy(() -> Params.of("stop_strings", List.of("a", ""))).isInstanceOf(ServiceException.class)
+        .hasMessage("stop_strings: must be a non-empty string or a list of them, got ");
+    assertThatThrownBy(() -> Params.of("stop_strings", 5)).hasMessage("stop_strings: must be a non-empty string or a list of them, got 5");
+    assertThatThrownBy(() -> Params.of("temperature", "hot")).hasMessage("temperature: must be a number, got the string \"hot\"");
+    assertThatThrownBy(() -> Params.of("top_k", "3")).hasMessage("top_k: must be an integer, got the string \"3\"");
+    assertThat(Params.of("max_new_tokens", 2147483647L).maxNewTokens()).isEqualTo(Integer.MAX_VALUE);
+    assertThatThrownBy(() -> Params.of("max_new_tokens", 2147483648L)).hasMessage("max_new_tokens: out of range: 2147483648");
+    assertThatThrownBy(() -> Params.of("top_k", -2147483648L)).hasMessage("top_k: must be >= 0, got -2147483648");
+    assertThatThrownBy(() -> Params.of("top_k", -2147483649L)).hasMessage("top_k: out of range: -2147483649");
+    assertThat(Params.of("seed", 9007199254740991.0).seed()).isEqualTo(9007199254740991L);
+    assertThatThrownBy(() -> Params.of("seed", 9007199254740992.0)).hasMessage("seed: must be an integer, got 9.007199254740992E15");
+    assertThatThrownBy(() -> Params.of("bad_words_ids", List.of(List.of(9007199254740992.0)))).hasMessageStartingWith(
+        "bad_words_ids: must be a list of lists of token ids");
+  }
 }

@@ -56,6 +56,10 @@ class LogitsProcessorsTest {
     FloatBuffer logits = FloatBuffer.wrap(row.clone());
     LogitsProcessors.repetitionPenalty(logits, 0, 6, new long[] {0, 1, 1, 4, 5, 6, 3}, 5, 1.3);
     assertThat(logits.array()).containsExactly(1.0f, -3.8999999f, 0.5f, 3.0f, -0.325f, 0.0f, 7f);
+    FloatBuffer all = FloatBuffer.wrap(row.clone());
+    LogitsProcessors.repetitionPenalty(all, 0, 6, new long[] {0, 1, 1, 4, 5, 6, 3}, 7, 1.3);
+    assertThat(all.array()).as("id 6 lies past the 6 candidates; 3 is now seen too")
+        .containsExactly(1.0f, -3.8999999f, 0.5f, 2.3076923f, -0.325f, 0.0f, 7f);
     FloatBuffer below = FloatBuffer.wrap(row.clone());
     LogitsProcessors.repetitionPenalty(below, 0, 6, new long[] {0, 1, 1, 4, 5}, 5, 0.7);
     assertThat(below.array()).as("a penalty below 1 rewards repeats")
@@ -69,6 +73,7 @@ class LogitsProcessorsTest {
     // transformers 5.18's NoRepeatNGramLogitsProcessor gives the same bans on these histories
     assertThat(ngram(new long[] {1, 2, 3, 4, 1, 2, 5, 1, 2}, 3)).containsExactly(0, 0, 0, inf, 0, inf, 0);
     assertThat(ngram(new long[] {5, 5}, 2)).containsExactly(0, 0, 0, 0, 0, inf, 0);
+    assertThat(ngram(new long[] {3, 0, 3}, 2)).as("token 0 can be banned").containsExactly(inf, 0, 0, 0, 0, 0, 0);
     assertThat(ngram(new long[] {1, 1, 1}, 3)).containsExactly(0, inf, 0, 0, 0, 0, 0);
     assertThat(ngram(new long[] {1, 2, 3}, 4)).containsExactly(0, 0, 0, 0, 0, 0, 0);
     assertThat(ngram(new long[] {1, 2, 6, 1, 2}, 3)).as("a banned id past the candidates is left alone")
