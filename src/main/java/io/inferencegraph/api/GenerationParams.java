@@ -3,7 +3,6 @@ package io.inferencegraph.api;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.RecordComponent;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +28,8 @@ public record GenerationParams(
     Integer numReturnSequences,
     List<String> stopStrings,
     Double repetitionPenalty,
-    Integer noRepeatNgramSize) {
+    Integer noRepeatNgramSize,
+    List<List<Long>> badWordsIds) {
 
   /** Upper bound on sequences per prompt, so one request cannot occupy a whole batch. */
   public static final int MAX_RETURN_SEQUENCES = 16;
@@ -71,6 +71,40 @@ public record GenerationParams(
     }
     atLeast("no_repeat_ngram_size", noRepeatNgramSize, 0);
     stopStrings = stopStrings == null ? null : List.copyOf(stopStrings);
+    badWordsIds = badWordsIds == null ? null : tokenIdLists(badWordsIds);
+  }
+
+  /** bad_words_ids as transformers' NoBadWordsLogitsProcessor takes them: at least one word, each of one or more ids >= 0. */
+  private static List<List<Long>> tokenIdLists(List<List<Long>> words) {
+    if (words.isEmpty()) {
+      throw ServiceException.invalid("bad_words_ids", "must be a non-empty list of lists of token ids");
+    }
+    for (List<Long> word : words) {
+      if (word.isEmpty()) {
+        throw ServiceException.invalid("bad_words_ids", "each bad word must have at least one token id, got []");
+      }
+      for (long id : word) {
+        if (id < 0) {
+          throw ServiceException.invalid("bad_words_ids", "token ids must be >= 0, got " + id);
+        }
+      }
+    }
+    return words.stream().map(List::copyOf).toList();
+  }
+
+  /** Refuses a bad_words_ids token id outside the model's vocabulary of {@code vocabulary} ids (transformers does too). */
+  public void checkTokenIds(int vocabulary) {
+    if (badWordsIds == null) {
+      return;
+    }
+    for (List<Long> word : badWordsIds) {
+      for (long id : word) {
+        if (id >= vocabulary) {
+          throw ServiceException.invalid("bad_words_ids", "token id " + id + " is not in the model's vocabulary (0 to "
+              + (vocabulary - 1) + ")");
+        }
+      }
+    }
   }
 
   /** Nothing set: every parameter comes from the layers below. */
@@ -137,62 +171,9 @@ public record GenerationParams(
   private static GenerationParams read(Map<String, ?> map) {
     Object[] values = new Object[FIELDS.length];
     for (int i = 0; i < FIELDS.length; i++) {
-      values[i] = convert(KEYS.get(i), FIELDS[i].getType(), map.get(KEYS.get(i)));
+      values[i] = ParamValues.convert(KEYS.get(i), FIELDS[i].getGenericType(), map.get(KEYS.get(i)));
     }
     return construct(values);
-  }
-
-  private static Object convert(String key, Class<?> type, Object value) {
-    if (value == null) {
-      return null;
-    }
-    if (type == List.class) {
-      return strings(key, value);
-    }
-    if (type == Boolean.class) {
-      if (value instanceof Boolean) {
-        return value;
-      }
-      throw ServiceException.invalid(key, "must be true or false, got " + JsonValues.describe(value));
-    }
-    if (!(value instanceof Number number)) {
-      throw ServiceException.invalid(key, (type == Double.class ? "must be a number, got " : "must be an integer, got ")
-          + JsonValues.describe(value));
-    }
-    if (type == Double.class) {
-      return number.doubleValue();
-    }
-    long whole = wholeNumber(key, number);
-    if (type == Long.class) {
-      return whole;
-    }
-    if (whole > Integer.MAX_VALUE || whole < Integer.MIN_VALUE) {
-      throw ServiceException.invalid(key, "out of range: " + whole);
-    }
-    return (int) whole;
-  }
-
-  /** A string or a list of non-empty strings (transformers' stop_strings takes either). */
-  private static List<String> strings(String key, Object value) {
-    List<String> strings = new ArrayList<>();
-    for (Object item : value instanceof Iterable<?> list ? list : List.of(value)) {
-      if (!(item instanceof String s) || s.isEmpty()) {
-        throw ServiceException.invalid(key, "must be a non-empty string or a list of them, got " + item);
-      }
-      strings.add(s);
-    }
-    return strings;
-  }
-
-  private static long wholeNumber(String key, Number number) {
-    if (number instanceof Long || number instanceof Integer || number instanceof Short) {
-      return number.longValue();
-    }
-    double value = number.doubleValue();
-    if (value == Math.rint(value) && Math.abs(value) < 0x1p53) {
-      return number.longValue();
-    }
-    throw ServiceException.invalid(key, "must be an integer, got " + number);
   }
 
   private static void atLeast(String key, Integer value, int min) {

@@ -20,10 +20,11 @@ class IgnoredGenerationKeysTest {
     Path model = TestGraphs.copyModel(Path.of("models/gpt2-tiny"), temp.resolve("gpt2-tiny"));
     Path generation = model.resolve("generation_config.json");
     Files.writeString(generation, Files.readString(generation).replaceFirst("\\{",
-        "{\"num_beams\": 4, \"length_penalty\": 2.0, \"repetition_penalty\": 1.3, \"no_repeat_ngram_size\": 3, \"top_k\": 7,"));
+        "{\"num_beams\": 4, \"length_penalty\": 2.0, \"repetition_penalty\": 1.3, \"bad_words_ids\": [[5], [6, 7]], \"no_repeat_ngram_size\": 3, \"top_k\": 7,"));
     DecoderConfig config = DecoderConfig.read(new ModelDirectory(model));
     assertThat(config.ignoredGenerationKeys()).containsExactly("length_penalty", "num_beams");
     assertThat(config.defaults().topK()).as("the implemented keys still apply").isEqualTo(7);
+    assertThat(config.defaults().badWordsIds()).isEqualTo(java.util.List.of(java.util.List.of(5L), java.util.List.of(6L, 7L)));
   }
 
   @Test

@@ -25,7 +25,7 @@ class WireProtocolTest {
   private static final GenerateRequest REQUEST = new GenerateRequest("r-1", "I have an idea!",
       GenerationParams.parse(Map.of("max_new_tokens", 24, "min_new_tokens", 3, "do_sample", true,
           "temperature", 0.8, "top_k", 40, "top_p", 0.9, "seed", 1234L, "num_return_sequences", 2,
-          "stop_strings", List.of("\n\n", "ü"))), null);
+          "stop_strings", List.of("\n\n", "ü"), "bad_words_ids", List.of(List.of(7), List.of(5_000_000_000L, 8)))), null);
   private static final GenerateReply REPLY = new GenerateReply("r-1", "gpt2", List.of(
       new GenerateReply.Sequence("I have an idea! ünïcode", 5, 24, false, "length"),
       new GenerateReply.Sequence("I have an idea!.", 5, 1, true, "eos")),

@@ -152,6 +152,47 @@ class GraphServiceTest {
   }
 
   @Test
+  @DisplayName("bad_words_ids in a request's parameters reach every generator: the answer is the model layer's, and differs from without")
+  void badWordsIds(Vertx vertx, VertxTestContext ctx) {
+    // gpt2-tiny's greedy continuation of the prompt starts 8 262 486 11 (src/test/resources/logits_processors_reference.json)
+    GenerationParams plain = Params.of("max_new_tokens", 12, "min_new_tokens", 12, "do_sample", false);
+    GenerationParams banned = plain.overriddenBy(Params.of("bad_words_ids", List.of(List.of(262), List.of(486, 11))));
+    String body = new JsonObject().put("text", PROMPT).put("parameters", new JsonObject(banned.toMap())).encode();
+    post("application/json", body).onComplete(ctx.succeeding(response -> vertx.executeBlocking(() -> List.of(
+        TestGraphs.directAnswer(config, PROMPT, banned), TestGraphs.directAnswer(config, PROMPT, plain)))
+        .onComplete(ctx.succeeding(expected -> ctx.verify(() -> {
+          assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
+          JsonArray answer = response.bodyAsJsonArray();
+          for (int i = 0; i < 3; i++) {
+            assertThat(answer.getJsonObject(i).getString("generated"))
+                .isEqualTo(expected.get(0).get(i).getString("generated"));
+          }
+          assertThat(answer.getJsonObject(0).getString("generated")).as("gpt2 without the bad words")
+              .isNotEqualTo(expected.get(1).get(0).getString("generated"));
+          ctx.completeNow();
+        })))));
+  }
+
+  @Test
+  @DisplayName("bad_words_ids that are not lists of token ids, or ids past the vocabulary, are a 400 naming the field")
+  void badWordsIdsRefused(VertxTestContext ctx) {
+    Future<HttpResponse<Buffer>> shape = post("application/json", "{\"text\": \"hi\", \"parameters\": {\"bad_words_ids\": [7]}}");
+    Future<HttpResponse<Buffer>> vocabulary = post("application/json",
+        "{\"text\": \"hi\", \"parameters\": {\"max_new_tokens\": 2, \"bad_words_ids\": [[3], [5, 1007]]}}");
+    Future.all(shape, vocabulary).onComplete(ctx.succeeding(both -> ctx.verify(() -> {
+      for (HttpResponse<Buffer> response : List.of(shape.result(), vocabulary.result())) {
+        assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(400);
+        assertThat(response.bodyAsJsonObject().getString("error_type")).isEqualTo("invalid_parameter");
+      }
+      assertThat(shape.result().bodyAsJsonObject().getString("error")).contains("bad_words_ids: must be a list of lists "
+          + "of token ids (integers >= 0), such as [[42], [7, 19]], got an item 7");
+      assertThat(vocabulary.result().bodyAsJsonObject().getString("error"))
+          .contains("bad_words_ids: token id 1007 is not in the model's vocabulary (0 to 1006)");
+      ctx.completeNow();
+    })));
+  }
+
+  @Test
   @DisplayName("/livez and /readyz report a healthy graph")
   void health(VertxTestContext ctx) {
     client.get(port, "localhost", "/livez").send()

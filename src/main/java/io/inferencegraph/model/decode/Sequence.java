@@ -21,6 +21,7 @@ public final class Sequence {
   private List<String> stopStrings = List.of();
   private double repetitionPenalty = 1.0;
   private int noRepeatNgramSize;
+  private long[][] badWords = {};
   private int length;
   private String finishReason;
   private String stoppedText;
@@ -43,6 +44,15 @@ public final class Sequence {
     if (params.noRepeatNgramSize() != null) {
       this.noRepeatNgramSize = params.noRepeatNgramSize();
     }
+    if (params.badWordsIds() != null) {
+      this.badWords = badWords(params.badWordsIds(), eos);
+    }
+  }
+
+  /** As transformers' NoBadWordsLogitsProcessor, a bad word that is one eos token alone is dropped: eos stays possible. */
+  private static long[][] badWords(List<List<Long>> words, Set<Long> eos) {
+    return words.stream().filter(word -> !(word.size() == 1 && eos.contains(word.get(0))))
+        .map(word -> word.stream().mapToLong(Long::longValue).toArray()).toArray(long[][]::new);
   }
 
   Sequence(long[] prompt, int droppedPromptTokens, int maxNewTokens, int minNewTokens, Sampler sampler, Set<Long> eos) {
@@ -101,6 +111,7 @@ public final class Sequence {
   void advance(FloatBuffer logits, int offset, int candidates) {
     LogitsProcessors.repetitionPenalty(logits, offset, candidates, tokens, length, repetitionPenalty);
     LogitsProcessors.noRepeatNgram(logits, offset, candidates, tokens, length, noRepeatNgramSize);
+    LogitsProcessors.badWords(logits, offset, candidates, tokens, length, badWords);
     if (length - promptLength < minNewTokens) {
       for (long id : eos) {
         if (id < candidates) {

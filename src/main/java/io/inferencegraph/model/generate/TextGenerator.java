@@ -123,6 +123,7 @@ public final class TextGenerator implements AutoCloseable {
 
   private List<Sequence> prepareIds(long[] promptIds, GenerationParams request) {
     GenerationParams p = defaults().overriddenBy(request);
+    p.checkTokenIds(config.vocabSize());
     if (!p.doSample() && p.numReturnSequences() > 1) {
       throw ServiceException.invalid("num_return_sequences",
           "greedy decoding would return identical sequences; set do_sample to true");

@@ -55,7 +55,7 @@ public record DecoderConfig(
       }
     }
     String type = config.has("model_type") ? config.get("model_type").getAsString() : "unknown";
-    GenerationParams.ModelDefaults defaults = defaults(dir, config, generation);
+    GenerationParams.ModelDefaults defaults = defaults(dir, config, generation, vocab);
     return new DecoderConfig(type, layers, heads, hidden, vocab, positions, bos, Set.copyOf(eos), pad,
         defaults.params(), defaults.ignoredKeys());
   }
@@ -65,7 +65,8 @@ public record DecoderConfig(
   }
 
   @SuppressWarnings("unchecked")
-  private static GenerationParams.ModelDefaults defaults(ModelDirectory dir, JsonObject config, JsonObject generation) {
+  private static GenerationParams.ModelDefaults defaults(ModelDirectory dir, JsonObject config, JsonObject generation,
+      int vocab) {
     Gson gson = new Gson();
     JsonObject taskParams = config.has("task_specific_params")
         && config.getAsJsonObject("task_specific_params").has("text-generation")
@@ -82,7 +83,9 @@ public record DecoderConfig(
         LOG.warn("{}: generation settings {} (generation_config.json, task_specific_params) are not implemented "
             + "by this service and are ignored", dir.root(), ignored);
       }
-      return new GenerationParams.ModelDefaults(fromGeneration.params().overriddenBy(fromTask.params()), ignored);
+      GenerationParams params = fromGeneration.params().overriddenBy(fromTask.params());
+      params.checkTokenIds(vocab);
+      return new GenerationParams.ModelDefaults(params, ignored);
     } catch (ServiceException e) {
       throw dir.fail("bad generation default " + e.getMessage(), e);
     }

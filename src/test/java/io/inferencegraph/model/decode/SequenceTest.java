@@ -90,6 +90,25 @@ class SequenceTest {
     assertThat(sequence.finishReason()).isEqualTo("length");
   }
 
+  @Test
+  @DisplayName("bad_words_ids bans in the sequence's row after the n-gram ban; a lone eos word is dropped, as transformers does")
+  void badWords() {
+    GenerationParams params = Params.of("do_sample", false, "min_new_tokens", 0, "bad_words_ids",
+        java.util.List.of(java.util.List.of(EOS), java.util.List.of(2, 3), java.util.List.of(4), java.util.List.of(EOS, 6)));
+    Sequence sequence = new Sequence(new long[] {1, 2}, 0, 4, params.overriddenBy(Params.of("temperature", 1.0,
+        "top_k", 0, "top_p", 1.0)), 0L, Set.of(EOS));
+    FloatBuffer logits = FloatBuffer.allocate(VOCAB);
+    logits.put(3, 9f).put(4, 8f).put(6, 7f).put(7, 1f);
+    sequence.advance(logits, 0, VOCAB);
+    assertThat(logits.array()).containsExactly(0, 0, 0, Float.NEGATIVE_INFINITY, Float.NEGATIVE_INFINITY, 0, 7f, 1f);
+    assertThat(sequence.newIds()).containsExactly(6);
+    FloatBuffer eos = FloatBuffer.allocate(VOCAB);
+    eos.put((int) EOS, 9f).put(3, 8f);
+    sequence.advance(eos, 0, VOCAB);
+    assertThat(sequence.newIds()).as("eos alone is not banned").containsExactly(6, EOS);
+    assertThat(sequence.finishReason()).isEqualTo("eos");
+  }
+
   private static Sampler greedy() {
     return new Sampler(false, 1.0, 0, 1.0, 0L);
   }
