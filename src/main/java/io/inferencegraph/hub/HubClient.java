@@ -60,15 +60,17 @@ public final class HubClient {
       return fromCacheFor(ref, selector, unreachable);
     }
     RepoCache cache = new RepoCache(settings.cacheDir(), ref.repo());
+    boolean configFirst = selector.readsConfig() && listing.paths().contains(CONFIG);
     JsonObject config = null;
-    if (selector.readsConfig() && listing.paths().contains(CONFIG)) {
+    if (configFirst) {
       assembler.assemble(ref, cache, listing.commit(), List.of(CONFIG)); // its dtype may name the graph to fetch
       config = readConfig(cache.snapshot(listing.commit()));
     }
     FileSelector.Selection selection = select(ref, selector, listing.paths(), config);
     selection.why().ifPresent(why -> progress.note(ref + ": " + why));
     List<String> files = selection.files();
-    assembler.assemble(ref, cache, listing.commit(), files);
+    assembler.assemble(ref, cache, listing.commit(),
+        files.stream().filter(path -> !configFirst || !path.equals(CONFIG)).toList());
     if (!ref.isCommit()) {
       try {
         cache.writeRef(ref.revision(), listing.commit());

@@ -40,6 +40,7 @@ class HubDtypeTest extends HubFixture {
         + "transformers.js_config.dtype names q4 for model");
     assertThat(progress.events.indexOf("finished config.json")).as("config.json comes first")
         .isLessThan(progress.events.indexOf("finished tokenizer.json"));
+    assertThat(progress.events).as("fetched once, not reported cached after").doesNotContain("cached config.json");
     assertThat(client().cached(RepoRef.parse("acme/q4"), MODEL)).get().extracting(Snapshot::files)
         .isEqualTo(snapshot.files());
     assertThat(loads(snapshot.dir(), null)).isEqualTo(loads(export, null)).isEqualTo("model_q4.onnx");
