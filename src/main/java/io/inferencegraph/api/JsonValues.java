@@ -1,25 +1,19 @@
 package io.inferencegraph.api;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
-import java.io.IOException;
 import java.util.Collection;
 import java.util.Map;
 
 /**
  * JSON as people write it: a value described in their words ({@code the string "5"}, {@code 2.5},
- * {@code a list}), and JSON text decoded with its syntax error placed by line and column, with no
- * parser internals in the message.
+ * {@code a list}), and JSON text decoded with its syntax error placed by line and column and said in a few
+ * words ({@link JsonSyntax}), with no parser internals in the message; for request bodies and config files alike.
  */
 public final class JsonValues {
-  private static final JsonFactory FACTORY = new JsonFactory();
-
   private JsonValues() {}
 
-  /** A syntax error in JSON text, already worded: "is not valid JSON (line L, column C)". */
+  /** A syntax error in JSON text, already worded: "is not valid JSON (line L, column C): REASON". */
   public static final class SyntaxError extends RuntimeException {
     SyntaxError(String message) {
       super(message);
@@ -31,25 +25,7 @@ public final class JsonValues {
     try {
       return Json.decodeValue(text);
     } catch (DecodeException e) {
-      throw new SyntaxError("is not valid JSON" + where(text));
-    }
-  }
-
-  /** " (line L, column C)" of the first syntax error Jackson's streaming parser meets, or "" if none is found. */
-  private static String where(String text) {
-    try (JsonParser parser = FACTORY.createParser(text)) {
-      parser.nextToken();
-      parser.skipChildren();
-      if (parser.nextToken() != null) {
-        return " (line " + parser.currentTokenLocation().getLineNr() + ", column "
-            + parser.currentTokenLocation().getColumnNr() + ": more after the end of the value)";
-      }
-      return "";
-    } catch (JsonProcessingException e) {
-      return e.getLocation() == null ? ""
-          : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
-    } catch (IOException e) {
-      return "";
+      throw new SyntaxError("is not valid JSON" + JsonSyntax.explain(text));
     }
   }
 

@@ -7,12 +7,7 @@ import io.inferencegraph.graph.plan.GraphParser;
 import io.inferencegraph.graph.plan.Problems;
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.load.SessionMemory;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -37,7 +32,7 @@ public final class ConfigLoader {
 
   /** The raw merged JSON; {@code file} null means conf/config.json, or the copy inside the jar. */
   public static JsonObject load(Path file, Map<String, String> env, Properties properties) {
-    JsonObject json = file != null ? readFile(file) : readDefault();
+    JsonObject json = file != null ? ConfigDocument.read(file) : ConfigDocument.readDefault();
     env.forEach((name, value) -> {
       if (name.startsWith(ENV_PREFIX) && name.length() > ENV_PREFIX.length()) {
         put(json, name.substring(ENV_PREFIX.length()).toLowerCase().split("__"), value);
@@ -207,30 +202,5 @@ public final class ConfigLoader {
       return Boolean.parseBoolean(raw);
     }
     return raw;
-  }
-
-  private static JsonObject readFile(Path file) {
-    try {
-      return new JsonObject(Files.readString(file));
-    } catch (IOException e) {
-      throw new ConfigException("file", "cannot read " + file + ": " + e.getMessage());
-    } catch (DecodeException e) {
-      throw new ConfigException("file", file + " is not valid JSON: " + e.getMessage());
-    }
-  }
-
-  private static JsonObject readDefault() {
-    Path file = Path.of(DEFAULT_FILE);
-    if (Files.isRegularFile(file)) {
-      return readFile(file);
-    }
-    try (InputStream in = ConfigLoader.class.getResourceAsStream("/" + DEFAULT_FILE)) {
-      if (in == null) {
-        throw new ConfigException("file", DEFAULT_FILE + " is missing and the jar has no default");
-      }
-      return new JsonObject(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-    } catch (IOException e) {
-      throw new ConfigException("file", "cannot read the built-in " + DEFAULT_FILE + ": " + e.getMessage());
-    }
   }
 }

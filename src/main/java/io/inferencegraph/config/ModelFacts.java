@@ -47,9 +47,9 @@ final class ModelFacts {
   private static long graphBytes(ModelDirectory files, ModelConfig model) {
     Path graph;
     try {
-      graph = model.onnxFile() != null ? files.onnxFile(model.onnxFile()) : files.onnxFile(
+      graph = model.onnxFile() != null ? files.onnxFile(model.onnxFile()) : files.root().resolve(files.graph(
           model.kind() == ModelConfig.Kind.GENERATOR ? TextGenerator.GRAPH_FILES : TextClassifier.GRAPH_FILES,
-          model.variant());
+          model.variant()).path());
     } catch (ModelLoadException e) {
       return 0; // loading will say what is missing
     }

@@ -1,5 +1,7 @@
 package io.inferencegraph.hub;
 
+import com.google.gson.JsonObject;
+import io.inferencegraph.model.load.GraphFiles;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -28,7 +30,9 @@ public final class FileSelector {
 
   /**
    * The ONNX graph is {@code onnxFile} if given (exact repo path), else the first of {@code graphCandidates} (base
-   * names such as "model") plus "_" + {@code variant} if not blank plus ".onnx", looked for in onnx/ then at the root.
+   * names such as "model") plus "_" + {@code variant} if not blank plus ".onnx", looked for in onnx/ then at the root;
+   * with neither, the graph config.json's transformers.js dtype names or the fp32 one or the best there is
+   * ({@link GraphFiles}).
    */
   public static FileSelector forOnnxModel(List<String> graphCandidates, String variant, String onnxFile) {
     if ((onnxFile == null || onnxFile.isBlank()) && (graphCandidates == null || graphCandidates.isEmpty())) {
@@ -46,16 +50,33 @@ public final class FileSelector {
     return new FileSelector(graphCandidates, variant, onnxFile, byGraph);
   }
 
-  /** The repo paths to fetch, out of a listing of the repo's paths. */
+  /** The repo paths to fetch and, when the graph is not the plain default, why it is the one chosen. */
+  public record Selection(List<String> files, Optional<String> why) {}
+
+  /**
+   * Whether the graph depends on config.json: with neither an ONNX file nor a variant configured, its
+   * {@code transformers.js_config.dtype} may name the graph (see {@link GraphFiles}).
+   */
+  public boolean readsConfig() {
+    return onnxFile == null && variant.isEmpty();
+  }
+
+  /** The repo paths to fetch, out of a listing of the repo's paths, as if config.json named no dtype. */
   public List<String> select(Collection<String> repoPaths) {
+    return select(repoPaths, null).files();
+  }
+
+  /** The repo paths to fetch, out of a listing of the repo's paths and the repo's config.json (null if unread). */
+  public Selection select(Collection<String> repoPaths, JsonObject config) {
     Set<String> present = new TreeSet<>(repoPaths);
     List<String> missing = REQUIRED.stream().filter(p -> !present.contains(p)).toList();
     if (!missing.isEmpty()) {
       throw new HubException(HubException.Kind.ENTRY_NOT_FOUND,
           "no " + String.join(" or ", missing) + " at the repo root, so it is not a model export this server can serve");
     }
-    String graph = graph(present).orElseThrow(() -> new HubException(HubException.Kind.ENTRY_NOT_FOUND,
-        "no " + wanted() + "; the repo's ONNX files are: " + onnxFiles(present)));
+    GraphFiles.Choice choice = graph(present, config).orElseThrow(() -> new HubException(
+        HubException.Kind.ENTRY_NOT_FOUND, "no " + wanted() + "; the repo's ONNX files are: " + onnxFiles(present)));
+    String graph = choice.path();
     List<String> selected = new ArrayList<>(REQUIRED);
     OPTIONAL.stream().filter(present::contains).forEach(selected::add);
     selected.add(graph);
@@ -64,7 +85,7 @@ public final class FileSelector {
       selected.add(companion);
       selected.addAll(externalData(companion, present));
     });
-    return List.copyOf(selected);
+    return new Selection(List.copyOf(selected), choice.why());
   }
 
   /** What this selector looks for, for messages. */
@@ -72,26 +93,14 @@ public final class FileSelector {
     if (onnxFile != null) {
       return onnxFile;
     }
-    return "ONNX graph named " + graphNames() + " in onnx/ or at the root";
+    return "ONNX graph named " + GraphFiles.wanted(graphCandidates, variant) + " in onnx/ or at the root";
   }
 
-  private Optional<String> graph(Set<String> present) {
+  private Optional<GraphFiles.Choice> graph(Set<String> present, JsonObject config) {
     if (onnxFile != null) {
-      return Optional.of(onnxFile).filter(present::contains);
+      return Optional.of(onnxFile).filter(present::contains).map(path -> new GraphFiles.Choice(path, Optional.empty()));
     }
-    for (String name : graphNames()) {
-      for (String folder : List.of("onnx/", "")) {
-        if (present.contains(folder + name)) {
-          return Optional.of(folder + name);
-        }
-      }
-    }
-    return Optional.empty();
-  }
-
-  private List<String> graphNames() {
-    String suffix = variant.isEmpty() ? "" : "_" + variant;
-    return graphCandidates.stream().map(name -> name + suffix + ".onnx").toList();
+    return GraphFiles.choose(present, graphCandidates, variant, config);
   }
 
   private Optional<String> companion(String graph) {

@@ -1,5 +1,8 @@
 package io.inferencegraph.hub;
 
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -12,6 +15,7 @@ import java.util.stream.Stream;
 /** Pulls model snapshots from the Hugging Face Hub into its shared cache, and finds them there offline. */
 public final class HubClient {
   private static final int PARALLEL_FILES = 4;
+  private static final String CONFIG = "config.json";
 
   private final HubSettings settings;
   private final ProgressListener progress;
@@ -36,7 +40,7 @@ public final class HubClient {
 
   /**
    * Resolves the revision to a commit, lists the repo, downloads the selected files not cached yet and returns the
-   * snapshot; a branch or tag is recorded under refs/ once every file is in place. Offline, the cache must hold it.
+   * snapshot (config.json first when its transformers.js dtype may name the graph); a branch or tag is recorded under refs/ once every file is in place. Offline, the cache must hold it.
    * When the Hub cannot be reached (connection, timeout, 429 or 5xx after the retries), a complete snapshot of the
    * revision in the cache is used, with a note saying so, as huggingface_hub does.
    */
@@ -55,9 +59,18 @@ public final class HubClient {
       }
       return fromCacheFor(ref, selector, unreachable);
     }
-    List<String> files = select(ref, selector, listing.paths());
     RepoCache cache = new RepoCache(settings.cacheDir(), ref.repo());
-    assembler.assemble(ref, cache, listing.commit(), files);
+    boolean configFirst = selector.readsConfig() && listing.paths().contains(CONFIG);
+    JsonObject config = null;
+    if (configFirst) {
+      assembler.assemble(ref, cache, listing.commit(), List.of(CONFIG)); // its dtype may name the graph to fetch
+      config = readConfig(cache.snapshot(listing.commit()));
+    }
+    FileSelector.Selection selection = select(ref, selector, listing.paths(), config);
+    selection.why().ifPresent(why -> progress.note(ref + ": " + why));
+    List<String> files = selection.files();
+    assembler.assemble(ref, cache, listing.commit(),
+        files.stream().filter(path -> !configFirst || !path.equals(CONFIG)).toList());
     if (!ref.isCommit()) {
       try {
         cache.writeRef(ref.revision(), listing.commit());
@@ -87,16 +100,18 @@ public final class HubClient {
       return Optional.empty();
     }
     List<String> present = filesIn(cache.snapshot(commit.get()));
+    JsonObject config = selector.readsConfig() ? readConfig(cache.snapshot(commit.get())) : null;
     try {
-      return Optional.of(snapshot(ref, cache, commit.get(), selector.select(present)));
+      return Optional.of(snapshot(ref, cache, commit.get(), selector.select(present, config).files()));
     } catch (HubException missing) {
       return Optional.empty();
     }
   }
 
-  private static List<String> select(RepoRef ref, FileSelector selector, List<String> paths) {
+  private static FileSelector.Selection select(RepoRef ref, FileSelector selector, List<String> paths,
+      JsonObject config) {
     try {
-      return selector.select(paths);
+      return selector.select(paths, config);
     } catch (HubException e) {
       throw new HubException(e.kind(), ref + ": " + e.getMessage(), e);
     }
@@ -112,6 +127,16 @@ public final class HubClient {
       }
     }
     return new Snapshot(ref, commit, cache.snapshot(commit), files, bytes);
+  }
+
+  /** The snapshot's config.json as an object; null when it is absent or unreadable (the load will say so). */
+  private static JsonObject readConfig(Path snapshot) {
+    try {
+      JsonElement config = JsonParser.parseString(Files.readString(snapshot.resolve(CONFIG)));
+      return config.isJsonObject() ? config.getAsJsonObject() : null;
+    } catch (IOException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** Repo paths of the files (links to existing blobs) in a snapshot folder. */

@@ -61,6 +61,25 @@ class ServeCommandTest {
   }
 
   @Test
+  @DisplayName("a config file that is not valid JSON, named by --config or GRAPH_CONFIG, stops start-up with its line, column and why")
+  void brokenConfigFile(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("config.json");
+    Files.writeString(file, "{\n  \"http\": {\"port\": 3000,}\n}\n");
+    String expected = "error: config file: " + file + " is not valid JSON (line 2, column 25): expected a field name "
+        + "in double quotes, got '}'";
+
+    StringWriter err = new StringWriter();
+    assertThat(ServeCommand.commandLine(Map.of()).setErr(new PrintWriter(err)).execute("--config", file.toString()))
+        .isEqualTo(2);
+    assertThat(err.toString().strip()).isEqualTo(expected);
+
+    StringWriter fromEnv = new StringWriter();
+    assertThat(ServeCommand.commandLine(Map.of("GRAPH_CONFIG", file.toString())).setErr(new PrintWriter(fromEnv))
+        .execute()).isEqualTo(2);
+    assertThat(fromEnv.toString().strip()).isEqualTo(expected);
+  }
+
+  @Test
   @DisplayName("--help lists every subcommand and flag; --version names the program")
   void helpAndVersion() {
     StringWriter out = new StringWriter();

@@ -161,6 +161,27 @@ class ReloadTest {
   }
 
   @Test
+  @DisplayName("a file that is no longer valid JSON: 422 naming the file, line, column and why, in the user's words")
+  void syntaxErrorInTheUsersWords() throws Exception {
+    String broken = seed().encodePrettily().replaceFirst(" : ", " "); // line 2: "models_dir" "models",
+    Files.writeString(file, broken);
+    int column = broken.lines().toList().get(1).indexOf("\" \"") + 3;
+
+    HttpResponse<Buffer> refused = await(reload());
+
+    assertThat(refused.statusCode()).as(refused.bodyAsString()).isEqualTo(422);
+    String message = file + " is not valid JSON (line 2, column " + column + "): expected ':' after the field name, "
+        + "got '\"'";
+    JsonObject body = refused.bodyAsJsonObject();
+    assertThat(body.getString("error")).isEqualTo("the configuration was not applied (nothing changed): error at /: "
+        + message);
+    assertThat(body.getJsonArray("problems")).containsExactly(new JsonObject().put("severity", "error")
+        .put("pointer", "").put("message", message));
+    assertThat(refused.bodyAsString()).doesNotContain("com.fasterxml", "Unexpected character", "(code ", "Source");
+    unchanged();
+  }
+
+  @Test
   @DisplayName("a removed model is unloaded once the requests routed before finish: its address has no handler")
   void removedModelIsUnloaded() throws Exception {
     JsonObject next = withStory(seed());

@@ -86,4 +86,65 @@ class FileSelectorTest {
         "onnx/model.onnx", "onnx/model.onnx_data", "onnx/model.onnx_data/shard0")))
         .containsExactly("config.json", "tokenizer.json", "onnx/model.onnx", "onnx/model.onnx_data");
   }
+
+  private static com.google.gson.JsonObject config(String transformersJs) {
+    return com.google.gson.JsonParser.parseString("{\"model_type\": \"gpt2\", \"transformers.js_config\": "
+        + transformersJs + "}").getAsJsonObject();
+  }
+
+  private static FileSelector.Selection select(String transformersJs, String... graphs) {
+    List<String> repo = new java.util.ArrayList<>(List.of("config.json", "tokenizer.json"));
+    repo.addAll(List.of(graphs));
+    return FileSelector.forOnnxModel(GRAPHS, null, null).select(repo, config(transformersJs));
+  }
+
+  @Test
+  @DisplayName("config.json's dtype \"auto\", an unknown dtype, a number or no dtype leave the fp32 graph, said nothing about")
+  void dtypesThatNameNothing() {
+    for (String options : List.of("{\"dtype\": \"auto\"}", "{\"dtype\": \"fp64\"}", "{\"dtype\": 4}", "{}", "\"q4\"",
+        "{\"dtype\": {\"model\": \"auto\"}}")) {
+      FileSelector.Selection selection = select(options, "onnx/model.onnx", "onnx/model_q4.onnx");
+      assertThat(selection.files()).as(options).endsWith("onnx/model.onnx");
+      assertThat(selection.why()).as(options).isEmpty();
+    }
+  }
+
+  @Test
+  @DisplayName("a named dtype the repo lacks falls back to fp32, else to the best graph, and the note says both")
+  void namedDtypeMissing() {
+    assertThat(select("{\"dtype\": \"q4\"}", "onnx/model.onnx", "onnx/model_fp16.onnx").why()).contains(
+        "using onnx/model.onnx (fp32): config.json's transformers.js_config.dtype names q4 for model but the export "
+            + "has no model_q4.onnx");
+    assertThat(select("{\"dtype\": \"q4\"}", "onnx/model_bnb4.onnx", "onnx/model_q4f16.onnx").why()).contains(
+        "using onnx/model_q4f16.onnx (q4f16): config.json's transformers.js_config.dtype names q4 for model but the "
+            + "export has no model_q4.onnx nor an fp32 graph, and q4f16 comes first of fp32 > fp16 > q8 "
+            + "> int8 > uint8 > q4 > q4f16 > bnb4 among its graphs");
+  }
+
+  @Test
+  @DisplayName("without fp32, the better dtype wins across graph names; a named dtype is found at the root too")
+  void bestDtypeFirst() {
+    assertThat(select("{}", "onnx/model_q4.onnx", "onnx/decoder_model_merged_fp16.onnx").files())
+        .endsWith("onnx/decoder_model_merged_fp16.onnx");
+    assertThat(select("{}", "onnx/model_uint8.onnx", "onnx/model_int8.onnx", "onnx/model_bnb4.onnx").files())
+        .endsWith("onnx/model_int8.onnx");
+    assertThat(select("{}", "model_uint8.onnx", "onnx/model_q4.onnx", "onnx/model_bnb4.onnx").files())
+        .endsWith("model_uint8.onnx");
+    assertThat(select("{\"dtype\": \"bnb4\"}", "onnx/model.onnx", "model_bnb4.onnx").files())
+        .endsWith("model_bnb4.onnx");
+  }
+
+  @Test
+  @DisplayName("only a selector with neither a variant nor an ONNX file reads config.json, and only it obeys its dtype")
+  void readsConfigOnlyWithoutChoice() {
+    List<String> repo = List.of("config.json", "tokenizer.json", "onnx/model.onnx", "onnx/model_q4.onnx",
+        "onnx/model_quantized.onnx");
+    assertThat(FileSelector.forOnnxModel(GRAPHS, " ", "").readsConfig()).isTrue();
+    assertThat(FileSelector.forOnnxModel(GRAPHS, "quantized", null).readsConfig()).isFalse();
+    assertThat(FileSelector.forOnnxModel(GRAPHS, null, "onnx/model.onnx").readsConfig()).isFalse();
+    assertThat(FileSelector.forOnnxModel(GRAPHS, "quantized", null).select(repo, config("{\"dtype\": \"q4\"}")).files())
+        .endsWith("onnx/model_quantized.onnx");
+    assertThat(FileSelector.forOnnxModel(GRAPHS, null, "onnx/model.onnx").select(repo, config("{\"dtype\": \"q4\"}"))
+        .files()).endsWith("onnx/model.onnx");
+  }
 }

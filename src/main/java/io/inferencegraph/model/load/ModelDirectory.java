@@ -5,15 +5,22 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** A model in the Hugging Face hub layout of an ONNX export: config, tokenizer and graph files. */
 public final class ModelDirectory {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelDirectory.class);
+
   private final Path root;
 
   public ModelDirectory(Path root) {
@@ -111,22 +118,34 @@ public final class ModelDirectory {
   }
 
   /**
-   * The ONNX graph to run: the first of {@code candidates} (with the variant suffix, e.g.
-   * "_quantized") found in {@code onnx/} or at the root.
+   * The ONNX graph to run: the first of {@code candidates} (with the variant suffix, e.g. "_quantized") found in
+   * {@code onnx/} or at the root; without a variant, by config.json's transformers.js dtype or the best graph there
+   * ({@link GraphFiles}), logging why when it is not the plain fp32 one.
    */
   public Path onnxFile(List<String> candidates, String variant) {
-    String suffix = variant == null || variant.isBlank() ? "" : "_" + variant;
-    for (String name : candidates) {
-      String file = name + suffix + ".onnx";
-      for (Path dir : List.of(root.resolve("onnx"), root)) {
-        Path path = dir.resolve(file);
-        if (Files.isRegularFile(path)) {
-          return path;
-        }
+    GraphFiles.Choice choice = graph(candidates, variant);
+    choice.why().ifPresent(why -> LOG.info("{}: {}", root, why));
+    return root.resolve(choice.path());
+  }
+
+  /** The graph {@link #onnxFile(List, String)} opens, without logging. */
+  public GraphFiles.Choice graph(List<String> candidates, String variant) {
+    JsonObject config = variant == null || variant.isBlank() ? readJson("config.json").orElse(null) : null;
+    return GraphFiles.choose(graphPaths(), candidates, variant, config).orElseThrow(() -> fail(
+        "no ONNX graph found: looked for " + GraphFiles.wanted(candidates, variant) + " in onnx/ and at the root"));
+  }
+
+  /** "onnx/NAME" and "NAME" for the files in onnx/ and at the root. */
+  private List<String> graphPaths() {
+    List<String> paths = new ArrayList<>();
+    for (String folder : List.of("onnx/", "")) {
+      try (Stream<Path> files = Files.list(root.resolve(folder))) {
+        files.filter(Files::isRegularFile).forEach(file -> paths.add(folder + file.getFileName()));
+      } catch (IOException | UncheckedIOException e) {
+        // no such folder: nothing there
       }
     }
-    throw fail("no ONNX graph found: looked for " + candidates.stream().map(n -> n + suffix + ".onnx").toList()
-        + " in onnx/ and at the root");
+    return paths;
   }
 
   /** The explicitly configured graph file, relative to the directory. */
