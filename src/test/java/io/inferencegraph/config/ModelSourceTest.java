@@ -27,6 +27,12 @@ class ModelSourceTest {
         new RepoRef("onnx-community/gpt2-medium-ONNX", "main"),
         new RepoRef("Xenova/distilbert-base-uncased-finetuned-sst-2-english", "main"));
     assertThat(config.classifiers()).extracting(ModelConfig::kind).containsExactly(ModelConfig.Kind.CLASSIFIER);
+    assertThat(config.models()).as("the reference set runs fp32 whatever a repo's config.json names")
+        .extracting(ModelConfig::variant).containsOnly("fp32");
+    GraphConfig int8 = parse(Path.of("conf/hub-int8.json"), Map.of());
+    assertThat(int8.models()).extracting(m -> ((ModelSource.Hub) m.source()).ref())
+        .isEqualTo(config.models().stream().map(m -> ((ModelSource.Hub) m.source()).ref()).toList());
+    assertThat(int8.models()).extracting(ModelConfig::variant).containsOnly("quantized");
   }
 
   @Test

@@ -147,4 +147,18 @@ class FileSelectorTest {
     assertThat(FileSelector.forOnnxModel(GRAPHS, null, "onnx/model.onnx").select(repo, config("{\"dtype\": \"q4\"}"))
         .files()).endsWith("onnx/model.onnx");
   }
+
+  @Test
+  @DisplayName("variant fp32 pins the plain graph whatever config.json's dtype names, and says what it looked for")
+  void fp32Pins() {
+    List<String> repo = List.of("config.json", "tokenizer.json", "onnx/model.onnx", "onnx/model_q4.onnx",
+        "onnx/model_fp32.onnx.bak");
+    FileSelector fp32 = FileSelector.forOnnxModel(GRAPHS, "fp32", null);
+    assertThat(fp32.readsConfig()).isFalse();
+    assertThat(fp32.select(repo, config("{\"dtype\": \"q4\"}")).files()).endsWith("onnx/model.onnx")
+        .doesNotContain("onnx/model_q4.onnx");
+    assertThat(FileSelector.forOnnxModel(GRAPHS, " fp32 ", null).select(repo)).endsWith("onnx/model.onnx");
+    assertThat(io.inferencegraph.model.load.GraphFiles.wanted(List.of("model"), "fp32")).containsExactly("model.onnx");
+    assertThat(io.inferencegraph.model.load.GraphFiles.wanted(List.of("model"), "q4")).containsExactly("model_q4.onnx");
+  }
 }

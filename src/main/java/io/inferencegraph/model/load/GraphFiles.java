@@ -35,7 +35,7 @@ public final class GraphFiles {
       JsonObject config) {
     Set<String> present = new TreeSet<>(paths);
     if (variant != null && !variant.isBlank()) {
-      return find(present, candidates, "_" + variant.strip()).map(path -> new Choice(path, Optional.empty()));
+      return find(present, candidates, suffix(variant)).map(path -> new Choice(path, Optional.empty()));
     }
     String missing = "";
     for (String name : candidates) {
@@ -70,8 +70,13 @@ public final class GraphFiles {
 
   /** The file names looked for, for a message saying none was found. */
   public static List<String> wanted(List<String> candidates, String variant) {
-    String suffix = variant == null || variant.isBlank() ? "" : "_" + variant.strip();
+    String suffix = variant == null || variant.isBlank() ? "" : suffix(variant);
     return candidates.stream().map(name -> name + suffix + ".onnx").toList();
+  }
+
+  /** A variant's file suffix: "_" + the variant, except "fp32", the plain graph whatever config.json names. */
+  private static String suffix(String variant) {
+    return variant.strip().equals("fp32") ? "" : "_" + variant.strip();
   }
 
   /** {@code transformers.js_config.dtype} for graph {@code name}: a known dtype other than "auto", else empty. */
