@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * Turns a sequence's {@link LogprobTrace} into OpenAI's per-token entries. A token's text is its id
@@ -18,8 +19,16 @@ import java.util.Map;
 final class LogprobText {
   private LogprobText() {}
 
-  /** Entries for new tokens [from, to) of a sequence whose continuation has {@code textLength} characters. */
-  static List<TokenLogprob> entries(TextTokenizer tokenizer, LogprobTrace trace, int from, int to, int textLength) {
+  /**
+   * Entries for new tokens [from, to) of a sequence whose continuation has {@code textLength} characters.
+   * {@code prefix} decodes the continuation of the first n new tokens: where the decode loop did not note a
+   * token's text end (a caller that steps a batch itself), it is found from there.
+   */
+  static List<TokenLogprob> entries(TextTokenizer tokenizer, LogprobTrace trace, int from, int to, int textLength,
+      IntFunction<String> prefix) {
+    for (int n = trace.ended() + 1; n < to; n++) {
+      trace.textEnd(n, wholeCharacters(prefix.apply(n)));
+    }
     List<TokenLogprob> entries = new ArrayList<>(to - from);
     for (int i = from; i < to; i++) {
       TopLogprobs.Step step = trace.steps().get(i);
@@ -36,5 +45,14 @@ final class LogprobText {
       entries.add(new TokenLogprob(token, step.logprob(), top, trace.textOffset(i, textLength)));
     }
     return entries;
+  }
+
+  /** The length of {@code text} without a trailing half character (U+FFFD until the rest of its bytes come). */
+  static int wholeCharacters(String text) {
+    int length = text.length();
+    while (length > 0 && text.charAt(length - 1) == '\uFFFD') {
+      length--;
+    }
+    return length;
   }
 }

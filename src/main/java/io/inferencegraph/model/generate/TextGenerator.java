@@ -184,7 +184,8 @@ public final class TextGenerator implements AutoCloseable {
 
   /** OpenAI's entries for new tokens [from, to) of a sequence that asked for logprobs. */
   List<TokenLogprob> logprobs(Sequence sequence, int from, int to, int textLength) {
-    return LogprobText.entries(tokenizer, sequence.logprobs(), from, to, textLength);
+    return LogprobText.entries(tokenizer, sequence.logprobs(), from, to, textLength,
+        n -> continuation(sequence, promptText(sequence), n));
   }
 
   /** Trailing characters of a continuation that more tokens may still change (see {@link TextTokenizer}). */

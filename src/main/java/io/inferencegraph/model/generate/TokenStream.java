@@ -16,8 +16,6 @@ import java.util.List;
  * token's logprobs with the delta that completes its text.
  */
 final class TokenStream {
-  private static final char REPLACEMENT = '\uFFFD';
-
   private final TextGenerator generator;
   private final TokenListener listener;
   private final List<Sequence> sequences;
@@ -60,10 +58,7 @@ final class TokenStream {
         if (stops && generator.stopIfDue(sequence, promptText, text) || sequence.finished()) {
           continue; // finished() hands on the rest
         }
-        int stable = text.length();
-        while (stable > 0 && text.charAt(stable - 1) == REPLACEMENT) {
-          stable--;
-        }
+        int stable = LogprobText.wholeCharacters(text);
         if (traced) {
           sequence.logprobs().textEnd(sequence.length() - sequence.promptLength(), stable);
         }
