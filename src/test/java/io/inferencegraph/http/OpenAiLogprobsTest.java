@@ -251,6 +251,13 @@ class OpenAiLogprobsTest {
   }
 
   @Test
+  @DisplayName("logprobs is the request's choice: the configuration cannot make it a default")
+  void notADefault() {
+    assertThatThrownBy(() -> TestGraphs.config(new JsonObject().put("generation", new JsonObject().put("logprobs", 2))))
+        .isInstanceOf(io.inferencegraph.config.ConfigException.class).hasMessageContaining("generation.logprobs");
+  }
+
+  @Test
   @DisplayName("a stop string: the tokens before it keep their logprobs, streamed or not, none after it")
   void stopString() throws Exception {
     JsonObject body = request("distilgpt2", 1).put("temperature", 0);
