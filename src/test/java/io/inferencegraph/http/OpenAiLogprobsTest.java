@@ -132,6 +132,18 @@ class OpenAiLogprobsTest {
     }
     assertThat(openai.completions().create(CompletionCreateParams.builder().model("distilgpt2").prompt(PROMPT)
         .maxTokens(3).temperature(0.0).build()).choices().get(0).logprobs()).as("not asked: null").isEmpty();
+    List<String> streamedTokens = new ArrayList<>();
+    List<Long> streamedOffsets = new ArrayList<>();
+    CompletionCreateParams streaming = CompletionCreateParams.builder().model("distilgpt2").prompt(PROMPT)
+        .maxTokens(10).temperature(0.0).logprobs(3).build();
+    try (var stream = openai.completions().createStreaming(streaming)) {
+      stream.stream().forEach(chunk -> chunk.choices().forEach(c -> c.logprobs().ifPresent(l -> {
+        streamedTokens.addAll(l.tokens().orElseThrow());
+        streamedOffsets.addAll(l.textOffset().orElseThrow());
+      })));
+    }
+    assertThat(streamedTokens).isEqualTo(tokens);
+    assertThat(streamedOffsets).isEqualTo(offsets);
   }
 
   @Test
