@@ -15,6 +15,8 @@ import java.util.Set;
  * unchanged over the event bus to the batcher. A null field means "not set here", so layers of defaults
  * combine with {@link #overriddenBy}. Each parameter is spelled once, as a component: its Hugging Face
  * name is the component's name in snake_case, and reading, merging and writing go by the components.
+ * {@code logprobs} (OpenAI's, not Hugging Face's): how many alternatives to list with each new token's
+ * log-probability; null: none computed.
  */
 public record GenerationParams(
     Integer maxLength,
@@ -29,10 +31,14 @@ public record GenerationParams(
     List<String> stopStrings,
     Double repetitionPenalty,
     Integer noRepeatNgramSize,
-    List<List<Long>> badWordsIds) {
+    List<List<Long>> badWordsIds,
+    Integer logprobs) {
 
   /** Upper bound on sequences per prompt, so one request cannot occupy a whole batch. */
   public static final int MAX_RETURN_SEQUENCES = 16;
+
+  /** Most alternatives {@code logprobs} may ask for per token, as OpenAI's completions allow. */
+  public static final int MAX_LOGPROBS = 5;
 
   private static final RecordComponent[] FIELDS = GenerationParams.class.getRecordComponents();
   private static final Constructor<GenerationParams> CANONICAL = canonical();
@@ -70,6 +76,9 @@ public record GenerationParams(
       throw ServiceException.invalid("repetition_penalty", "must be a finite number > 0");
     }
     atLeast("no_repeat_ngram_size", noRepeatNgramSize, 0);
+    if (logprobs != null && (logprobs < 0 || logprobs > MAX_LOGPROBS)) {
+      throw ServiceException.invalid("logprobs", "must be an integer from 0 to " + MAX_LOGPROBS + ", got " + logprobs);
+    }
     stopStrings = stopStrings == null ? null : List.copyOf(stopStrings);
     badWordsIds = badWordsIds == null ? null : tokenIdLists(badWordsIds);
   }

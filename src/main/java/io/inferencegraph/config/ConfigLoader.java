@@ -141,6 +141,9 @@ public final class ConfigLoader {
   }
 
   private static GenerationParams generation(JsonObject json) {
+    if (json.containsKey("logprobs")) { // what a client asks to see, not how to generate: no default
+      throw new ConfigException("generation.logprobs", "logprobs is set per request only, not as a default");
+    }
     try {
       return GenerationParams.parse(json.getMap());
     } catch (ServiceException e) {

@@ -116,16 +116,8 @@ public final class GraphExecution {
 
   private void onEvent(GenerateEvent event) {
     StreamedCall call = running.get(Retries.callId(event.requestId()));
-    String text = call == null ? null : call.fresh(Retries.attempt(event.requestId()), event.index(), event.text());
-    if (cancelled || text == null) {
-      return;
-    }
-    if (!text.isEmpty()) {
-      listener.onToken(call.node(), event.model(), event.index(), text);
-    }
-    if (event.finished() != null && call.finishing(event.index())) {
-      listener.onGenerated(event.model(), event.index(), NodeOutputs.sequence(event.model(), event.index(),
-          event.finished(), null));
+    if (call != null && !cancelled) {
+      call.deliver(event, Retries.attempt(event.requestId()), listener);
     }
   }
 

@@ -1,6 +1,8 @@
 package io.inferencegraph.graph;
 
+import io.inferencegraph.api.TokenLogprob;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 
 /** Watches one run of a graph as it happens; called on the requester's event loop, in the order things happen. */
 public interface GraphListener {
@@ -15,6 +17,12 @@ public interface GraphListener {
 
   /** Sequence {@code index} of generate node {@code node} (model {@code model}) grew by {@code text}. */
   default void onToken(String node, String model, int index, String text) {}
+
+  /**
+   * The logprobs of tokens of sequence {@code index} (when the request asked for them), just before the
+   * {@link #onToken} whose text they complete; the last may come with no text after them (eos).
+   */
+  default void onLogprobs(String node, String model, int index, List<TokenLogprob> logprobs) {}
 
   /** {@code status}: ok, skipped (on_error skip) or defaulted; {@code output} is the node's value. */
   default void onNodeFinished(String node, String status, Object output) {}

@@ -10,7 +10,8 @@ import java.util.LinkedHashMap;
 /**
  * What a model node's output looks like to references: a generate node gives {@code model},
  * {@code text} (its first sequence), {@code sequences} and {@code timing}; a classify node gives
- * {@code model}, {@code label}, {@code score}, {@code scores} and {@code timing}.
+ * {@code model}, {@code label}, {@code score}, {@code scores} and {@code timing}. A sequence that asked
+ * for logprobs also has {@code logprobs}, in OpenAI's shape ({@link LogprobsJson}).
  */
 final class NodeOutputs {
   private NodeOutputs() {}
@@ -37,6 +38,9 @@ final class NodeOutputs {
         .put("prompt_tokens", sequence.promptTokens())
         .put("finish_reason", sequence.finishReason())
         .put("prompt_truncated", sequence.promptTruncated());
+    if (sequence.logprobs() != null) {
+      json.put("logprobs", LogprobsJson.of(sequence.logprobs()));
+    }
     return timing == null ? json : json.put("timing", timing(timing));
   }
 

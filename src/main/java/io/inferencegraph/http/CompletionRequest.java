@@ -18,7 +18,7 @@ import java.util.UUID;
  * ({@code max_tokens} to {@code max_new_tokens}, {@code temperature: 0} to greedy, {@code n} to
  * {@code num_return_sequences}), over the configured defaults, as the graph endpoint does. OpenAI's
  * defaults hold where the request is silent: {@code max_tokens} 16, {@code temperature} 1 (sampling),
- * {@code top_p} 1. {@code prompts}: one or more, each a {@code String} or a token-id prompt
+ * {@code top_p} 1. {@code logprobs} (0 to 5) asks for each token's logprob and that many alternatives. {@code prompts}: one or more, each a {@code String} or a token-id prompt
  * ({@link CompletionPrompts}).
  */
 record CompletionRequest(String id, String model, List<Object> prompts, GenerationParams params, StopStrings stop,
@@ -30,10 +30,10 @@ record CompletionRequest(String id, String model, List<Object> prompts, Generati
    */
   static final GenerationParams OPENAI_BASE = GenerationParams.parse(Map.of("top_k", 0));
   /** Fields OpenAI defines that this server does not implement: refused unless left at their default. */
-  private static final Set<String> UNSUPPORTED = Set.of("echo", "logprobs", "suffix", "logit_bias",
+  private static final Set<String> UNSUPPORTED = Set.of("echo", "suffix", "logit_bias",
       "frequency_penalty", "presence_penalty");
   private static final Set<String> KNOWN = Set.of("model", "prompt", "max_tokens", "temperature", "top_p", "n",
-      "seed", "stop", "stream", "stream_options", "user", "best_of");
+      "seed", "stop", "stream", "stream_options", "user", "best_of", "logprobs");
 
   static CompletionRequest parse(String body, List<String> models, GenerationParams defaults, int maxTokensLimit) {
     JsonObject json = JsonBody.object(body, "{\"model\": \"" + (models.isEmpty() ? "MODEL" : models.get(0))
@@ -68,6 +68,11 @@ record CompletionRequest(String id, String model, List<Object> prompts, Generati
   /** Choices per prompt ({@code n}). */
   int choicesPerPrompt() {
     return params.numReturnSequences() == null ? 1 : params.numReturnSequences();
+  }
+
+  /** Whether the choices carry logprobs ({@code logprobs} set, 0 included). */
+  boolean logprobs() {
+    return params.logprobs() != null;
   }
 
   /** best_of picks the likeliest of several; with best_of equal to n there is nothing to pick. */
@@ -116,6 +121,7 @@ record CompletionRequest(String id, String model, List<Object> prompts, Generati
     map.put("top_p", json.getValue("top_p") == null ? 1.0 : json.getValue("top_p"));
     putIfSet(map, "seed", json.getValue("seed"));
     putIfSet(map, "num_return_sequences", json.getValue("n"));
+    putIfSet(map, "logprobs", json.getValue("logprobs"));
     if (json.getValue("stop") != null) {
       map.put("stop_strings", stop(json.getValue("stop")).stops()); // the generator ends a sequence at one
     }

@@ -5,7 +5,10 @@ import io.inferencegraph.graph.GraphListener;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import io.inferencegraph.api.TokenLogprob;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A completion streamed as OpenAI clients expect: {@code data: {chunk}} per text delta, a last
@@ -13,7 +16,8 @@ import java.util.Arrays;
  * its own {@link #prompt} listener; choice j of prompt i is index i * n + j. Text that may be the
  * start of a stop string is held back; once every choice of a prompt has stopped, its run is cancelled.
  * The head and a keep-alive comment go out at once ({@link Heartbeat}); a later failure is a
- * {@code data:} error.
+ * {@code data:} error. With {@code logprobs}, each chunk carries the logprobs of the tokens whose text
+ * starts in what has been sent (the last chunk of a choice: the rest, such as eos, which has no text).
  */
 final class CompletionStream {
   private final RoutingContext ctx;
@@ -28,6 +32,8 @@ final class CompletionStream {
   private final int[] tokens;
   private final int[] promptTokens;
   private final GraphExecution[] runs;
+  /** Logprob entries received per choice and not yet sent. */
+  private final List<List<TokenLogprob>> pending = new ArrayList<>();
 
   CompletionStream(RoutingContext ctx, CompletionRequest request, long heartbeatMs) {
     this.ctx = ctx;
@@ -45,6 +51,7 @@ final class CompletionStream {
     this.tokens = new int[choices];
     for (int i = 0; i < choices; i++) {
       texts[i] = new StringBuilder();
+      pending.add(new ArrayList<>());
     }
     Heartbeat.start(ctx, heartbeatMs);
   }
@@ -55,6 +62,11 @@ final class CompletionStream {
       @Override
       public void onToken(String node, String model, int index, String text) {
         token(p * perPrompt + index, text);
+      }
+
+      @Override
+      public void onLogprobs(String node, String model, int index, List<TokenLogprob> logprobs) {
+        pending.get(p * perPrompt + index).addAll(logprobs);
       }
 
       @Override
@@ -82,7 +94,7 @@ final class CompletionStream {
     int cut = request.stop().cut(full.toString());
     if (cut >= 0) {
       send(index, full.substring(sent[index], cut), null);
-      finish(index, "stop");
+      finish(index, "stop", false);
     } else {
       send(index, full.substring(sent[index], request.stop().safeLength(full.toString())), null);
     }
@@ -95,7 +107,7 @@ final class CompletionStream {
     }
     if (!finished[index]) {
       send(index, texts[index].substring(sent[index]), null);
-      finish(index, Completions.finishReason(sequence));
+      finish(index, Completions.finishReason(sequence), true);
     }
   }
 
@@ -115,9 +127,12 @@ final class CompletionStream {
     ctx.fail(error);
   }
 
-  private void finish(int index, String reason) {
+  /** {@code whole}: the generator ended the choice (the logprobs left all go), else a stop string cut it. */
+  private void finish(int index, String reason, boolean whole) {
     finished[index] = true;
-    write("data: " + Completions.chunk(request, index, "", reason).encode() + "\n\n");
+    List<TokenLogprob> rest = startingBefore(index, whole ? Integer.MAX_VALUE : sent[index]);
+    pending.get(index).clear();
+    write("data: " + Completions.chunk(request, index, "", reason, rest).encode() + "\n\n");
     int prompt = index / perPrompt;
     if (--unfinished[prompt] == 0 && runs[prompt] != null) {
       runs[prompt].cancel(); // the stop strings ended every choice of the prompt: free its batch rows now
@@ -127,8 +142,21 @@ final class CompletionStream {
   private void send(int index, String text, String reason) {
     if (!text.isEmpty()) {
       sent[index] += text.length();
-      write("data: " + Completions.chunk(request, index, text, reason).encode() + "\n\n");
+      write("data: " + Completions.chunk(request, index, text, reason, startingBefore(index, sent[index])).encode()
+          + "\n\n");
     }
+  }
+
+  /** Takes the pending entries of choice {@code index} whose text starts before {@code length}. */
+  private List<TokenLogprob> startingBefore(int index, int length) {
+    List<TokenLogprob> queue = pending.get(index);
+    int n = 0;
+    while (n < queue.size() && queue.get(n).textOffset() < length) {
+      n++;
+    }
+    List<TokenLogprob> taken = new ArrayList<>(queue.subList(0, n));
+    queue.subList(0, n).clear();
+    return taken;
   }
 
   private void write(String raw) {

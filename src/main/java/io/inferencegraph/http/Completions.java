@@ -1,5 +1,7 @@
 package io.inferencegraph.http;
 
+import io.inferencegraph.api.TokenLogprob;
+import io.inferencegraph.graph.LogprobsJson;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -23,8 +25,10 @@ final class Completions {
         JsonObject sequence = sequences.getJsonObject(j);
         String text = continuation(prompt, sequence);
         int cut = request.stop().cut(text);
+        JsonObject logprobs = logprobs(request, sequence.getJsonObject("logprobs"));
         choices.add(choice(p * request.choicesPerPrompt() + j, cut < 0 ? text : text.substring(0, cut),
-            cut < 0 ? finishReason(sequence) : "stop"));
+            cut < 0 ? finishReason(sequence) : "stop", cut < 0 || logprobs == null ? logprobs
+            : LogprobsJson.before(logprobs, cut)));
         completionTokens += sequence.getInteger("new_tokens");
       }
       promptTokens += sequences.isEmpty() ? 0 : sequences.getJsonObject(0).getInteger("prompt_tokens");
@@ -43,8 +47,18 @@ final class Completions {
   }
 
   /** One streamed chunk: the same object with one choice whose text is a delta; no finish reason until the last. */
-  static JsonObject chunk(CompletionRequest request, int index, String text, String finishReason) {
-    return head(request).put("choices", new JsonArray().add(choice(index, text, finishReason)));
+  static JsonObject chunk(CompletionRequest request, int index, String text, String finishReason,
+      List<TokenLogprob> logprobs) {
+    return head(request).put("choices", new JsonArray().add(choice(index, text, finishReason,
+        request.logprobs() ? LogprobsJson.of(logprobs) : null)));
+  }
+
+  /** A choice's logprobs: null unless asked for; asked for, never null (none when the generator sent none). */
+  private static JsonObject logprobs(CompletionRequest request, JsonObject generated) {
+    if (!request.logprobs()) {
+      return null;
+    }
+    return generated != null ? generated : LogprobsJson.of(List.of());
   }
 
   /** OpenAI's reasons: the model's end of text and a stop string are both "stop". */
@@ -63,8 +77,8 @@ final class Completions {
         .put("created", request.created()).put("model", request.model());
   }
 
-  private static JsonObject choice(int index, String text, String finishReason) {
-    return new JsonObject().put("text", text).put("index", index).putNull("logprobs")
+  private static JsonObject choice(int index, String text, String finishReason, JsonObject logprobs) {
+    return new JsonObject().put("text", text).put("index", index).put("logprobs", logprobs)
         .put("finish_reason", finishReason);
   }
 }

@@ -2,6 +2,7 @@ package io.inferencegraph.worker;
 
 import io.inferencegraph.api.Deadline;
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.TokenLogprob;
 import io.inferencegraph.bus.Addresses;
 import io.inferencegraph.bus.GenerateEvent;
 import io.inferencegraph.bus.GenerateReply;
@@ -15,6 +16,7 @@ import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.model.generate.TokenListener;
 import io.inferencegraph.telemetry.InferenceStats;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
@@ -71,8 +73,9 @@ public final class GeneratorVerticle extends ModelVerticle<GenerateRequest, Cont
     }
 
     @Override
-    public void onToken(int index, String text) {
-      vertx.eventBus().send(request.streamTo(), new GenerateEvent(request.requestId(), name, index, text, null));
+    public void onToken(int index, String text, List<TokenLogprob> logprobs) {
+      vertx.eventBus().send(request.streamTo(), new GenerateEvent(request.requestId(), name, index, text, null,
+          logprobs.isEmpty() ? null : logprobs));
     }
 
     @Override
@@ -95,6 +98,6 @@ public final class GeneratorVerticle extends ModelVerticle<GenerateRequest, Cont
 
   private static GenerateReply.Sequence sequence(Generation g) {
     return new GenerateReply.Sequence(g.generatedText(), g.promptTokens(), g.newTokens(), g.promptTruncated(),
-        g.finishReason());
+        g.finishReason(), g.logprobs());
   }
 }

@@ -2,6 +2,7 @@ package io.inferencegraph.bus;
 
 import io.inferencegraph.api.ErrorCode;
 import io.inferencegraph.api.GenerationParams;
+import io.inferencegraph.api.TokenLogprob;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
@@ -23,9 +24,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @DisplayName("The bus protocol: each record crosses the wire intact, and a failure stays a typed failure")
 class WireProtocolTest {
   private static final GenerateRequest REQUEST = new GenerateRequest("r-1", "I have an idea!",
-      GenerationParams.parse(Map.of("max_new_tokens", 24, "min_new_tokens", 3, "do_sample", true,
-          "temperature", 0.8, "top_k", 40, "top_p", 0.9, "seed", 1234L, "num_return_sequences", 2,
-          "stop_strings", List.of("\n\n", "ü"), "bad_words_ids", List.of(List.of(7), List.of(5_000_000_000L, 8)))), null);
+      GenerationParams.parse(Map.ofEntries(Map.entry("max_new_tokens", 24), Map.entry("min_new_tokens", 3),
+          Map.entry("do_sample", true), Map.entry("temperature", 0.8), Map.entry("top_k", 40), Map.entry("top_p", 0.9),
+          Map.entry("seed", 1234L), Map.entry("num_return_sequences", 2),
+          Map.entry("stop_strings", List.of("\n\n", "ü")),
+          Map.entry("bad_words_ids", List.of(List.of(7L), List.of(5_000_000_000L, 8L))), Map.entry("logprobs", 3))), null);
   private static final GenerateReply REPLY = new GenerateReply("r-1", "gpt2", List.of(
       new GenerateReply.Sequence("I have an idea! ünïcode", 5, 24, false, "length"),
       new GenerateReply.Sequence("I have an idea!.", 5, 1, true, "eos")),
@@ -53,6 +56,25 @@ class WireProtocolTest {
     assertRoundTrip(new RecordCodec<>(GenerateEvent.class),
         new GenerateEvent("r-1", "gpt2", 0, "", REPLY.sequences().get(0)));
     assertRoundTrip(new RecordCodec<>(CancelRequest.class), new CancelRequest("r-1"));
+  }
+
+  @Test
+  @DisplayName("logprobs cross the wire with their alternatives in order, best first")
+  void logprobsRoundTrip() {
+    Map<String, Double> top = new java.util.LinkedHashMap<>();
+    top.put(" z", -0.25);
+    top.put(" a", -1.5);
+    top.put("\uFFFD", -9999.0);
+    List<TokenLogprob> logprobs = List.of(new TokenLogprob(" a", -1.5, top, 3), new TokenLogprob("<|endoftext|>",
+        -0.125, Map.of("<|endoftext|>", -0.125), 5));
+    GenerateReply.Sequence sequence = new GenerateReply.Sequence("hi a", 1, 2, false, "eos", logprobs);
+    RecordCodec<GenerateEvent> events = new RecordCodec<>(GenerateEvent.class);
+    assertRoundTrip(events, new GenerateEvent("r-1", "gpt2", 0, " a", null, logprobs));
+    assertRoundTrip(events, new GenerateEvent("r-1", "gpt2", 0, "", sequence, null));
+    assertRoundTrip(new RecordCodec<>(GenerateReply.class), new GenerateReply("r-1", "gpt2", List.of(sequence), null));
+    Buffer wire = Buffer.buffer();
+    events.encodeToWire(wire, new GenerateEvent("r-1", "gpt2", 0, " a", null, logprobs));
+    assertThat(events.decodeFromWire(0, wire).logprobs().get(0).top().keySet()).containsExactly(" z", " a", "\uFFFD");
   }
 
   private static <T extends Record> void assertRoundTrip(RecordCodec<T> codec, T record) {

@@ -22,6 +22,7 @@ public final class Sequence {
   private double repetitionPenalty = 1.0;
   private int noRepeatNgramSize;
   private long[][] badWords = {};
+  private LogprobTrace logprobs;
   private int length;
   private String finishReason;
   private String stoppedText;
@@ -46,6 +47,9 @@ public final class Sequence {
     }
     if (params.badWordsIds() != null) {
       this.badWords = badWords(params.badWordsIds(), eos);
+    }
+    if (params.logprobs() != null) {
+      this.logprobs = new LogprobTrace(params.logprobs(), maxNewTokens);
     }
   }
 
@@ -109,6 +113,9 @@ public final class Sequence {
    * masked in place until {@code min_new_tokens}) and records whether the sequence ends here.
    */
   void advance(FloatBuffer logits, int offset, int candidates) {
+    if (logprobs != null) {
+      logprobs.keepRaw(logits, offset, candidates);
+    }
     LogitsProcessors.repetitionPenalty(logits, offset, candidates, tokens, length, repetitionPenalty);
     LogitsProcessors.noRepeatNgram(logits, offset, candidates, tokens, length, noRepeatNgramSize);
     LogitsProcessors.badWords(logits, offset, candidates, tokens, length, badWords);
@@ -121,11 +128,19 @@ public final class Sequence {
     }
     long token = sampler.next(logits, offset, candidates);
     tokens[length++] = token;
+    if (logprobs != null) {
+      logprobs.chose(token, candidates);
+    }
     if (eos.contains(token)) {
       finishReason = "eos";
     } else if (length - promptLength >= maxNewTokens) {
       finishReason = "length";
     }
+  }
+
+  /** The logprobs it asked for, token by token; null if it asked for none. */
+  public LogprobTrace logprobs() {
+    return logprobs;
   }
 
   /** Strings whose appearance in the decoded continuation ends the sequence (checked by whoever decodes it). */
@@ -142,6 +157,9 @@ public final class Sequence {
       throw new IllegalArgumentException("cannot keep " + newTokens + " of " + (length - promptLength) + " new tokens");
     }
     length = promptLength + newTokens;
+    if (logprobs != null) {
+      logprobs.cut(newTokens);
+    }
     stoppedText = text;
     finishReason = "stop";
   }

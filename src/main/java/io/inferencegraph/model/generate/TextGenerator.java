@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtException;
 import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.api.ServiceException;
 import io.inferencegraph.api.StopText;
+import io.inferencegraph.api.TokenLogprob;
 import io.inferencegraph.model.decode.DecodeBatch;
 import io.inferencegraph.model.decode.DecoderGraph;
 import io.inferencegraph.model.decode.Sequence;
@@ -178,7 +179,14 @@ public final class TextGenerator implements AutoCloseable {
     String continuation = sequence.stoppedText() != null ? sequence.stoppedText()
         : continuation(sequence, promptText(sequence));
     return new Generation(prompt + continuation, sequence.promptLength(), sequence.droppedPromptTokens(),
-        Arrays.stream(newIds).boxed().toList(), sequence.finishReason());
+        Arrays.stream(newIds).boxed().toList(), sequence.finishReason(),
+        sequence.logprobs() == null ? null : logprobs(sequence, 0, newIds.length, continuation.length()));
+  }
+
+  /** OpenAI's entries for new tokens [from, to) of a sequence that asked for logprobs. */
+  List<TokenLogprob> logprobs(Sequence sequence, int from, int to, int textLength) {
+    return LogprobText.entries(tokenizer, sequence.logprobs(), from, to, textLength,
+        n -> continuation(sequence, promptText(sequence), n));
   }
 
   /** Trailing characters of a continuation that more tokens may still change (see {@link TextTokenizer}). */

@@ -70,6 +70,11 @@ public final class TextTokenizer implements AutoCloseable {
     return cleanUp ? cleanUp(text) : text;
   }
 
+  /** One token's text alone, special tokens kept and no clean-up (as vLLM lists a token in its logprobs). */
+  public String decodeToken(long id) {
+    return tokenizer.decode(new long[] {id}, false);
+  }
+
   /**
    * How many trailing characters of decoded text clean-up may still rewrite once more text follows:
    * the longest end that begins one of its patterns (" n" may become "n't"); 0 without clean-up.

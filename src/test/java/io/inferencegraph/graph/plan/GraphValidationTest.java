@@ -524,7 +524,7 @@ class GraphValidationTest {
            "c": {"generate": "writer", "prompt": "$input.text", "parameters": 5}}""",
           "[\"$nodes.a\", \"$nodes.b\", \"$nodes.c\"]"))).containsExactly(
           "error at /graphs/g/nodes/a/parameters/temperature: must be a finite number > 0",
-          "error at /graphs/g/nodes/b/parameters/max_tokens: unknown parameter; known: [bad_words_ids, do_sample, max_length, "
+          "error at /graphs/g/nodes/b/parameters/max_tokens: unknown parameter; known: [bad_words_ids, do_sample, logprobs, max_length, "
               + "max_new_tokens, min_new_tokens, no_repeat_ngram_size, num_return_sequences, repetition_penalty, seed, "
               + "stop_strings, temperature, top_k, top_p]",
           "error at /graphs/g/nodes/c/parameters: must be an object of generation parameters");
