@@ -11,6 +11,7 @@ import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.model.load.SessionMemory;
 import io.inferencegraph.telemetry.Telemetry;
 import io.inferencegraph.worker.ClassifierVerticle;
+import io.inferencegraph.worker.Drain;
 import io.inferencegraph.worker.GeneratorVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.DeploymentOptions;
@@ -111,6 +112,18 @@ final class ModelDeployments {
     return Future.join(all.stream().map(this::retire).toList()).mapEmpty();
   }
 
+  private final Drain drain = new Drain() {
+    @Override
+    public Duration left() {
+      return drainLeft();
+    }
+
+    @Override
+    public boolean leaving() {
+      return !drainUntil.isNone();
+    }
+  };
+
   private Duration drainLeft() {
     return drainUntil.isNone() ? BatchQueue.DRAIN : Duration.ofMillis(drainUntil.remainingMillis());
   }
@@ -126,12 +139,12 @@ final class ModelDeployments {
       return vertx.executeBlocking(() -> TextGenerator.load(model.path(), model.options(memory)), false)
           .map(generator -> new Loaded(model, memory, generator, generator.describe(),
               () -> new GeneratorVerticle(model.name(), generator, model.batching(), observers.observe(model.name(),
-                  Telemetry.of(vertx).generator(model.name()).batchObserver()), this::drainLeft)));
+                  Telemetry.of(vertx).generator(model.name()).batchObserver()), drain)));
     }
     return vertx.executeBlocking(() -> TextClassifier.load(model.path(), model.options(memory)), false)
         .map(classifier -> new Loaded(model, memory, classifier, classifier.describe(),
             () -> new ClassifierVerticle(model.name(), classifier, model.batching(), observers.observe(model.name(),
-                Telemetry.of(vertx).model(model.name()).batchObserver()), this::drainLeft)));
+                Telemetry.of(vertx).model(model.name()).batchObserver()), drain)));
   }
 
   private Future<Void> serve(Loaded loaded) {

@@ -10,9 +10,7 @@ import io.inferencegraph.model.batch.BatchObserver;
 import io.inferencegraph.model.classify.ClassifierBatcher;
 import io.inferencegraph.model.classify.TextClassifier;
 import io.inferencegraph.telemetry.InferenceStats;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * Serves one text-classification model on its address; texts from concurrent requests that wait
@@ -25,7 +23,7 @@ public final class ClassifierVerticle extends ModelVerticle<ClassifyRequest, Cla
   private ClassifierBatcher batcher;
 
   public ClassifierVerticle(String name, TextClassifier classifier, BatchLimits limits, BatchObserver observer,
-      Supplier<Duration> drain) {
+      Drain drain) {
     super(name, Addresses.classifier(name), "classify", ClassifyRequest.class, drain);
     this.classifier = classifier;
     this.limits = limits;

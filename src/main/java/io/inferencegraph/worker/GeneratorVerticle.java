@@ -15,10 +15,8 @@ import io.inferencegraph.model.generate.Generation;
 import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.model.generate.TokenListener;
 import io.inferencegraph.telemetry.InferenceStats;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * Serves one text-generation model on its address. Each instance runs its own continuous batch
@@ -31,7 +29,7 @@ public final class GeneratorVerticle extends ModelVerticle<GenerateRequest, Cont
   private ContinuousBatcher batcher;
 
   public GeneratorVerticle(String name, TextGenerator generator, BatchLimits limits, BatchObserver observer,
-      Supplier<Duration> drain) {
+      Drain drain) {
     super(name, Addresses.generator(name), "generate", GenerateRequest.class, drain);
     this.generator = generator;
     this.limits = limits;

@@ -17,12 +17,10 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * A worker verticle that hands each request record on its model's address to the model's batch
@@ -35,7 +33,7 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   private final String address;
   private final String operation;
   private final Class<Q> requestType;
-  private final Supplier<Duration> drain;
+  private final Drain drain;
   private Batcher batcher;
   private MessageConsumer<Object> requests;
   private ModelTelemetry telemetry;
@@ -43,7 +41,7 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   private final Map<String, CompletableFuture<R>> inFlight = new HashMap<>();
 
   /** {@code drain}: at stop, how long the accepted requests may still take before they are failed. */
-  ModelVerticle(String name, String address, String operation, Class<Q> requestType, Supplier<Duration> drain) {
+  ModelVerticle(String name, String address, String operation, Class<Q> requestType, Drain drain) {
     this.name = name;
     this.address = address;
     this.operation = operation;
@@ -79,14 +77,18 @@ abstract class ModelVerticle<Q, R> extends VerticleBase {
   }
 
   /**
-   * Takes no more requests (Vert.x itself unregisters consumers only after stop, and another instance
-   * or a reloaded model may serve the address meanwhile), then the batch loop finishes what was
-   * accepted (for as long as {@code drain} allows), frees its batch and ends; no thread is blocked
-   * waiting for it, and this context stays free to deliver the replies.
+   * On a reload, takes no more requests (Vert.x itself unregisters consumers only after stop, and
+   * another instance or the reloaded model may serve the address meanwhile); when the node leaves,
+   * keeps the address and answers late arrivals with shutting_down ({@link Drain#leaving}). Then the
+   * batch loop finishes what was accepted (for as long as the drain allows), frees its batch and
+   * ends; no thread is blocked waiting for it, and this context stays free to deliver the replies.
    */
   @Override
   public Future<?> stop() {
-    return requests.unregister().eventually(() -> Future.fromCompletionStage(batcher.shutdown(drain.get()), context));
+    if (drain.leaving()) {
+      return Future.fromCompletionStage(batcher.shutdown(drain.left()), context).eventually(requests::unregister);
+    }
+    return requests.unregister().eventually(() -> Future.fromCompletionStage(batcher.shutdown(drain.left()), context));
   }
 
   private void handle(Message<Object> message) {

@@ -33,8 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 @DisplayName("A model node that leaves gracefully gets no new work, finishes what it holds, then leaves")
 class ClusterDrainTest {
-  private static final String BODY = new JsonObject().put("text", "I have an idea!")
-      .put("parameters", new JsonObject().put("max_new_tokens", 8).put("seed", 7)).encode();
+  private static final String BODY = body(7);
+  /** Requests posted once the drain is announced; their seed tells them apart on the bus. */
+  private static final long AFTER_SEED = 8;
 
   private final ClusterNodes nodes = new ClusterNodes();
 
@@ -45,7 +46,7 @@ class ClusterDrainTest {
     Node b = await(nodes.start("generators,classifier"));
     Node a = await(nodes.start(nodes.config("generators,classifier", new JsonObject()), watch("gpt2", gpt2OnA)));
     Node edge = await(nodes.start("http"));
-    AtomicInteger arrivedAtA = countModelRequests(a.vertx());
+    AtomicInteger afterAtA = countSeeded(a.vertx(), AFTER_SEED);
     WebClient client = WebClient.create(edge.vertx());
     try {
       until(() -> ready(client, edge));
@@ -61,13 +62,14 @@ class ClusterDrainTest {
       GracefulShutdown shutdown = new GracefulShutdown(a.vertx(), a.main(), a.cluster(), a.config().shutdown());
       Future<Void> drained = shutdown.drain();
       await(shutdown.announced());
-      int atAnnouncement = arrivedAtA.get();
-      List<Future<HttpResponse<Buffer>>> after = post(client, edge, 6);
+      List<Future<HttpResponse<Buffer>>> after = post(client, edge, 6, body(AFTER_SEED));
       for (HttpResponse<Buffer> response : awaitAll(after)) {
         assertThat(response.statusCode()).as(response.bodyAsString()).isEqualTo(200);
       }
-      assertThat(arrivedAtA.get()).as("model requests that reached A after it announced its drain")
-          .isEqualTo(atAnnouncement);
+      // A request routed to A just before the edge learnt of the drain may still arrive after the
+      // announcement; A answers it shutting_down and the edge retries it elsewhere (LeavingNodeTest).
+      // Requests posted after the announcement never reach A.
+      assertThat(afterAtA.get()).as("model requests posted after A announced its drain that reached A").isZero();
       assertThat(drained.isComplete()).as("A still holds the request in its decode step").isFalse();
 
       held.release();
@@ -134,12 +136,12 @@ class ClusterDrainTest {
     return count;
   }
 
-  private static AtomicInteger countModelRequests(Vertx vertx) {
+  /** Generate requests with {@code seed} that reach this node's consumers. */
+  private static AtomicInteger countSeeded(Vertx vertx, long seed) {
     AtomicInteger count = new AtomicInteger();
     vertx.eventBus().addInboundInterceptor(delivery -> {
-      String address = delivery.message().address();
-      if (delivery.message().replyAddress() != null
-          && (address.startsWith(Addresses.generator("")) || address.startsWith(Addresses.classifier("")))) {
+      if (delivery.message().replyAddress() != null && delivery.message().body() instanceof GenerateRequest request
+          && request.parameters() != null && Long.valueOf(seed).equals(request.parameters().seed())) {
         count.incrementAndGet();
       }
       delivery.next();
@@ -147,11 +149,20 @@ class ClusterDrainTest {
     return count;
   }
 
+  private static String body(long seed) {
+    return new JsonObject().put("text", "I have an idea!")
+        .put("parameters", new JsonObject().put("max_new_tokens", 8).put("seed", seed)).encode();
+  }
+
   private static List<Future<HttpResponse<Buffer>>> post(WebClient client, Node edge, int n) {
+    return post(client, edge, n, BODY);
+  }
+
+  private static List<Future<HttpResponse<Buffer>>> post(WebClient client, Node edge, int n, String body) {
     List<Future<HttpResponse<Buffer>>> responses = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       responses.add(client.post(edge.httpPort(), "127.0.0.1", "/classify_generated_texts")
-          .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(BODY)));
+          .putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(body)));
     }
     return responses;
   }
