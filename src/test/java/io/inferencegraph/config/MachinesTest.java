@@ -27,6 +27,11 @@ class MachinesTest {
     return memory == Long.MAX_VALUE ? Runtime.getRuntime().maxMemory() : memory;
   }
 
+  private static long memTotal() throws Exception {
+    return Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(line -> line.startsWith("MemTotal:"))
+        .mapToLong(line -> Long.parseLong(line.replaceAll("\\D", "")) * 1024).findFirst().orElseThrow();
+  }
+
   @Test
   @DisplayName("cores are availableProcessors; memory is MemAvailable (or the cgroup's room), give or take other work")
   void current() throws Exception {
@@ -35,6 +40,7 @@ class MachinesTest {
     long after = available();
     assertThat(machine.cores()).isEqualTo(Runtime.getRuntime().availableProcessors());
     // other processes allocate meanwhile: a factor of two either way still tells kB from bytes and MB
+    assertThat(machine.memoryBytes()).as("available, not total").isLessThan(memTotal());
     assertThat(machine.memoryBytes()).isBetween(Math.min(before, after) / 2, Math.max(before, after) * 2);
   }
 }

@@ -56,6 +56,16 @@ class ModelFactsTest {
   }
 
   @Test
+  @DisplayName("a generator finds a merged decoder where there is no model.onnx; a classifier looks for model.onnx only")
+  void graphFileByKind(@TempDir Path dir) throws Exception {
+    write(dir.resolve("onnx/decoder_model_merged.onnx"), 2000);
+    assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null, null), 1).bytes())
+        .isEqualTo(2000);
+    assertThat(ModelFacts.of(model(ModelConfig.Kind.CLASSIFIER, new ModelSource.Local(dir), null, null), 1).bytes())
+        .as("loading will say what is missing").isZero();
+  }
+
+  @Test
   @DisplayName("a classifier: BERT's names, activations of its batch at 512 positions per layer")
   void classifier(@TempDir Path dir) throws Exception {
     write(dir.resolve("model.onnx"), 400);
@@ -108,6 +118,8 @@ class ModelFactsTest {
     String unsaid = "config models.m.task: is not set and " + dir + "/config.json does not say (architectures "
         + "*ForCausalLM / *LMHeadModel or *ForSequenceClassification); set text-generation or text-classification";
     assertThatThrownBy(() -> task(dir, "BertModel")).isInstanceOf(ConfigException.class).hasMessage(unsaid);
+    Files.delete(dir.resolve("config.json"));
+    assertThatThrownBy(() -> Tasks.of("models.m.task", null, new ModelSource.Local(dir))).hasMessage(unsaid);
     Files.writeString(dir.resolve("config.json"), "{}");
     assertThatThrownBy(() -> Tasks.of("models.m.task", null, new ModelSource.Local(dir))).hasMessage(unsaid);
     Files.writeString(dir.resolve("config.json"), new JsonObject().put("architectures", new JsonArray()).encode());
