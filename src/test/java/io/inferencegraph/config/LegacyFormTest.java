@@ -105,6 +105,9 @@ class LegacyFormTest {
     JsonObject twice = legacy();
     twice.getJsonArray("generators").getJsonObject(1).put("name", "gpt2");
     assertRefused(twice, "config generators: model names must be unique");
+    JsonObject sameAsGenerator = legacy();
+    sameAsGenerator.getJsonObject("classifier").put("name", "distilgpt2");
+    assertRefused(sameAsGenerator, "config classifier: model names must be unique");
     JsonObject unnamedClassifier = legacy();
     unnamedClassifier.getJsonObject("classifier").remove("name");
     assertRefused(unnamedClassifier, "config classifier.name: must be letters, digits, '.', '_' or '-', got null");
