@@ -30,7 +30,7 @@ class ClusterConfigTest {
         .put("event_bus_port", 0).put("retries", new JsonObject().put("max", 10)));
     assertThat(config).isEqualTo(new ClusterConfig(true, "c1", "x.xml", List.of("a:1", "b"), "10.0.0.3", null,
         65535, 0, null, 10));
-    assertThat(parse(new JsonObject().put("enabled", "false").put("members", new JsonArray().add(" a ").add("b"))
+    assertThat(parse(new JsonObject().put("enabled", "false").put("members", new JsonArray().add(" a ").add("").add("b"))
         .put("port", 1).put("retries", new JsonObject().put("max", 0)).put("tls", new JsonObject())))
         .isEqualTo(new ClusterConfig(false, "inference-graph", "conf/cluster.xml", List.of("a", "b"), null, null, 1,
             5801, null, 0));
@@ -45,6 +45,8 @@ class ClusterConfigTest {
         + "(this one will do)");
     assertRefused(new JsonObject().put("members", new JsonArray()), "config cluster.members: must name at least one "
         + "host (this one will do)");
+    assertRefused(new JsonObject().put("members", new JsonArray().add(" ")), "config cluster.members: must name at "
+        + "least one host (this one will do)");
     assertRefused(new JsonObject().put("members", 5), "config cluster.members: must be a comma-separated string or "
         + "an array, got 5");
     assertRefused(new JsonObject().put("retries", 3), "config cluster.retries: must be an object: {\"max\": 2}");
