@@ -224,6 +224,20 @@ class ConfigLoaderTest {
         .put("malloc_trim_interval_ms", 5))).malloc()).isEqualTo(new MallocConfig(1024, 5));
   }
 
+  @Test
+  @DisplayName("a section that is not an object fails naming it, in the file or under a variable that goes through it")
+  void sectionsAreObjects() {
+    for (String section : new String[] {"http", "event_bus", "generation", "cluster", "onnx_runtime"}) {
+      assertRefused(seed().put(section, 5), "config " + section + ": must be an object, got 5");
+    }
+    JsonObject batching = seed();
+    batching.getJsonObject("models").getJsonObject("gpt2").put("batching", "fast");
+    assertRefused(batching, "config models.gpt2.batching: must be an object, got fast");
+    assertThatThrownBy(() -> ConfigLoader.load(SEED, Map.of("GRAPH_HTTP__HOST__NAME", "x"), new Properties()))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage("config http.host: must be an object to set http.host.name, got 0.0.0.0");
+  }
+
   private static void assertRefused(JsonObject json, String message) {
     assertThatThrownBy(() -> ConfigLoader.parse(json)).isInstanceOf(ConfigException.class).hasMessage(message);
   }
