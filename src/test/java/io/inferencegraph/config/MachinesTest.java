@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("The machine the sizing rule sees: the JVM's cores and the memory Linux says is still available")
 class MachinesTest {
@@ -42,5 +43,24 @@ class MachinesTest {
     // other processes allocate meanwhile: a factor of two either way still tells kB from bytes and MB
     assertThat(machine.memoryBytes()).as("available, not total").isLessThan(memTotal());
     assertThat(machine.memoryBytes()).isBetween(Math.min(before, after) / 2, Math.max(before, after) * 2);
+  }
+
+  @Test
+  @DisplayName("MemAvailable is in kB; a cgroup's room is its limit less its use, none where it says max or has no files")
+  void sources(@TempDir Path dir) throws Exception {
+    Path meminfo = Files.writeString(dir.resolve("meminfo"), "MemTotal:  8000 kB\nMemFree:  100 kB\n"
+        + "MemAvailable:  3000 kB\n");
+    assertThat(Machines.memAvailable(meminfo)).isEqualTo(3000 * 1024L);
+    assertThat(Machines.memAvailable(Files.writeString(dir.resolve("other"), "MemTotal:  8000 kB\n")))
+        .isEqualTo(Long.MAX_VALUE);
+    assertThat(Machines.memAvailable(dir.resolve("none"))).isEqualTo(Long.MAX_VALUE);
+    assertThat(Machines.cgroupFree(dir)).isEqualTo(Long.MAX_VALUE);
+    Files.writeString(dir.resolve("memory.current"), "1000\n");
+    Files.writeString(dir.resolve("memory.max"), "max\n");
+    assertThat(Machines.cgroupFree(dir)).isEqualTo(Long.MAX_VALUE);
+    Files.writeString(dir.resolve("memory.max"), "");
+    assertThat(Machines.cgroupFree(dir)).isEqualTo(Long.MAX_VALUE);
+    Files.writeString(dir.resolve("memory.max"), " 4096\n");
+    assertThat(Machines.cgroupFree(dir)).isEqualTo(3096);
   }
 }
