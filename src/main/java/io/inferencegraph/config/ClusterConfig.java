@@ -63,18 +63,16 @@ public record ClusterConfig(boolean enabled, String name, String configFile, Lis
   }
 
   private static List<String> members(Object value) {
-    List<String> members = new ArrayList<>();
+    List<Object> listed = new ArrayList<>();
     if (value instanceof String text) {
-      for (String member : text.split(",")) {
-        if (!member.isBlank()) {
-          members.add(member.trim());
-        }
-      }
+      listed.addAll(List.of(text.split(",")));
     } else if (value instanceof JsonArray array) {
-      array.forEach(member -> members.add(String.valueOf(member).trim()));
+      listed.addAll(array.getList());
     } else {
       throw new ConfigException("cluster.members", "must be a comma-separated string or an array, got " + value);
     }
+    // blank entries are skipped in both forms, so that [""] is refused as no host rather than joined
+    List<String> members = listed.stream().map(String::valueOf).map(String::trim).filter(m -> !m.isEmpty()).toList();
     if (members.isEmpty()) {
       throw new ConfigException("cluster.members", "must name at least one host (this one will do)");
     }

@@ -10,6 +10,7 @@ import io.inferencegraph.model.load.SessionMemory;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,18 +80,18 @@ public final class ConfigLoader {
     if (problems.hasErrors()) {
       throw new GraphConfigException(problems.all());
     }
-    HttpConfig httpConfig = HttpConfig.parse(json.getJsonObject("http", new JsonObject()));
-    JsonObject bus = json.getJsonObject("event_bus", new JsonObject());
+    HttpConfig httpConfig = HttpConfig.parse(section(json, "", "http"));
+    JsonObject bus = section(json, "", "event_bus");
     long busTimeout = intIn(bus, "event_bus.timeout_ms", "timeout_ms", 60_000, 1, Integer.MAX_VALUE);
     if (busTimeout >= httpConfig.requestTimeoutMs()) {
       throw new ConfigException("event_bus.timeout_ms", "must be below http.request_timeout_ms ("
           + httpConfig.requestTimeoutMs() + ") so that a model timeout is reported before the HTTP one");
     }
     return new GraphConfig(httpConfig, models, graphs, problems.all(),
-        generation(json.getJsonObject("generation", new JsonObject())), busTimeout, roles,
-        ClusterConfig.parse(json.getJsonObject("cluster", new JsonObject())),
-        sessionMemory(json.getJsonObject("onnx_runtime", new JsonObject())),
-        malloc(json.getJsonObject("onnx_runtime", new JsonObject())), ShutdownConfig.parse(json));
+        generation(section(json, "", "generation")), busTimeout, roles,
+        ClusterConfig.parse(section(json, "", "cluster")),
+        sessionMemory(section(json, "", "onnx_runtime")),
+        malloc(section(json, "", "onnx_runtime")), ShutdownConfig.parse(json));
   }
 
   /** Prepacking on (speed), the arena off and malloc kept lean (memory): see SessionMemory for the measured trade-offs. */
@@ -105,6 +106,15 @@ public final class ConfigLoader {
     return new MallocConfig(intIn(json, "onnx_runtime.malloc_arenas", "malloc_arenas", defaults.arenas(), 0, 1024),
         intIn(json, "onnx_runtime.malloc_trim_interval_ms", "malloc_trim_interval_ms",
             (int) defaults.trimIntervalMillis(), 0, Integer.MAX_VALUE));
+  }
+
+  /** The object at {@code field} of {@code json} (at {@code parent.field}; "" for the root), empty when absent. */
+  private static JsonObject section(JsonObject json, String parent, String field) {
+    Object value = json.getValue(field);
+    if (value != null && !(value instanceof JsonObject)) {
+      throw new ConfigException(parent.isEmpty() ? field : parent + "." + field, "must be an object, got " + value);
+    }
+    return value == null ? new JsonObject() : (JsonObject) value;
   }
 
   static boolean bool(JsonObject json, String key, String field, boolean fallback) {
@@ -128,7 +138,7 @@ public final class ConfigLoader {
     int threads = auto(json, key + ".intra_op_threads", "intra_op_threads", ModelConfig.AUTO);
     return new ModelConfig(name, kind, source, instances, threads,
         json.getString("variant"), json.getString("onnx_file"),
-        batching(key + ".batching", json.getJsonObject("batching", new JsonObject()), defaults));
+        batching(key + ".batching", section(json, key, "batching"), defaults));
   }
 
   private static BatchLimits batching(String key, JsonObject json, BatchLimits defaults) {
@@ -181,12 +191,15 @@ public final class ConfigLoader {
   private static void put(JsonObject json, String[] path, String raw) {
     JsonObject target = json;
     for (int i = 0; i < path.length - 1; i++) {
-      JsonObject next = target.getJsonObject(path[i]);
+      Object next = target.getValue(path[i]);
       if (next == null) {
         next = new JsonObject();
         target.put(path[i], next);
+      } else if (!(next instanceof JsonObject)) {
+        throw new ConfigException(String.join(".", Arrays.copyOf(path, i + 1)), "must be an object to set "
+            + String.join(".", path) + ", got " + next);
       }
-      target = next;
+      target = (JsonObject) next;
     }
     String field = path[path.length - 1];
     // Secrets stay exactly as written: an all-digit key or password is not a number.

@@ -53,6 +53,9 @@ final class LegacyForm {
       lists.add("$nodes." + node + ".sequences");
     }
     String classifierName = name("classifier", classifier);
+    if (models.containsKey(classifierName)) {
+      throw new ConfigException("classifier", "model names must be unique"); // else it would replace that generator
+    }
     models.put(classifierName, withoutName(classifier).put("task", "text-classification"));
     nodes.put("scores", seedMap(lists, classifierName));
     upgraded.put("models", models);

@@ -15,16 +15,17 @@ public final class Machines {
    * a reload the models already loaded count as used); the JVM's heap limit where neither can be read.
    */
   public static Sizing.Machine current() {
-    long memory = Math.min(memAvailable(), cgroupFree());
+    long memory = Math.min(memAvailable(Path.of("/proc/meminfo")), cgroupFree(Path.of("/sys/fs/cgroup")));
     if (memory == Long.MAX_VALUE) {
       memory = Runtime.getRuntime().maxMemory();
     }
     return new Sizing.Machine(Runtime.getRuntime().availableProcessors(), memory);
   }
 
-  private static long memAvailable() {
+  /** MemAvailable of {@code meminfo} in bytes; Long.MAX_VALUE where it cannot be read. */
+  static long memAvailable(Path meminfo) {
     try {
-      for (String line : Files.readAllLines(Path.of("/proc/meminfo"))) {
+      for (String line : Files.readAllLines(meminfo)) {
         if (line.startsWith("MemAvailable:")) {
           return Long.parseLong(line.replaceAll("\\D", "")) * 1024;
         }
@@ -35,10 +36,11 @@ public final class Machines {
     return Long.MAX_VALUE;
   }
 
-  private static long cgroupFree() {
+  /** A cgroup v2 directory's memory.max less its memory.current; Long.MAX_VALUE with no limit or no files. */
+  static long cgroupFree(Path cgroup) {
     try {
-      List<String> max = Files.readAllLines(Path.of("/sys/fs/cgroup/memory.max"));
-      List<String> current = Files.readAllLines(Path.of("/sys/fs/cgroup/memory.current"));
+      List<String> max = Files.readAllLines(cgroup.resolve("memory.max"));
+      List<String> current = Files.readAllLines(cgroup.resolve("memory.current"));
       if (max.isEmpty() || max.get(0).trim().equals("max")) {
         return Long.MAX_VALUE;
       }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import org.junit.jupiter.api.DisplayName;
@@ -66,5 +67,27 @@ class PlanTest {
     assertThat(plan.rows()).extracting(r -> r.model().name()).containsExactly("bert-base-uncased");
     assertThat(plan.sized().models().get(0).instances()).isEqualTo(ModelConfig.AUTO);
     assertThat(plan.rows().get(0).choice().instances()).isEqualTo(16);
+  }
+
+  @Test
+  @DisplayName("a generator's forwards are max_new_tokens (else max_length, else 50) per returned sequence; "
+      + "a classifier's, one text per generator and sequence, at least one")
+  void forwardsPerRequest() {
+    JsonObject json = seed();
+    json.put("generation", new JsonObject().put("max_new_tokens", 20).put("max_length", 128)
+        .put("num_return_sequences", 2));
+    GraphConfig config = ConfigLoader.parse(json);
+    assertThat(Plan.forwardsPerRequest(config, config.models().get(0))).isEqualTo(40);
+    assertThat(Plan.forwardsPerRequest(config, config.models().get(3))).isEqualTo(6);
+    GraphConfig lengthOnly = ConfigLoader.parse(seed().put("generation", new JsonObject().put("max_length", 30)
+        .put("num_return_sequences", 3)));
+    assertThat(Plan.forwardsPerRequest(lengthOnly, lengthOnly.models().get(1))).isEqualTo(90);
+    GraphConfig neither = ConfigLoader.parse(seed().put("generation", new JsonObject()));
+    assertThat(Plan.forwardsPerRequest(neither, neither.models().get(2))).isEqualTo(50);
+    assertThat(Plan.forwardsPerRequest(neither, neither.models().get(3))).isEqualTo(3);
+    GraphConfig classifierOnly = new GraphConfig(neither.http(), List.of(neither.models().get(3)), neither.graphs(),
+        neither.warnings(), neither.generation(), neither.busTimeoutMs(), neither.roles(), neither.cluster(),
+        neither.sessionMemory(), neither.malloc(), neither.shutdown());
+    assertThat(Plan.forwardsPerRequest(classifierOnly, classifierOnly.models().get(0))).isEqualTo(1);
   }
 }

@@ -1,6 +1,7 @@
 package io.inferencegraph.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
 import java.util.stream.Collectors;
@@ -127,5 +128,46 @@ class SizingTest {
     assertThat(Shares.apportion(3, new double[] {5, 1, 1, 1})).containsExactly(1, 1, 1, 1).hasSize(4);
     assertThat(Shares.apportion(10, new double[] {3, 1})).containsExactly(7, 3);
     assertThat(Shares.apportion(4, new double[] {0, 0})).containsExactly(2, 2);
+  }
+
+  @Test
+  @DisplayName("50M parameters or 200 MB of weights make a model real-sized; a step costs 0.05 ms, 0.02 ms a layer "
+      + "and the weights beyond 32 MB streamed at 25 MB/ms")
+  void sizeClassAndCost() {
+    assertThat(model("p", 0, Sizing.HEAVY_PARAMETERS, 1, 0, 1).heavy()).isTrue();
+    assertThat(model("p", 0, Sizing.HEAVY_PARAMETERS - 1, 1, 0, 1).heavy()).isFalse();
+    assertThat(model("b", Sizing.HEAVY_BYTES, 0, 1, 0, 1).heavy()).isTrue();
+    assertThat(model("b", Sizing.HEAVY_BYTES - 1, 0, 1, 0, 1).heavy()).isFalse();
+    assertThat(model("cached", 32 * MB, 0, 3, 0, 1).forwardMs()).isCloseTo(0.11, within(1e-12));
+    assertThat(model("streamed", 32 * MB + 50_000_000, 0, 3, 0, 1).forwardMs()).isCloseTo(2.11, within(1e-12));
+  }
+
+  @Test
+  @DisplayName("a fixed instance count leaves the rest of the share to threads, and a fixed thread count to instances")
+  void halfFixed() {
+    List<Sizing.Facts> small = List.of(new Sizing.Facts("i", MB, 1000, 1, 0, 1, 3, ModelConfig.AUTO),
+        new Sizing.Facts("t", MB, 1000, 1, 0, 1, ModelConfig.AUTO, 2));
+    // 8 cores, equal work: 4 each; 3 instances get 2 threads, 2 threads get 3 instances
+    assertThat(sizes(Sizing.plan(new Sizing.Machine(8, 64 * GB), small))).isEqualTo("i=3x2 t=3x2");
+    List<Sizing.Facts> heavy = List.of(new Sizing.Facts("i", GB, 300_000_000, 24, 0, 1, 2, ModelConfig.AUTO),
+        new Sizing.Facts("t", GB, 300_000_000, 24, 0, 1, ModelConfig.AUTO, 3));
+    assertThat(sizes(Sizing.plan(new Sizing.Machine(8, 64 * GB), heavy))).isEqualTo("i=2x3 t=1x3");
+    assertThat(Sizing.plan(new Sizing.Machine(8, 64 * GB), List.of())).isEmpty();
+    assertThat(Shares.apportion(4, new double[0])).isEmpty();
+  }
+
+  @Test
+  @DisplayName("a plan that fits exactly is kept; short by one instance, the first of the most numerous gives one up")
+  void exactFit() {
+    List<Sizing.Facts> twins = List.of(model("a", 0, 1000, 1, 0, 1), model("b", 0, 1000, 1, 0, 1));
+    // 4 cores: 2 one-thread instances each, 16 MB of buffers per instance
+    List<Sizing.Choice> exact = Sizing.plan(new Sizing.Machine(4, 64 * MB), twins);
+    assertThat(sizes(exact)).isEqualTo("a=2x1 b=2x1");
+    assertThat(exact).extracting(Sizing.Choice::why).allMatch(why -> why.endsWith("one-thread instances side by side"));
+    List<Sizing.Choice> short1 = Sizing.plan(new Sizing.Machine(4, 64 * MB - 1), twins);
+    assertThat(sizes(short1)).isEqualTo("a=1x1 b=2x1");
+    assertThat(short1.get(0).why()).endsWith(": bound by per-step overhead, so one-thread instances side by side; "
+        + "fewer instances to fit 63 MB of memory");
+    assertThat(short1.get(1).why()).endsWith("side by side");
   }
 }

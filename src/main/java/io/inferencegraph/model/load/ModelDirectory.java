@@ -130,9 +130,18 @@ public final class ModelDirectory {
 
   /** The graph {@link #onnxFile(List, String)} opens, without logging. */
   public GraphFiles.Choice graph(List<String> candidates, String variant) {
-    JsonObject config = variant == null || variant.isBlank() ? readJson("config.json").orElse(null) : null;
+    JsonObject config = variant == null || variant.isBlank() ? dtypeSource() : null;
     return GraphFiles.choose(graphPaths(), candidates, variant, config).orElseThrow(() -> fail(
         "no ONNX graph found: looked for " + GraphFiles.wanted(candidates, variant) + " in onnx/ and at the root"));
+  }
+
+  /** config.json for its dtype; an unreadable one names no dtype here (reading the model's config reports it). */
+  private JsonObject dtypeSource() {
+    try {
+      return readJson("config.json").orElse(null);
+    } catch (ModelLoadException e) {
+      return null;
+    }
   }
 
   /** "onnx/NAME" and "NAME" for the files in onnx/ and at the root. */
