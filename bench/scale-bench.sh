@@ -6,7 +6,7 @@
 # Runs alternate (every configuration once per round) so that a busy machine hurts all alike.
 #   bench/scale-bench.sh                                  # default models, splits 1x1,2x1,1x2,4x1
 #   SET=gpt2-sized bench/scale-bench.sh                   # three gpt2-sized decoders (needs build/models-gpt2-sized)
-#   SET=sized bench/scale-bench.sh                        # the real-sized set (bench/conf/sized.json, 3.2 GB)
+#   SET=sized bench/scale-bench.sh                        # the real-sized set (bench/conf/sized-models.json, 3.2 GB)
 #   CORES=1,2,4,8,16 SPLITS=1x1,2x1,4x1,8x1,1x4 ROUNDS=3 bench/scale-bench.sh
 # Environment: SET (default | gpt2-sized | sized), CORES (core counts), SPLITS (IxT list), ROUNDS (default 2),
 # CLIENTS (default 16), SECONDS_PER_RUN (default 10), WARMUP (default 3), PARAMETERS (JSON generation
@@ -26,7 +26,7 @@ models=(gpt2 distilgpt2 gpt2-medium bert-base-uncased)
 case "${SET:-default}" in
   default) config=conf/config.json ;;
   gpt2-sized) config=bench/conf/scale-gpt2-sized.json; ensure_gpt2_sized "$root/build/models-gpt2-sized" ;;
-  sized) config=bench/conf/sized.json
+  sized) config=bench/conf/sized-models.json # the new form, so that -Dgraph.models.* reach it
     [[ -f build/models-sized/bert-base-uncased/onnx/model.onnx ]] \
       || /usr/bin/python3 tools/make_models.py --sized build/models-sized ;;
   *) echo "SET must be default, gpt2-sized or sized" >&2; exit 1 ;;
