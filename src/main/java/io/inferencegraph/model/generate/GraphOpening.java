@@ -11,7 +11,7 @@ import java.util.concurrent.CompletionException;
 /**
  * A decoder's ONNX Runtime session, opened on a thread of its own while the loading thread reads the
  * tokenizer: the session is most of a load (seconds for a real-sized graph), the tokenizer most of
- * the rest, so they overlap. Close it if the load fails: that waits for the opening, then closes the graph.
+ * the rest, so they overlap. Close it if the load fails: the graph is closed once it is open.
  */
 final class GraphOpening implements AutoCloseable {
   private final CompletableFuture<DecoderGraph> graph = new CompletableFuture<>();
@@ -43,19 +43,14 @@ final class GraphOpening implements AutoCloseable {
     }
   }
 
-  /** Waits for the opening to end (so that nothing still reads or writes the model's files), then closes the graph. */
   @Override
   public void close() {
-    DecoderGraph open;
-    try {
-      open = graph.join();
-    } catch (CompletionException e) {
-      return; // nothing was opened
-    }
-    try {
-      open.close();
-    } catch (OrtException ignored) {
-      // the load failed already; that failure is the one reported
-    }
+    graph.thenAccept(open -> {
+      try {
+        open.close();
+      } catch (OrtException ignored) {
+        // the load failed already; that failure is the one reported
+      }
+    });
   }
 }
