@@ -54,22 +54,18 @@ public final class TextGenerator implements AutoCloseable {
   public static TextGenerator load(Path path, ModelOptions options) {
     ModelDirectory dir = new ModelDirectory(path);
     DecoderConfig config = DecoderConfig.read(dir);
-    GraphOpening opening = new GraphOpening(dir, config, options);
-    TextTokenizer tokenizer = null;
+    long tokenizerSize = dir.tokenizerMaxId() + 1;
+    if (tokenizerSize > config.vocabSize()) {
+      throw dir.fail("tokenizer.json has " + tokenizerSize + " tokens but config.json vocab_size is "
+          + config.vocabSize());
+    }
+    TextTokenizer tokenizer = TextTokenizer.forDecoder(dir);
     try {
-      long tokenizerSize = dir.tokenizerMaxId() + 1;
-      if (tokenizerSize > config.vocabSize()) {
-        throw dir.fail("tokenizer.json has " + tokenizerSize + " tokens but config.json vocab_size is "
-            + config.vocabSize());
-      }
-      tokenizer = TextTokenizer.forDecoder(dir);
-      return new TextGenerator(dir.root().getFileName().toString(), config, opening.get(), tokenizer,
-          (int) tokenizerSize, options.useCache(), TextTokenizer.maxLength(dir, config.maxPositions()));
-    } catch (RuntimeException | Error e) {
-      opening.close();
-      if (tokenizer != null) {
-        tokenizer.close();
-      }
+      DecoderGraph graph = DecoderGraph.open(dir, config, options);
+      return new TextGenerator(dir.root().getFileName().toString(), config, graph, tokenizer, (int) tokenizerSize,
+          options.useCache(), TextTokenizer.maxLength(dir, config.maxPositions()));
+    } catch (RuntimeException e) {
+      tokenizer.close();
       throw e;
     }
   }
