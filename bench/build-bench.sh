@@ -44,6 +44,17 @@ ensure_gpt2_sized() {
   /usr/bin/python3 "$root/tools/make_models.py" --gpt2-sized "$model"
 }
 
+# Makes the real-sized set (gpt2, distilgpt2, gpt2-medium and bert-base dimensions, random weights,
+# ~3.2 GB) at $1 if missing; it stays out of git. Needs Debian's python3-torch, python3-onnx and python3-regex.
+ensure_sized() {
+  local models="$1" root
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  [[ -f "$models/bert-base-uncased/onnx/model.onnx" ]] && return
+  /usr/bin/python3 -c 'import torch, onnx, regex' 2>/dev/null \
+    || { apt-get update -qq && apt-get install -y -qq python3-torch python3-onnx python3-regex; }
+  /usr/bin/python3 "$root/tools/make_models.py" --sized "$models"
+}
+
 # Starts the fat jar $2 on 127.0.0.1:$3 (loopback only, whatever the configuration says) with the
 # remaining arguments, its output in $1; sets BENCH_SERVER to its pid and stops it when the script
 # exits. SERVER_JAVA_OPTS adds JVM flags.

@@ -19,11 +19,7 @@ cd "$root"
 command -v curl >/dev/null || { echo "memory-bench.sh needs curl" >&2; exit 1; }
 source "$root/bench/build-bench.sh"
 models="$root/build/models-sized"
-if [[ ! -f "$models/bert-base-uncased/onnx/model.onnx" ]]; then
-  /usr/bin/python3 -c 'import torch, onnx, regex' 2>/dev/null \
-    || { apt-get update -qq && apt-get install -y -qq python3-torch python3-onnx python3-regex; }
-  /usr/bin/python3 tools/make_models.py --sized "$models"
-fi
+ensure_sized "$models"
 jar="${JAR:-target/inference-graph.jar}"
 if [[ -z "${JAR:-}" && ( "${SKIP_BUILD:-0}" != 1 || ! -f target/inference-graph.jar ) ]]; then
   bench_mvn package -Dmaven.test.skip=true

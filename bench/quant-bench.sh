@@ -14,7 +14,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 source "$root/bench/build-bench.sh"
 models="$root/build/models-sized"
-[[ -f "$models/bert-base-uncased/onnx/model.onnx" ]] || /usr/bin/python3 tools/make_models.py --sized "$models"
+ensure_sized "$models"
 if [[ "${SKIP_BUILD:-0}" != 1 || ! -f target/inference-graph.jar ]]; then
   bench_mvn package -Dmaven.test.skip=true
 fi

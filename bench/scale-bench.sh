@@ -26,9 +26,7 @@ models=(gpt2 distilgpt2 gpt2-medium bert-base-uncased)
 case "${SET:-default}" in
   default) config=conf/config.json ;;
   gpt2-sized) config=bench/conf/scale-gpt2-sized.json; ensure_gpt2_sized "$root/build/models-gpt2-sized" ;;
-  sized) config=bench/conf/sized-models.json # the new form, so that -Dgraph.models.* reach it
-    [[ -f build/models-sized/bert-base-uncased/onnx/model.onnx ]] \
-      || /usr/bin/python3 tools/make_models.py --sized build/models-sized ;;
+  sized) config=bench/conf/sized-models.json; ensure_sized "$root/build/models-sized" ;; # new form: -D splits reach it
   *) echo "SET must be default, gpt2-sized or sized" >&2; exit 1 ;;
 esac
 all="$(nproc --all)"
