@@ -29,7 +29,8 @@ bench() { java -Dorg.slf4j.simpleLogger.log.ai.djl=error -cp "$BENCH_CP" io.infe
 
 rss_mb() { awk '/^VmRSS:/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
 hwm_mb() { awk '/^VmHWM:/ {printf "%d", $2 / 1024}' "/proc/$1/status"; }
-model_bytes="$(find -L "$models" -name '*.onnx' -o -name '*.onnx_data' | xargs stat -L -c %s | awk '{s += $1} END {printf "%.0f", s}')"
+# the fp32 graphs the config serves, not the variants bench/quant-bench.sh writes beside them
+model_bytes="$(find -L "$models" -path '*/onnx/model.onnx*' | xargs stat -L -c %s | awk '{s += $1} END {printf "%.0f", s}')"
 model_mb=$((model_bytes / 1024 / 1024))
 
 port="$(bench --print-free-port)"
