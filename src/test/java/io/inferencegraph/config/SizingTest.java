@@ -114,6 +114,23 @@ class SizingTest {
   }
 
   @Test
+  @DisplayName("on a crowded node the cores fixed models take are not given out, and one fixed instance still gets every core left")
+  void crowdedWithFixedModels() {
+    Sizing.Facts gpt2 = REAL.get(0);
+    Sizing.Facts medium = REAL.get(2);
+    List<Sizing.Facts> models = List.of(
+        new Sizing.Facts("pinned", gpt2.bytes(), gpt2.parameters(), gpt2.layers(), gpt2.instanceBytes(),
+            gpt2.forwardsPerRequest(), 1, 1),
+        new Sizing.Facts("one", medium.bytes(), medium.parameters(), medium.layers(), medium.instanceBytes(),
+            medium.forwardsPerRequest(), 1, ModelConfig.AUTO),
+        REAL.get(1));
+    // 3 cores, one taken by "pinned": 2 left for two models, so each real-sized one gets both
+    assertThat(sizes(Sizing.plan(new Sizing.Machine(3, 64 * GB), models))).isEqualTo("pinned=1x1 one=1x2 distilgpt2=1x2");
+    // 2 cores, one taken: the one left
+    assertThat(sizes(Sizing.plan(new Sizing.Machine(2, 64 * GB), models))).isEqualTo("pinned=1x1 one=1x1 distilgpt2=1x1");
+  }
+
+  @Test
   @DisplayName("explicit numbers win and their cores are taken out of what the auto models share")
   void explicitWins() {
     List<Sizing.Facts> models = List.of(
