@@ -41,7 +41,7 @@ record ConfigChanges(Changes graphs, Changes models, List<String> restartRequire
     Map<String, ModelConfig> wanted = byName(next.models().stream().filter(next.roles()::serves).toList(),
         ModelConfig::name);
     Changes models = changes(served.names(), wanted.keySet().stream().toList(),
-        name -> !served.servesAsIs(wanted.get(name), next.sessionMemory()));
+        name -> !served.servesAsIs(wanted.get(name), next.sessionTuning()));
     return new ConfigChanges(graphs, models, restartRequired(current, next), next);
   }
 

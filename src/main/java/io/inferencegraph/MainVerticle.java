@@ -70,7 +70,7 @@ public final class MainVerticle extends VerticleBase {
         .compose(sized -> {
           config = sized;
           return models.load(config.models().stream().filter(config.roles()::serves).toList(),
-              config.sessionMemory());
+              config.sessionTuning());
         })
         .recover(error -> Future.failedFuture(error.getCause() != null ? error.getCause() : error)) // the model's own
         .compose(models::serve)
@@ -137,7 +137,7 @@ public final class MainVerticle extends VerticleBase {
         .recover(error -> Future.failedFuture(InvalidConfigException.of(error)))
         .compose(next -> {
           ConfigChanges changes = ConfigChanges.of(config, next, models);
-          return models.load(changes.modelsToLoad(), next.sessionMemory())
+          return models.load(changes.modelsToLoad(), next.sessionTuning())
               .compose(loaded -> models.serve(loaded))
               .compose(served -> http == null ? Future.succeededFuture() : here(http.reload(next)))
               .compose(swapped -> unload(changes.models().removed()))

@@ -8,7 +8,7 @@ import io.inferencegraph.graph.plan.Problems;
 import io.inferencegraph.model.batch.BatchQueue;
 import io.inferencegraph.model.classify.TextClassifier;
 import io.inferencegraph.model.generate.TextGenerator;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import io.inferencegraph.telemetry.Telemetry;
 import io.inferencegraph.worker.ClassifierVerticle;
 import io.inferencegraph.worker.Drain;
@@ -37,8 +37,8 @@ import org.slf4j.LoggerFactory;
 final class ModelDeployments {
   private static final Logger LOG = LoggerFactory.getLogger(ModelDeployments.class);
 
-  /** A model loaded from {@code config} with {@code memory}, not yet served. */
-  record Loaded(ModelConfig config, SessionMemory memory, AutoCloseable model, String description,
+  /** A model loaded from {@code config} with {@code tuning}, not yet served. */
+  record Loaded(ModelConfig config, SessionTuning tuning, AutoCloseable model, String description,
       Supplier<? extends Deployable> worker) {}
 
   /** A model being served: its workers' deployment and its health consumer. */
@@ -56,10 +56,10 @@ final class ModelDeployments {
     this.observers = observers;
   }
 
-  /** Whether {@code model} is served here exactly as {@code memory} and its config say. */
-  boolean servesAsIs(ModelConfig model, SessionMemory memory) {
+  /** Whether {@code model} is served here exactly as {@code tuning} and its config say. */
+  boolean servesAsIs(ModelConfig model, SessionTuning tuning) {
     Served current = served.get(model.name());
-    return current != null && current.loaded().config().equals(model) && current.loaded().memory().equals(memory);
+    return current != null && current.loaded().config().equals(model) && current.loaded().tuning().equals(tuning);
   }
 
   List<String> names() {
@@ -71,8 +71,8 @@ final class ModelDeployments {
    * those that loaded are closed and the failure names every model that did not load (its cause: the
    * first failure).
    */
-  Future<List<Loaded>> load(List<ModelConfig> models, SessionMemory memory) {
-    List<Future<Loaded>> loads = models.stream().map(model -> load(model, memory)).toList();
+  Future<List<Loaded>> load(List<ModelConfig> models, SessionTuning tuning) {
+    List<Future<Loaded>> loads = models.stream().map(model -> load(model, tuning)).toList();
     return Future.join(loads).transform(done -> {
       if (done.succeeded()) {
         return Future.succeededFuture(loads.stream().map(Future::result).toList());
@@ -134,15 +134,15 @@ final class ModelDeployments {
     served.clear();
   }
 
-  private Future<Loaded> load(ModelConfig model, SessionMemory memory) {
+  private Future<Loaded> load(ModelConfig model, SessionTuning tuning) {
     if (model.kind() == ModelConfig.Kind.GENERATOR) {
-      return vertx.executeBlocking(() -> TextGenerator.load(model.path(), model.options(memory)), false)
-          .map(generator -> new Loaded(model, memory, generator, generator.describe(),
+      return vertx.executeBlocking(() -> TextGenerator.load(model.path(), model.options(tuning)), false)
+          .map(generator -> new Loaded(model, tuning, generator, generator.describe(),
               () -> new GeneratorVerticle(model.name(), generator, model.batching(), observers.observe(model.name(),
                   Telemetry.of(vertx).generator(model.name()).batchObserver()), drain)));
     }
-    return vertx.executeBlocking(() -> TextClassifier.load(model.path(), model.options(memory)), false)
-        .map(classifier -> new Loaded(model, memory, classifier, classifier.describe(),
+    return vertx.executeBlocking(() -> TextClassifier.load(model.path(), model.options(tuning)), false)
+        .map(classifier -> new Loaded(model, tuning, classifier, classifier.describe(),
             () -> new ClassifierVerticle(model.name(), classifier, model.batching(), observers.observe(model.name(),
                 Telemetry.of(vertx).model(model.name()).batchObserver()), drain)));
   }

@@ -6,7 +6,7 @@ import io.inferencegraph.graph.plan.GraphDef;
 import io.inferencegraph.graph.plan.GraphParser;
 import io.inferencegraph.graph.plan.Problems;
 import io.inferencegraph.model.batch.BatchLimits;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -90,15 +90,17 @@ public final class ConfigLoader {
     return new GraphConfig(httpConfig, models, graphs, problems.all(),
         generation(section(json, "", "generation")), busTimeout, roles,
         ClusterConfig.parse(section(json, "", "cluster")),
-        sessionMemory(section(json, "", "onnx_runtime")),
+        sessionTuning(section(json, "", "onnx_runtime")),
         malloc(section(json, "", "onnx_runtime")), ShutdownConfig.parse(json));
   }
 
-  /** Prepacking on (speed), the arena off and malloc kept lean (memory): see SessionMemory for the measured trade-offs. */
-  private static SessionMemory sessionMemory(JsonObject json) {
-    SessionMemory defaults = SessionMemory.DEFAULT;
-    return new SessionMemory(bool(json, "onnx_runtime.prepacking", "prepacking", defaults.prepacking()),
-        bool(json, "onnx_runtime.cpu_arena", "cpu_arena", defaults.cpuArena()));
+  /** Prepacking and the arena on, spinning off, turns on the cores: see SessionTuning for what each was measured at. */
+  private static SessionTuning sessionTuning(JsonObject json) {
+    SessionTuning defaults = SessionTuning.DEFAULT;
+    return new SessionTuning(bool(json, "onnx_runtime.prepacking", "prepacking", defaults.prepacking()),
+        bool(json, "onnx_runtime.cpu_arena", "cpu_arena", defaults.cpuArena()),
+        bool(json, "onnx_runtime.spinning", "spinning", defaults.spinning()),
+        bool(json, "onnx_runtime.core_turns", "core_turns", defaults.coreTurns()));
   }
 
   private static MallocConfig malloc(JsonObject json) {

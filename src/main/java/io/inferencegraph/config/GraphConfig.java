@@ -3,7 +3,7 @@ package io.inferencegraph.config;
 import io.inferencegraph.api.GenerationParams;
 import io.inferencegraph.graph.plan.GraphDef;
 import io.inferencegraph.graph.plan.Problems;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -22,7 +22,7 @@ public record GraphConfig(
     long busTimeoutMs,
     Roles roles,
     ClusterConfig cluster,
-    SessionMemory sessionMemory,
+    SessionTuning sessionTuning,
     MallocConfig malloc,
     ShutdownConfig shutdown) {
 
@@ -48,6 +48,6 @@ public record GraphConfig(
   /** The same configuration with each model replaced by {@code change} of it (e.g. its source resolved). */
   public GraphConfig withModels(UnaryOperator<ModelConfig> change) {
     return new GraphConfig(http, models.stream().map(change).toList(), graphs, warnings, generation, busTimeoutMs,
-        roles, cluster, sessionMemory, malloc, shutdown);
+        roles, cluster, sessionTuning, malloc, shutdown);
   }
 }

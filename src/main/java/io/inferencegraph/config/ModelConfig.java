@@ -2,7 +2,7 @@ package io.inferencegraph.config;
 
 import io.inferencegraph.model.batch.BatchLimits;
 import io.inferencegraph.model.load.ModelOptions;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import java.nio.file.Path;
 
 /**
@@ -33,8 +33,8 @@ public record ModelConfig(String name, Kind kind, ModelSource source, int instan
     return new ModelConfig(name, kind, source, newInstances, threads, variant, onnxFile, batching);
   }
 
-  /** How to load it, its session spending memory as {@code memory} says. */
-  public ModelOptions options(SessionMemory memory) {
-    return new ModelOptions(onnxFile, variant, intraOpThreads, true, memory);
+  /** How to load it, its session tuned as {@code tuning} says. */
+  public ModelOptions options(SessionTuning tuning) {
+    return new ModelOptions(onnxFile, variant, intraOpThreads, true, tuning);
   }
 }

@@ -7,7 +7,7 @@ import io.inferencegraph.model.batch.BatchObserver;
 import io.inferencegraph.model.generate.ContinuousBatcher;
 import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.model.load.ModelOptions;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,7 +30,7 @@ public final class BatchingBenchmark {
     int threads = args.integer("threads", 1, 1);
     int repeat = args.integer("repeat", 3, 1);
     System.out.println(Machine.describe());
-    try (TextGenerator generator = TextGenerator.load(model, new ModelOptions(null, null, threads, true, SessionMemory.DEFAULT))) {
+    try (TextGenerator generator = TextGenerator.load(model, new ModelOptions(null, null, threads, true, SessionTuning.DEFAULT))) {
       System.out.println("model: " + generator.describe() + ", intra-op threads " + threads);
       Table table = new Table("concurrent sequences", "tokens/s (median of " + repeat + ")", "vs 1",
           "ms per step");

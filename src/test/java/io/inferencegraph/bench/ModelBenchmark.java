@@ -7,7 +7,7 @@ import io.inferencegraph.model.Decoding;
 import io.inferencegraph.model.generate.Generation;
 import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.model.load.ModelOptions;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,13 +85,13 @@ public final class ModelBenchmark {
   private ModelOptions options() {
     return new ModelOptions(args.has("onnx-file") ? args.string("onnx-file", null) : null,
         args.has("variant") ? args.string("variant", null) : null, args.integer("threads", 1, 1), true,
-        SessionMemory.DEFAULT);
+        SessionTuning.DEFAULT);
   }
 
   private void benchmark(Path dir, ModelOptions options) {
     try (TextGenerator cached = TextGenerator.load(dir, options);
         TextGenerator recomputing = TextGenerator.load(dir, new ModelOptions(options.onnxFile(), options.variant(),
-            options.intraOpThreads(), false, options.memory()))) {
+            options.intraOpThreads(), false, options.tuning()))) {
       System.err.println("benchmarking " + cached.describe());
       Prompts prompts = new Prompts(cached, args.integer("prompt-tokens", 30, 1));
       String model = cached.name();

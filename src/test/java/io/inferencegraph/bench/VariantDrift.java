@@ -8,7 +8,7 @@ import io.inferencegraph.model.classify.TextClassifier;
 import io.inferencegraph.model.generate.Generation;
 import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.model.load.ModelOptions;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -67,7 +67,7 @@ public final class VariantDrift {
   }
 
   private static ModelOptions options(String variant) {
-    return new ModelOptions(null, variant, 1, true, SessionMemory.DEFAULT);
+    return new ModelOptions(null, variant, 1, true, SessionTuning.DEFAULT);
   }
 
   private static List<List<Long>> continuations(Path model, String variant) {

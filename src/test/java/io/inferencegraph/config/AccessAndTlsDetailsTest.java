@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.inferencegraph.model.load.ModelOptions;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -90,8 +90,8 @@ class AccessAndTlsDetailsTest {
     GraphConfig config = ConfigLoader.parse(ConfigLoader.load(Path.of("conf/config.json"), Map.of(), new Properties()));
     assertThat(config.generatorNames()).containsExactly("gpt2", "distilgpt2", "gpt2-medium");
     ModelConfig gpt2 = config.models().get(0).withSizes(2, 3);
-    SessionMemory memory = new SessionMemory(false, true);
-    assertThat(gpt2.options(memory)).isEqualTo(new ModelOptions(null, null, 3, true, memory));
+    SessionTuning tuning = new SessionTuning(false, true, true, false);
+    assertThat(gpt2.options(tuning)).isEqualTo(new ModelOptions(null, null, 3, true, tuning));
     assertThat(gpt2.source()).hasToString(Path.of("models/gpt2-tiny").toString());
   }
 }

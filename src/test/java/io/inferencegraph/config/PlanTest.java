@@ -87,7 +87,7 @@ class PlanTest {
     assertThat(Plan.forwardsPerRequest(neither, neither.models().get(3))).isEqualTo(3);
     GraphConfig classifierOnly = new GraphConfig(neither.http(), List.of(neither.models().get(3)), neither.graphs(),
         neither.warnings(), neither.generation(), neither.busTimeoutMs(), neither.roles(), neither.cluster(),
-        neither.sessionMemory(), neither.malloc(), neither.shutdown());
+        neither.sessionTuning(), neither.malloc(), neither.shutdown());
     assertThat(Plan.forwardsPerRequest(classifierOnly, classifierOnly.models().get(0))).isEqualTo(1);
   }
 }

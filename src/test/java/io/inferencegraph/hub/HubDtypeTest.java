@@ -4,7 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.model.load.ModelOptions;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -118,7 +118,7 @@ class HubDtypeTest extends HubFixture {
   /** The graph file a real generator opens from {@code dir}, as its description names it. */
   private static String loads(Path dir, String variant) {
     try (TextGenerator generator = TextGenerator.load(dir, new ModelOptions(null, variant, 1, true,
-        SessionMemory.DEFAULT))) {
+        SessionTuning.DEFAULT))) {
       return List.of(generator.describe().split(", ")).stream().filter(part -> part.endsWith(".onnx")).findFirst()
           .orElse(generator.describe());
     }

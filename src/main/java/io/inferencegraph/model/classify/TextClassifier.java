@@ -8,6 +8,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import com.google.gson.JsonObject;
+import io.inferencegraph.model.load.CoreTurns;
 import io.inferencegraph.model.load.ModelDirectory;
 import io.inferencegraph.model.load.ModelLoadException;
 import io.inferencegraph.model.load.ModelOptions;
@@ -34,6 +35,7 @@ public final class TextClassifier implements AutoCloseable {
 
   private final String name;
   private final OrtSession session;
+  private final CoreTurns.Turn turn;
   private final TextTokenizer tokenizer;
   private final List<String> labels;
   private final Scoring scoring;
@@ -41,10 +43,11 @@ public final class TextClassifier implements AutoCloseable {
   private final long padId;
   private final int maxTokens;
 
-  private TextClassifier(String name, OrtSession session, TextTokenizer tokenizer, List<String> labels,
-      Scoring scoring, boolean hasTokenTypes, long padId, int maxTokens) {
+  private TextClassifier(String name, OrtSession session, CoreTurns.Turn turn, TextTokenizer tokenizer,
+      List<String> labels, Scoring scoring, boolean hasTokenTypes, long padId, int maxTokens) {
     this.name = name;
     this.session = session;
+    this.turn = turn;
     this.tokenizer = tokenizer;
     this.labels = labels;
     this.scoring = scoring;
@@ -73,8 +76,8 @@ public final class TextClassifier implements AutoCloseable {
     try {
       boolean tokenTypes = checkGraph(dir, session, labels.size());
       tokenizer = TextTokenizer.forClassifier(dir, maxTokens);
-      return new TextClassifier(dir.root().getFileName().toString(), session, tokenizer, labels, scoring,
-          tokenTypes, padId, maxTokens);
+      return new TextClassifier(dir.root().getFileName().toString(), session, OnnxSessions.turn(options), tokenizer,
+          labels, scoring, tokenTypes, padId, maxTokens);
     } catch (OrtException | RuntimeException e) {
       try {
         session.close();
@@ -150,7 +153,7 @@ public final class TextClassifier implements AutoCloseable {
       if (hasTokenTypes) {
         inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(types), shape));
       }
-      try (OrtSession.Result result = session.run(inputs, Set.of("logits"))) {
+      try (OrtSession.Result result = turn.run(() -> session.run(inputs, Set.of("logits")))) {
         FloatBuffer buffer = ((OnnxTensor) result.get("logits").orElseThrow()).getFloatBuffer();
         float[] logits = new float[buffer.remaining()];
         buffer.get(logits);

@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import io.inferencegraph.model.load.CoreTurns;
 import io.inferencegraph.model.load.DecoderConfig;
 import io.inferencegraph.model.load.ModelDirectory;
 import io.inferencegraph.model.load.ModelLoadException;
@@ -44,6 +45,8 @@ public final class DecoderGraph implements AutoCloseable {
   private static final String LOGITS = DecoderSignature.LOGITS;
 
   final OrtSession session;
+  /** Its way onto the node's cores: see CoreTurns. */
+  private final CoreTurns.Turn turn;
   final Path file;
   final Kind kind;
   /** What its inputs and outputs are: names, head shapes, element types, vocabulary. */
@@ -51,8 +54,10 @@ public final class DecoderGraph implements AutoCloseable {
   /** decoder_model.onnx beside a decoder_with_past_model.onnx: what runs the prefill, as optimum did. */
   private DecoderGraph prefill;
 
-  private DecoderGraph(ModelDirectory dir, Path file, OrtSession session, DecoderConfig config) throws OrtException {
+  private DecoderGraph(ModelDirectory dir, Path file, OrtSession session, DecoderConfig config, CoreTurns.Turn turn)
+      throws OrtException {
     this.session = session;
+    this.turn = turn;
     this.file = file;
     signature = new DecoderSignature(dir, dir.root().relativize(file).toString(), session, config);
     kind = signature.kind;
@@ -108,7 +113,7 @@ public final class DecoderGraph implements AutoCloseable {
   private static DecoderGraph open(ModelDirectory dir, Path file, DecoderConfig config, ModelOptions options) {
     OrtSession session = OnnxSessions.open(dir, file, options);
     try {
-      return new DecoderGraph(dir, file, session, config);
+      return new DecoderGraph(dir, file, session, config, OnnxSessions.turn(options));
     } catch (OrtException | RuntimeException e) {
       closeQuietly(session);
       throw e instanceof ModelLoadException m ? m : dir.fail("cannot inspect " + file.getFileName() + ": " + e, e);
@@ -157,10 +162,10 @@ public final class DecoderGraph implements AutoCloseable {
         FloatBuffer logits = scratch.floats(step.rows() * step.length() * signature.vocab);
         long[] shape = {step.rows(), step.length(), signature.vocab};
         pinned.put(LOGITS, track(created, OnnxTensor.createTensor(OnnxSessions.environment(), logits, shape)));
-        session.run(inputs, Set.of(), pinned).close();
+        turn.run(() -> session.run(inputs, Set.of(), pinned)).close();
         last = LogitsScratch.lastPositions(logits, step.rows(), step.length(), signature.vocab);
       } else {
-        try (OrtSession.Result result = session.run(inputs, Set.of(LOGITS), pinned)) {
+        try (OrtSession.Result result = turn.run(() -> session.run(inputs, Set.of(LOGITS), pinned))) {
           // float16 logits: converted to float for sampling
           FloatBuffer logits = ((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer();
           last = LogitsScratch.lastPositions(logits, step.rows(), step.length(), signature.vocab);

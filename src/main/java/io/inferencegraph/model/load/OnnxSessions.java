@@ -32,6 +32,11 @@ public final class OnnxSessions {
     return OrtEnvironment.getEnvironment();
   }
 
+  /** How a session opened with {@code model} gets onto the node's cores: see {@link CoreTurns}. */
+  public static CoreTurns.Turn turn(ModelOptions model) {
+    return CoreTurns.node().turn(model.intraOpThreads(), model.tuning().coreTurns());
+  }
+
   public static OrtSession open(ModelDirectory dir, Path file, ModelOptions model) {
     return open(dir, file, model, environment().getVersion()).session();
   }
@@ -111,9 +116,9 @@ public final class OnnxSessions {
     }
   }
 
-  private static OrtSession.SessionOptions options(ModelOptions model, OrtSession.SessionOptions.OptLevel level)
+  static OrtSession.SessionOptions options(ModelOptions model, OrtSession.SessionOptions.OptLevel level)
       throws OrtException {
-    SessionMemory chosen = model.memory();
+    SessionTuning chosen = model.tuning();
     OrtSession.SessionOptions options = new OrtSession.SessionOptions();
     try {
       options.setIntraOpNumThreads(model.intraOpThreads());
@@ -121,6 +126,9 @@ public final class OnnxSessions {
       options.setExecutionMode(OrtSession.SessionOptions.ExecutionMode.SEQUENTIAL);
       options.setOptimizationLevel(level);
       options.setCPUArenaAllocator(chosen.cpuArena());
+      if (!chosen.spinning()) {
+        options.addConfigEntry("session.intra_op.allow_spinning", "0");
+      }
       if (!chosen.prepacking()) {
         options.addConfigEntry("session.disable_prepacking", "1");
       }

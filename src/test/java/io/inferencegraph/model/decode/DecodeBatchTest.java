@@ -3,7 +3,7 @@ package io.inferencegraph.model.decode;
 import io.inferencegraph.model.Fixtures;
 import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.model.load.ModelOptions;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,8 +46,8 @@ class DecodeBatchTest {
         0, List.of(new Row(ids(prompts[3]), 1, true, 12, 3), new Row(ids(prompts[0]), 0, false, 6, 6)),
         2, List.of(new Row(ids(prompts[2]), 2, true, 4, 0), new Row(ids(prompts[1]), 3, true, 10, 8)),
         5, List.of(new Row(ids(prompts[0]), 4, true, 5, 2), new Row(ids(prompts[3]), 5, false, 7, 7))));
-    ModelOptions options = new ModelOptions(file, null, 1, true, SessionMemory.DEFAULT);
-    try (TextGenerator generator = TextGenerator.load(Fixtures.decoder(model), cache ? options : new ModelOptions(file, null, 1, false, SessionMemory.DEFAULT))) {
+    ModelOptions options = new ModelOptions(file, null, 1, true, SessionTuning.DEFAULT);
+    try (TextGenerator generator = TextGenerator.load(Fixtures.decoder(model), cache ? options : new ModelOptions(file, null, 1, false, SessionTuning.DEFAULT))) {
       List<Row> rows = new ArrayList<>();
       List<Sequence> together = new ArrayList<>();
       try (DecodeBatch batch = generator.newBatch()) {
@@ -101,7 +101,7 @@ class DecodeBatchTest {
   void cohortsByLength() throws Exception {
     List<Long>[] prompts = promptIds(LEGACY);
     try (TextGenerator generator = TextGenerator.load(LEGACY,
-            new ModelOptions("onnx/decoder_model_merged.onnx", null, 1, true, SessionMemory.DEFAULT));
+            new ModelOptions("onnx/decoder_model_merged.onnx", null, 1, true, SessionTuning.DEFAULT));
         DecodeBatch batch = generator.newBatch()) {
       batch.admit(List.of(new Row(ids(prompts[0]), 0, false, 4, 4).sequence(),
           new Row(ids(prompts[1]), 0, false, 4, 4).sequence()));
@@ -134,7 +134,7 @@ class DecodeBatchTest {
   void keepsTwoEmptiedCaches() throws Exception {
     List<Long>[] prompts = promptIds(LEGACY);
     try (TextGenerator generator = TextGenerator.load(LEGACY,
-            new ModelOptions("onnx/decoder_model_merged.onnx", null, 1, true, SessionMemory.DEFAULT));
+            new ModelOptions("onnx/decoder_model_merged.onnx", null, 1, true, SessionTuning.DEFAULT));
         DecodeBatch batch = generator.newBatch()) {
       // two cohorts (7 and 11 tokens), each with two caches of 1 row × (prompt + 4 new tokens)
       batch.admit(List.of(new Row(ids(prompts[0]), 0, false, 4, 4).sequence(),

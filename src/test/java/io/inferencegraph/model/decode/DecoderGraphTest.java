@@ -6,7 +6,7 @@ import io.inferencegraph.model.load.DecoderConfig;
 import io.inferencegraph.model.load.ModelDirectory;
 import io.inferencegraph.model.load.ModelLoadException;
 import io.inferencegraph.model.load.ModelOptions;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -147,6 +147,6 @@ class DecoderGraphTest {
   }
 
   static DecoderGraph open(Path model, String file) {
-    return DecoderGraph.open(new ModelDirectory(model), config(model), new ModelOptions(file, null, 1, true, SessionMemory.DEFAULT));
+    return DecoderGraph.open(new ModelDirectory(model), config(model), new ModelOptions(file, null, 1, true, SessionTuning.DEFAULT));
   }
 }

@@ -6,7 +6,7 @@ import io.inferencegraph.model.load.DecoderConfig;
 import io.inferencegraph.model.load.ModelDirectory;
 import io.inferencegraph.model.load.ModelLoadException;
 import io.inferencegraph.model.load.ModelOptions;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.DisplayName;
@@ -43,7 +43,7 @@ class DecoderSignatureTest {
   void exportLayouts(String model, String file, DecoderGraph.Kind kind, boolean positionIds, int layers, int heads,
       int headDim, OnnxJavaType type) throws Exception {
     ModelDirectory dir = new ModelDirectory(Fixtures.decoder(model));
-    try (DecoderGraph graph = DecoderGraph.open(dir, DecoderConfig.read(dir), new ModelOptions(file, null, 1, true, SessionMemory.DEFAULT))) {
+    try (DecoderGraph graph = DecoderGraph.open(dir, DecoderConfig.read(dir), new ModelOptions(file, null, 1, true, SessionTuning.DEFAULT))) {
       assertThat(graph.kind()).isEqualTo(kind);
       assertThat(graph.signature.hasPositionIds).isEqualTo(positionIds);
       assertThat(graph.positionsFromPast()).isEqualTo(!positionIds);
@@ -188,7 +188,7 @@ class DecoderSignatureTest {
   }
 
   private static DecoderGraph open(Path model, String file, DecoderConfig config) {
-    return DecoderGraph.open(new ModelDirectory(model), config, new ModelOptions(file, null, 1, true, SessionMemory.DEFAULT));
+    return DecoderGraph.open(new ModelDirectory(model), config, new ModelOptions(file, null, 1, true, SessionTuning.DEFAULT));
   }
 
   /** The load fails with exactly this problem: a ModelLoadException of its own, not one wrapped in another. */

@@ -3,7 +3,7 @@ package io.inferencegraph.model.decode;
 import io.inferencegraph.model.Fixtures;
 import io.inferencegraph.model.generate.TextGenerator;
 import io.inferencegraph.model.load.ModelOptions;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
@@ -21,7 +21,7 @@ class KvMemoryTest {
   @CsvSource({"onnx/model.onnx, 4", "onnx/model_fp16.onnx, 2"})
   void kvBytesFollowTheRows(String file, int elementSize) throws Exception {
     try (TextGenerator generator = TextGenerator.load(Fixtures.decoder("gpt2-tiny"),
-            new ModelOptions(file, null, 1, true, SessionMemory.DEFAULT));
+            new ModelOptions(file, null, 1, true, SessionTuning.DEFAULT));
         DecodeBatch batch = generator.newBatch()) {
       Sequence shortOne = sequence(new long[] {46, 20, 75}, 1);
       Sequence longOne = sequence(new long[] {46, 20, 75, 218, 180}, 4);

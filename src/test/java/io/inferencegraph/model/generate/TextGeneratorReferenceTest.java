@@ -4,7 +4,7 @@ import io.inferencegraph.model.Decoding;
 import io.inferencegraph.model.Fixtures;
 import io.inferencegraph.model.load.ModelDirectory;
 import io.inferencegraph.model.load.ModelOptions;
-import io.inferencegraph.model.load.SessionMemory;
+import io.inferencegraph.model.load.SessionTuning;
 import io.inferencegraph.model.load.TextTokenizer;
 import java.nio.file.Path;
 import java.util.List;
@@ -41,7 +41,7 @@ class TextGeneratorReferenceTest {
   @FieldSource("DECODERS")
   @DisplayName("with full recompute every step, one prompt at a time")
   void fullRecomputeOneByOne(String name) {
-    assertOneByOne(Fixtures.decoder(name), new ModelOptions(null, null, 1, false, SessionMemory.DEFAULT));
+    assertOneByOne(Fixtures.decoder(name), new ModelOptions(null, null, 1, false, SessionTuning.DEFAULT));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -55,21 +55,21 @@ class TextGeneratorReferenceTest {
   @FieldSource("DECODERS")
   @DisplayName("with full recompute, all prompts in one padded batch")
   void fullRecomputeBatched(String name) {
-    assertBatched(Fixtures.decoder(name), new ModelOptions(null, null, 1, false, SessionMemory.DEFAULT));
+    assertBatched(Fixtures.decoder(name), new ModelOptions(null, null, 1, false, SessionTuning.DEFAULT));
   }
 
   @ParameterizedTest(name = "{0}")
   @FieldSource("LEGACY_FILES")
   @DisplayName("the legacy optimum graphs give the same tokens")
   void legacyGraphs(String file) {
-    assertBatched(Fixtures.decoder("gpt2-tiny"), new ModelOptions(file, null, 1, true, SessionMemory.DEFAULT));
+    assertBatched(Fixtures.decoder("gpt2-tiny"), new ModelOptions(file, null, 1, true, SessionTuning.DEFAULT));
   }
 
   @org.junit.jupiter.api.Test
   @DisplayName("the quantized variant is chosen by configuration and stays close to the float model")
   void quantizedVariant() {
     Path model = Fixtures.decoder("gpt2-tiny");
-    try (TextGenerator generator = TextGenerator.load(model, new ModelOptions(null, "quantized", 1, true, SessionMemory.DEFAULT))) {
+    try (TextGenerator generator = TextGenerator.load(model, new ModelOptions(null, "quantized", 1, true, SessionTuning.DEFAULT))) {
       assertThat(generator.describe()).contains("model_quantized.onnx");
       for (Fixtures.Prompt prompt : Fixtures.prompts(model)) {
         List<Long> tokens = Decoding.generate(generator, List.of(prompt.text()), Fixtures.greedy(8)).get(0).get(0).tokenIds();

@@ -33,7 +33,7 @@ class ExportLayoutsTest {
     }
 
     TextGenerator load() {
-      return TextGenerator.load(dir(), new ModelOptions(file, null, 1, true, SessionMemory.DEFAULT));
+      return TextGenerator.load(dir(), new ModelOptions(file, null, 1, true, SessionTuning.DEFAULT));
     }
 
     @Override

@@ -36,7 +36,7 @@ class GraphCacheTest {
     assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
     assertThat(GraphCache.location(graph, VERSION).orElseThrow()).isRegularFile();
     assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
-    ModelOptions options = new ModelOptions("onnx/model.onnx", null, 1, true, SessionMemory.DEFAULT);
+    ModelOptions options = new ModelOptions("onnx/model.onnx", null, 1, true, SessionTuning.DEFAULT);
     try (TextGenerator generator = TextGenerator.load(model, options)) {
       for (Fixtures.Prompt prompt : Fixtures.prompts(model)) {
         Generation generation = Decoding.generate(generator, List.of(prompt.text()),

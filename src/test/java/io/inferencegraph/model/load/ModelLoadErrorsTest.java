@@ -64,7 +64,7 @@ class ModelLoadErrorsTest {
   @DisplayName("a requested variant that is not there")
   void missingVariant() {
     Path dir = brokenDecoder();
-    assertThatThrownBy(() -> TextGenerator.load(dir, new ModelOptions(null, "int4", 1, true, SessionMemory.DEFAULT)))
+    assertThatThrownBy(() -> TextGenerator.load(dir, new ModelOptions(null, "int4", 1, true, SessionTuning.DEFAULT)))
         .isInstanceOf(ModelLoadException.class).hasMessageContaining("model_int4.onnx");
   }
 
