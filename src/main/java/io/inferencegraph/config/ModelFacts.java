@@ -21,11 +21,17 @@ final class ModelFacts {
 
   private ModelFacts() {}
 
-  static Sizing.Facts of(ModelConfig model, int forwardsPerRequest) {
+  /**
+   * The facts of {@code model}, which costs a graph request {@code forwardsPerRequest} forwards; a
+   * classifier reads texts of about {@code textTokens} tokens (at most its positions).
+   */
+  static Sizing.Facts of(ModelConfig model, int forwardsPerRequest, int textTokens) {
     Path dir = model.source() instanceof ModelSource.Hub hub && hub.snapshot() == null ? null : model.path();
+    boolean generator = model.kind() == ModelConfig.Kind.GENERATOR;
+    int rows = generator ? model.batching().maxBatchSize() : 1;
     if (dir == null || !Files.isDirectory(dir)) {
       return new Sizing.Facts(model.name(), 0, 0, 0, 0, forwardsPerRequest, model.instances(),
-          model.intraOpThreads());
+          model.intraOpThreads(), generator ? 1 : textTokens, rows);
     }
     ModelDirectory files = new ModelDirectory(dir);
     long bytes = graphBytes(files, model);
@@ -36,11 +42,12 @@ final class ModelFacts {
     long positions = intOf(config, "n_positions", "max_position_embeddings");
     long parameters = layers > 0 && hidden > 0 ? 12L * layers * hidden * hidden + (vocab + positions) * hidden
         : bytes / 4;
-    long perInstance = model.kind() == ModelConfig.Kind.GENERATOR
+    long perInstance = generator
         ? 2L * layers * hidden * Float.BYTES * model.batching().maxTokensInFlight()
         : (long) model.batching().maxBatchSize() * CLASSIFIER_POSITIONS * hidden * Float.BYTES * Math.max(1, layers);
+    int tokens = generator ? 1 : positions > 0 ? (int) Math.min(textTokens, positions) : textTokens;
     return new Sizing.Facts(model.name(), bytes, parameters, layers, perInstance, forwardsPerRequest,
-        model.instances(), model.intraOpThreads());
+        model.instances(), model.intraOpThreads(), tokens, rows);
   }
 
   /** The graph file the model loads and any external-data files beside it named after it. */

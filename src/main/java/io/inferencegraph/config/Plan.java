@@ -12,6 +12,9 @@ import java.util.stream.Collectors;
  * session loads; {@link #sized} is the configuration to load with.
  */
 public record Plan(GraphConfig config, Sizing.Machine machine, List<Row> rows) {
+  /** Tokens a prompt is assumed to take, for the length of the texts classified. */
+  static final int PROMPT_TOKENS = 32;
+
   /** One served model: what it is and the choice made for it. */
   public record Row(ModelConfig model, Sizing.Facts facts, Sizing.Choice choice) {
     /** One line for the start-up log. */
@@ -28,7 +31,8 @@ public record Plan(GraphConfig config, Sizing.Machine machine, List<Row> rows) {
   /** The plan for the models {@code config}'s roles serve here, on {@code machine}. */
   public static Plan of(GraphConfig config, Sizing.Machine machine) {
     List<ModelConfig> served = config.models().stream().filter(config.roles()::serves).toList();
-    List<Sizing.Facts> facts = served.stream().map(m -> ModelFacts.of(m, forwardsPerRequest(config, m))).toList();
+    List<Sizing.Facts> facts = served.stream()
+        .map(m -> ModelFacts.of(m, forwardsPerRequest(config, m), textTokens(config))).toList();
     List<Sizing.Choice> choices = Sizing.plan(machine, facts);
     List<Row> rows = new ArrayList<>();
     for (int i = 0; i < served.size(); i++) {
@@ -49,6 +53,20 @@ public record Plan(GraphConfig config, Sizing.Machine machine, List<Row> rows) {
    * Forwards one graph request costs a model: a generator's steps (max_new_tokens, else max_length,
    * per returned sequence); a classifier's texts (the seed's graph classifies every generated one).
    */
+  /**
+   * Tokens of a text a classifier reads, as generated: max_new_tokens plus {@link #PROMPT_TOKENS}
+   * for the prompt, at most max_length (and max_length alone when max_new_tokens is not set).
+   */
+  static int textTokens(GraphConfig config) {
+    var generation = config.generation();
+    Integer maxLength = generation.maxLength();
+    if (generation.maxNewTokens() == null) {
+      return maxLength != null ? maxLength : 50 + PROMPT_TOKENS;
+    }
+    int tokens = generation.maxNewTokens() + PROMPT_TOKENS;
+    return maxLength != null ? Math.min(tokens, maxLength) : tokens;
+  }
+
   static int forwardsPerRequest(GraphConfig config, ModelConfig model) {
     var generation = config.generation();
     int sequences = generation.numReturnSequences() != null ? generation.numReturnSequences() : 1;

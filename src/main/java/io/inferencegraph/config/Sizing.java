@@ -23,6 +23,8 @@ public final class Sizing {
   static final double LAYER_MS = 0.02;
   /** Weights streamed per millisecond: ~27 GB/s on one thread of the 2-core machine (FACTS.md). */
   static final double BYTES_PER_MS = 25e6;
+  /** Matrix work per millisecond of one core: ~105 GFLOP/s, sgemm's peak on one core here (docs/performance.md). */
+  static final double FLOPS_PER_MS = 100e6;
   /** Weights up to about a server's last-level cache are not streamed from memory each step. */
   static final long CACHED_BYTES = 32L << 20;
   /** Thread stack, batch loop and buffers of one more worker instance, beside its KV cache. */
@@ -36,17 +38,32 @@ public final class Sizing {
   /**
    * What the rule knows of one model: its weights ({@code bytes}, 0 when unknown), parameters,
    * layers, the memory one more instance reserves (its KV cache at the batch's token limit),
-   * forwards per graph request, and the instances and threads the config asks for (0 = auto).
+   * forwards per graph request, the instances and threads the config asks for (0 = auto), the
+   * tokens one forward reads for one request (1 for a decode step; a classifier reads a whole
+   * text) and the rows a forward serves at once (a generator's batch; the weights are streamed once
+   * for all of them).
    */
   public record Facts(String name, long bytes, long parameters, int layers, long instanceBytes,
-      int forwardsPerRequest, int instances, int threads) {
+      int forwardsPerRequest, int instances, int threads, int tokensPerForward, int rowsPerForward) {
+    /** A model whose forwards read one token on one row. */
+    public Facts(String name, long bytes, long parameters, int layers, long instanceBytes, int forwardsPerRequest,
+        int instances, int threads) {
+      this(name, bytes, parameters, layers, instanceBytes, forwardsPerRequest, instances, threads, 1, 1);
+    }
+
     boolean heavy() {
       return parameters >= HEAVY_PARAMETERS || bytes >= HEAVY_BYTES;
     }
 
-    /** Milliseconds of one forward at one row, overhead plus weights streamed. */
+    /**
+     * Core-milliseconds one request's share of a forward costs when the node is busy: the fixed
+     * overhead, the matrix work of its tokens (2 flops per parameter per token), and the weights
+     * streamed once for all the rows of a forward. A classifier of 128-token texts does about as
+     * much matrix work per request as a decoder of the same size generating 128 tokens.
+     */
     double forwardMs() {
-      return STEP_MS + LAYER_MS * layers + Math.max(0, bytes - CACHED_BYTES) / BYTES_PER_MS;
+      return STEP_MS + LAYER_MS * layers + Math.max(1, tokensPerForward) * 2.0 * parameters / FLOPS_PER_MS
+          + Math.max(0, bytes - CACHED_BYTES) / BYTES_PER_MS / Math.max(1, rowsPerForward);
     }
 
     boolean fixed() {

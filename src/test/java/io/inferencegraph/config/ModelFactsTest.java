@@ -41,16 +41,19 @@ class ModelFactsTest {
   @DisplayName("a decoder: its graph and external data, GPT-2's names, K and V per layer at the token limit")
   void decoder(@TempDir Path dir) throws Exception {
     decoder(dir, new JsonObject().put("n_layer", 2).put("n_embd", 8).put("vocab_size", 100).put("n_positions", 16));
-    Sizing.Facts facts = ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null, null), 7);
-    // 12 * 2 * 8^2 + (100 + 16) * 8; 2 (K, V) * 2 layers * 8 floats * 4 bytes * 10 tokens
-    assertThat(facts).isEqualTo(new Sizing.Facts("m", 6000, 2464, 2, 1280, 7, 3, 2));
-    Sizing.Facts int8 = ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), "int8", null), 7);
+    Sizing.Facts facts = ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null, null), 7,
+        40);
+    // 12 * 2 * 8^2 + (100 + 16) * 8; 2 (K, V) * 2 layers * 8 floats * 4 bytes * 10 tokens; a step reads a token
+    // on each of the batch's 5 rows
+    assertThat(facts).isEqualTo(new Sizing.Facts("m", 6000, 2464, 2, 1280, 7, 3, 2, 1, 5));
+    Sizing.Facts int8 = ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), "int8", null), 7,
+        40);
     assertThat(int8.bytes()).isEqualTo(77);
     Sizing.Facts explicit = ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null,
-        "onnx/model_int8.onnx"), 7);
+        "onnx/model_int8.onnx"), 7, 40);
     assertThat(explicit.bytes()).isEqualTo(77);
     Sizing.Facts missing = ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null,
-        "onnx/none.onnx"), 7);
+        "onnx/none.onnx"), 7, 40);
     assertThat(missing.bytes()).isZero();
     assertThat(missing.layers()).isEqualTo(2);
   }
@@ -59,9 +62,9 @@ class ModelFactsTest {
   @DisplayName("a generator finds a merged decoder where there is no model.onnx; a classifier looks for model.onnx only")
   void graphFileByKind(@TempDir Path dir) throws Exception {
     write(dir.resolve("onnx/decoder_model_merged.onnx"), 2000);
-    assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null, null), 1).bytes())
+    assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null, null), 1, 40).bytes())
         .isEqualTo(2000);
-    assertThat(ModelFacts.of(model(ModelConfig.Kind.CLASSIFIER, new ModelSource.Local(dir), null, null), 1).bytes())
+    assertThat(ModelFacts.of(model(ModelConfig.Kind.CLASSIFIER, new ModelSource.Local(dir), null, null), 1, 40).bytes())
         .as("loading will say what is missing").isZero();
   }
 
@@ -71,41 +74,48 @@ class ModelFactsTest {
     write(dir.resolve("model.onnx"), 400);
     Files.writeString(dir.resolve("config.json"), new JsonObject().put("num_hidden_layers", 3).put("hidden_size", 4)
         .put("vocab_size", 10).put("max_position_embeddings", 6).encode());
-    Sizing.Facts facts = ModelFacts.of(model(ModelConfig.Kind.CLASSIFIER, new ModelSource.Local(dir), null, null), 3);
-    // 12 * 3 * 4^2 + (10 + 6) * 4; 5 rows * 512 positions * 4 floats * 4 bytes * 3 layers
-    assertThat(facts).isEqualTo(new Sizing.Facts("m", 400, 640, 3, 122_880, 3, 3, 2));
+    Sizing.Facts facts = ModelFacts.of(model(ModelConfig.Kind.CLASSIFIER, new ModelSource.Local(dir), null, null), 3,
+        40);
+    // 12 * 3 * 4^2 + (10 + 6) * 4; 5 rows * 512 positions * 4 floats * 4 bytes * 3 layers; a text of 40
+    // tokens is cut to its 6 positions, one row a forward
+    assertThat(facts).isEqualTo(new Sizing.Facts("m", 400, 640, 3, 122_880, 3, 3, 2, 6, 1));
   }
 
   @Test
   @DisplayName("without usable dimensions, parameters are the bytes / 4; a classifier counts at least one layer")
   void withoutDimensions(@TempDir Path dir) throws Exception {
     decoder(dir, null);
-    Sizing.Facts none = ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null, null), 1);
-    assertThat(none).isEqualTo(new Sizing.Facts("m", 6000, 1500, 0, 0, 1, 3, 2));
+    Sizing.Facts none = ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null, null), 1,
+        40);
+    assertThat(none).isEqualTo(new Sizing.Facts("m", 6000, 1500, 0, 0, 1, 3, 2, 1, 5));
     Files.writeString(dir.resolve("config.json"), "{not json");
-    assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null, null), 1))
+    assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null, null), 1, 40))
         .isEqualTo(none);
     Files.writeString(dir.resolve("config.json"), new JsonObject().put("n_layer", "2").put("n_embd", 8).encode());
     Sizing.Facts noLayers = ModelFacts.of(model(ModelConfig.Kind.CLASSIFIER, new ModelSource.Local(dir), null, null),
-        1);
+        1, 40);
     assertThat(noLayers.parameters()).isEqualTo(1500);
     assertThat(noLayers.layers()).isZero();
     assertThat(noLayers.instanceBytes()).isEqualTo(5L * 512 * 8 * 4);
+    assertThat(noLayers.tokensPerForward()).as("no positions known: the whole text").isEqualTo(40);
+    assertThat(noLayers.rowsPerForward()).isEqualTo(1);
     Files.writeString(dir.resolve("config.json"), new JsonObject().put("n_layer", 2).encode());
-    assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null, null), 1)
+    assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir), null, null), 1, 40)
         .parameters()).isEqualTo(1500);
   }
 
   @Test
   @DisplayName("a model whose files are not here, or an unresolved Hub repository, counts as small and unknown")
   void absent(@TempDir Path dir) throws Exception {
-    Sizing.Facts unknown = new Sizing.Facts("m", 0, 0, 0, 0, 4, 3, 2);
+    Sizing.Facts unknown = new Sizing.Facts("m", 0, 0, 0, 0, 4, 3, 2, 1, 5);
     assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, new ModelSource.Local(dir.resolve("gone")), null,
-        null), 4)).isEqualTo(unknown);
+        null), 4, 40)).isEqualTo(unknown);
     ModelSource.Hub hub = new ModelSource.Hub(new RepoRef("org/name", "main"), null);
-    assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, hub, null, null), 4)).isEqualTo(unknown);
+    assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, hub, null, null), 4, 40)).isEqualTo(unknown);
+    assertThat(ModelFacts.of(model(ModelConfig.Kind.CLASSIFIER, hub, null, null), 4, 40))
+        .isEqualTo(new Sizing.Facts("m", 0, 0, 0, 0, 4, 3, 2, 40, 1));
     decoder(dir, new JsonObject().put("n_layer", 2));
-    assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, hub.resolvedTo(dir), null, null), 4).bytes())
+    assertThat(ModelFacts.of(model(ModelConfig.Kind.GENERATOR, hub.resolvedTo(dir), null, null), 4, 40).bytes())
         .isEqualTo(6000);
   }
 

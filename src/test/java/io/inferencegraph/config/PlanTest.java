@@ -41,7 +41,7 @@ class PlanTest {
     assertThat(raw.models()).allSatisfy(m -> assertThat(m.instances()).isEqualTo(ModelConfig.AUTO));
     GraphConfig sized = Plan.of(raw, SIXTEEN).sized();
     assertThat(sized.models()).extracting(m -> m.instances() + "x" + m.intraOpThreads())
-        .containsExactly("5x1", "4x1", "6x1", "1x1");
+        .containsExactly("4x1", "4x1", "5x1", "3x1");
     assertThat(sized.models().stream().mapToInt(ModelConfig::instances).sum()).isEqualTo(16);
   }
 
@@ -84,6 +84,16 @@ class PlanTest {
     assertThat(Plan.forwardsPerRequest(lengthOnly, lengthOnly.models().get(1))).isEqualTo(90);
     GraphConfig neither = ConfigLoader.parse(seed().put("generation", new JsonObject()));
     assertThat(Plan.forwardsPerRequest(neither, neither.models().get(2))).isEqualTo(50);
+    // the texts a classifier reads: prompt + new tokens, at most max_length
+    assertThat(Plan.textTokens(config)).isEqualTo(20 + Plan.PROMPT_TOKENS);
+    assertThat(Plan.textTokens(ConfigLoader.parse(seed().put("generation", new JsonObject().put("max_new_tokens", 200)
+        .put("max_length", 128))))).isEqualTo(128);
+    assertThat(Plan.textTokens(ConfigLoader.parse(seed().put("generation", new JsonObject().put("max_new_tokens", 96)
+        .put("max_length", 128))))).isEqualTo(128);
+    assertThat(Plan.textTokens(ConfigLoader.parse(seed().put("generation", new JsonObject().put("max_new_tokens", 8)))))
+        .isEqualTo(40);
+    assertThat(Plan.textTokens(lengthOnly)).isEqualTo(30);
+    assertThat(Plan.textTokens(neither)).isEqualTo(50 + Plan.PROMPT_TOKENS);
     assertThat(Plan.forwardsPerRequest(neither, neither.models().get(3))).isEqualTo(3);
     GraphConfig classifierOnly = new GraphConfig(neither.http(), List.of(neither.models().get(3)), neither.graphs(),
         neither.warnings(), neither.generation(), neither.busTimeoutMs(), neither.roles(), neither.cluster(),

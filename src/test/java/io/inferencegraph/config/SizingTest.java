@@ -21,31 +21,41 @@ class SizingTest {
     return new Sizing.Facts(name, bytes, parameters, layers, kvBytes, forwards, ModelConfig.AUTO, ModelConfig.AUTO);
   }
 
-  /** The default models (models/): three tiny decoders, 128 steps a request, and a classifier of 3 texts. */
+  /** A generator of the seed's graph: 128 steps a request, each a token on one of the batch's 16 rows. */
+  private static Sizing.Facts generator(String name, long bytes, long parameters, int layers, long kvBytes) {
+    return new Sizing.Facts(name, bytes, parameters, layers, kvBytes, 128, ModelConfig.AUTO, ModelConfig.AUTO, 1, 16);
+  }
+
+  /** The seed's classifier: 3 texts a request, of up to 128 tokens each, one row a forward. */
+  private static Sizing.Facts classifier(String name, long bytes, long parameters, int layers, long bufferBytes) {
+    return new Sizing.Facts(name, bytes, parameters, layers, bufferBytes, 3, ModelConfig.AUTO, ModelConfig.AUTO, 128, 1);
+  }
+
+  /** The default models (models/): three tiny decoders and a tiny classifier. */
   private static final List<Sizing.Facts> TINY = List.of(
-      model("gpt2", 5 * MB, 500_000, 3, 64 * MB, 128), model("distilgpt2", MB, 200_000, 2, 32 * MB, 128),
-      model("gpt2-medium", 3 * MB, 600_000, 4, 96 * MB, 128), model("bert", 4 * MB, 1_000_000, 2, 8 * MB, 3));
+      generator("gpt2", 5 * MB, 500_000, 3, 64 * MB), generator("distilgpt2", MB, 200_000, 2, 32 * MB),
+      generator("gpt2-medium", 3 * MB, 600_000, 4, 96 * MB), classifier("bert", 4 * MB, 1_000_000, 2, 8 * MB));
   /** bench/conf/gpt2-sized-batching.json: three gpt2-sized decoders and the tiny classifier. */
   private static final List<Sizing.Facts> GPT2 = List.of(
-      model("gpt2", 622 * MB, 124_000_000, 12, 2400 * MB, 128),
-      model("distilgpt2", 622 * MB, 124_000_000, 12, 2400 * MB, 128),
-      model("gpt2-medium", 622 * MB, 124_000_000, 12, 2400 * MB, 128), model("bert", 4 * MB, 1_000_000, 2, 8 * MB, 3));
+      generator("gpt2", 622 * MB, 124_000_000, 12, 2400 * MB),
+      generator("distilgpt2", 622 * MB, 124_000_000, 12, 2400 * MB),
+      generator("gpt2-medium", 622 * MB, 124_000_000, 12, 2400 * MB), classifier("bert", 4 * MB, 1_000_000, 2, 8 * MB));
   /** A node whose role is one gpt2-medium-sized generator. */
-  private static final List<Sizing.Facts> MEDIUM = List.of(model("gpt2-medium", 1350 * MB, 355_000_000, 24, 6400 * MB,
-      128));
+  private static final List<Sizing.Facts> MEDIUM = List.of(generator("gpt2-medium", 1350 * MB, 355_000_000, 24,
+      6400 * MB));
   /** The real-sized set (bench/conf/sized.json): gpt2, distilgpt2, gpt2-medium dimensions and bert-base. */
   private static final List<Sizing.Facts> REAL = List.of(
-      model("gpt2", 622 * MB, 124_000_000, 12, 2400 * MB, 128),
-      model("distilgpt2", 312 * MB, 82_000_000, 6, 1200 * MB, 128),
-      model("gpt2-medium", 1350 * MB, 355_000_000, 24, 6400 * MB, 128),
-      model("bert", 418 * MB, 110_000_000, 12, 768 * MB, 3));
+      generator("gpt2", 622 * MB, 124_000_000, 12, 2400 * MB),
+      generator("distilgpt2", 312 * MB, 82_000_000, 6, 1200 * MB),
+      generator("gpt2-medium", 1350 * MB, 355_000_000, 24, 6400 * MB),
+      classifier("bert", 418 * MB, 110_000_000, 12, 768 * MB));
 
   static Stream<Arguments> plans() {
     return Stream.of(
         Arguments.of("tiny", 2, TINY, "gpt2=1x1 distilgpt2=1x1 gpt2-medium=1x1 bert=1x1"),
-        Arguments.of("tiny", 8, TINY, "gpt2=2x1 distilgpt2=2x1 gpt2-medium=3x1 bert=1x1"),
-        Arguments.of("tiny", 16, TINY, "gpt2=5x1 distilgpt2=4x1 gpt2-medium=6x1 bert=1x1"),
-        Arguments.of("tiny", 64, TINY, "gpt2=21x1 distilgpt2=17x1 gpt2-medium=25x1 bert=1x1"),
+        Arguments.of("tiny", 8, TINY, "gpt2=2x1 distilgpt2=2x1 gpt2-medium=2x1 bert=2x1"),
+        Arguments.of("tiny", 16, TINY, "gpt2=4x1 distilgpt2=4x1 gpt2-medium=5x1 bert=3x1"),
+        Arguments.of("tiny", 64, TINY, "gpt2=18x1 distilgpt2=15x1 gpt2-medium=21x1 bert=10x1"),
         // no more cores than models: the real-sized ones take every core as threads, in turns
         Arguments.of("gpt2", 2, GPT2, "gpt2=1x2 distilgpt2=1x2 gpt2-medium=1x2 bert=1x1"),
         Arguments.of("gpt2", 8, GPT2, "gpt2=1x3 distilgpt2=1x2 gpt2-medium=1x2 bert=1x1"),
@@ -57,9 +67,9 @@ class SizingTest {
         Arguments.of("gpt2-medium", 64, MEDIUM, "gpt2-medium=1x64"),
         Arguments.of("real-sized", 2, REAL, "gpt2=1x2 distilgpt2=1x2 gpt2-medium=1x2 bert=1x2"),
         Arguments.of("real-sized", 4, REAL, "gpt2=1x4 distilgpt2=1x4 gpt2-medium=1x4 bert=1x4"),
-        Arguments.of("real-sized", 8, REAL, "gpt2=1x2 distilgpt2=1x2 gpt2-medium=1x3 bert=1x1"),
-        Arguments.of("real-sized", 16, REAL, "gpt2=1x4 distilgpt2=1x3 gpt2-medium=1x8 bert=1x1"),
-        Arguments.of("real-sized", 64, REAL, "gpt2=1x17 distilgpt2=1x9 gpt2-medium=1x37 bert=1x1"));
+        Arguments.of("real-sized", 8, REAL, "gpt2=1x2 distilgpt2=1x1 gpt2-medium=1x3 bert=1x2"),
+        Arguments.of("real-sized", 16, REAL, "gpt2=1x3 distilgpt2=1x2 gpt2-medium=1x6 bert=1x5"),
+        Arguments.of("real-sized", 64, REAL, "gpt2=1x11 distilgpt2=1x7 gpt2-medium=1x28 bert=1x18"));
   }
 
   private static String sizes(List<Sizing.Choice> plan) {
@@ -84,10 +94,10 @@ class SizingTest {
   @DisplayName("each choice says why: the model's size class, its share of the cores and of the work")
   void why() {
     List<Sizing.Choice> plan = Sizing.plan(new Sizing.Machine(16, 64 * GB), REAL);
-    assertThat(plan.get(2).why()).startsWith("real-sized, 355.0M parameters, 1350 MB; 8 of 16 cores for 60% of the "
+    assertThat(plan.get(2).why()).startsWith("real-sized, 355.0M parameters, 1350 MB; 6 of 16 cores for 44% of the "
         + "work per request: matrix- and bandwidth-bound");
     assertThat(Sizing.plan(new Sizing.Machine(16, 64 * GB), TINY).get(0).why())
-        .contains("small").contains("5 of 16 cores").contains("bound by per-step overhead");
+        .contains("small").contains("4 of 16 cores").contains("bound by per-step overhead");
   }
 
   @Test
@@ -95,9 +105,9 @@ class SizingTest {
   void memoryLimited() {
     // weights 13 MB once, 16 MB per instance beside each KV cache: 15 instances want ~3.8 GB
     List<Sizing.Choice> roomy = Sizing.plan(new Sizing.Machine(16, 4 * GB), TINY);
-    assertThat(sizes(roomy)).isEqualTo("gpt2=5x1 distilgpt2=4x1 gpt2-medium=6x1 bert=1x1");
+    assertThat(sizes(roomy)).isEqualTo("gpt2=4x1 distilgpt2=4x1 gpt2-medium=5x1 bert=3x1");
     List<Sizing.Choice> tight = Sizing.plan(new Sizing.Machine(16, GB), TINY);
-    assertThat(sizes(tight)).isEqualTo("gpt2=4x1 distilgpt2=4x1 gpt2-medium=4x1 bert=1x1");
+    assertThat(sizes(tight)).isEqualTo("gpt2=3x1 distilgpt2=4x1 gpt2-medium=4x1 bert=3x1");
     assertThat(tight.get(2).why()).endsWith("; fewer instances to fit 1024 MB of memory");
     assertThat(MemoryFit.need(TINY, tight)).isLessThanOrEqualTo(GB);
     List<Sizing.Choice> starved = Sizing.plan(new Sizing.Machine(16, 100 * MB), TINY);
@@ -153,8 +163,8 @@ class SizingTest {
   }
 
   @Test
-  @DisplayName("50M parameters or 200 MB of weights make a model real-sized; a step costs 0.05 ms, 0.02 ms a layer "
-      + "and the weights beyond 32 MB streamed at 25 MB/ms")
+  @DisplayName("50M parameters or 200 MB of weights make a model real-sized; a forward costs 0.05 ms, 0.02 ms a layer, "
+      + "its tokens' matrix work at 100 GFLOP/s and the weights beyond 32 MB streamed at 25 MB/ms, once for its rows")
   void sizeClassAndCost() {
     assertThat(model("p", 0, Sizing.HEAVY_PARAMETERS, 1, 0, 1).heavy()).isTrue();
     assertThat(model("p", 0, Sizing.HEAVY_PARAMETERS - 1, 1, 0, 1).heavy()).isFalse();
@@ -162,6 +172,12 @@ class SizingTest {
     assertThat(model("b", Sizing.HEAVY_BYTES - 1, 0, 1, 0, 1).heavy()).isFalse();
     assertThat(model("cached", 32 * MB, 0, 3, 0, 1).forwardMs()).isCloseTo(0.11, within(1e-12));
     assertThat(model("streamed", 32 * MB + 50_000_000, 0, 3, 0, 1).forwardMs()).isCloseTo(2.11, within(1e-12));
+    // 2 flops a parameter a token at 100 GFLOP/s: 50M parameters, 1 token 1 ms, a text of 128 tokens 128 ms
+    assertThat(model("matrix", 0, 50_000_000, 1, 0, 1).forwardMs()).isCloseTo(1.07, within(1e-9));
+    assertThat(new Sizing.Facts("text", 0, 50_000_000, 1, 0, 1, 0, 0, 128, 1).forwardMs()).isCloseTo(128.07, within(1e-9));
+    // the batch's 16 rows share one pass over the weights
+    assertThat(new Sizing.Facts("rows", 32 * MB + 50_000_000, 0, 3, 0, 1, 0, 0, 1, 16).forwardMs())
+        .isCloseTo(0.235, within(1e-12));
   }
 
   @Test
