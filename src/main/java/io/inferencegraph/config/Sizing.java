@@ -23,7 +23,7 @@ public final class Sizing {
   static final double LAYER_MS = 0.02;
   /** Weights streamed per millisecond: ~27 GB/s on one thread of the 2-core machine (FACTS.md). */
   static final double BYTES_PER_MS = 25e6;
-  /** Matrix work per millisecond of one core: ~105 GFLOP/s, sgemm's peak on one core here (docs/performance.md). */
+  /** Matrix work per millisecond of one core: ~105 GFLOP/s, a 16-row decode step's MatMuls here (tools/profile_step.py). */
   static final double FLOPS_PER_MS = 100e6;
   /** Weights up to about a server's last-level cache are not streamed from memory each step. */
   static final long CACHED_BYTES = 32L << 20;
