@@ -50,10 +50,6 @@ public record Plan(GraphConfig config, Sizing.Machine machine, List<Row> rows) {
   }
 
   /**
-   * Forwards one graph request costs a model: a generator's steps (max_new_tokens, else max_length,
-   * per returned sequence); a classifier's texts (the seed's graph classifies every generated one).
-   */
-  /**
    * Tokens of a text a classifier reads, as generated: max_new_tokens plus {@link #PROMPT_TOKENS}
    * for the prompt, at most max_length (and max_length alone when max_new_tokens is not set).
    */
@@ -67,6 +63,10 @@ public record Plan(GraphConfig config, Sizing.Machine machine, List<Row> rows) {
     return maxLength != null ? Math.min(tokens, maxLength) : tokens;
   }
 
+  /**
+   * Forwards one graph request costs a model: a generator's steps (max_new_tokens, else max_length,
+   * per returned sequence); a classifier's texts (the seed's graph classifies every generated one).
+   */
   static int forwardsPerRequest(GraphConfig config, ModelConfig model) {
     var generation = config.generation();
     int sequences = generation.numReturnSequences() != null ? generation.numReturnSequences() : 1;
