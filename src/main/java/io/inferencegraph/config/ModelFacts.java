@@ -29,9 +29,10 @@ final class ModelFacts {
     Path dir = model.source() instanceof ModelSource.Hub hub && hub.snapshot() == null ? null : model.path();
     boolean generator = model.kind() == ModelConfig.Kind.GENERATOR;
     int rows = generator ? model.batching().maxBatchSize() : 1;
+    int tokens = generator ? 1 : textTokens;
     if (dir == null || !Files.isDirectory(dir)) {
       return new Sizing.Facts(model.name(), 0, 0, 0, 0, forwardsPerRequest, model.instances(),
-          model.intraOpThreads(), generator ? 1 : textTokens, rows);
+          model.intraOpThreads(), tokens, rows);
     }
     ModelDirectory files = new ModelDirectory(dir);
     long bytes = graphBytes(files, model);
@@ -45,9 +46,8 @@ final class ModelFacts {
     long perInstance = generator
         ? 2L * layers * hidden * Float.BYTES * model.batching().maxTokensInFlight()
         : (long) model.batching().maxBatchSize() * CLASSIFIER_POSITIONS * hidden * Float.BYTES * Math.max(1, layers);
-    int tokens = generator ? 1 : positions > 0 ? (int) Math.min(textTokens, positions) : textTokens;
     return new Sizing.Facts(model.name(), bytes, parameters, layers, perInstance, forwardsPerRequest,
-        model.instances(), model.intraOpThreads(), tokens, rows);
+        model.instances(), model.intraOpThreads(), positions > 0 ? (int) Math.min(tokens, positions) : tokens, rows);
   }
 
   /** The graph file the model loads and any external-data files beside it named after it. */

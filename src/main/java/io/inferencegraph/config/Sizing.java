@@ -45,12 +45,6 @@ public final class Sizing {
    */
   public record Facts(String name, long bytes, long parameters, int layers, long instanceBytes,
       int forwardsPerRequest, int instances, int threads, int tokensPerForward, int rowsPerForward) {
-    /** A model whose forwards read one token on one row. */
-    public Facts(String name, long bytes, long parameters, int layers, long instanceBytes, int forwardsPerRequest,
-        int instances, int threads) {
-      this(name, bytes, parameters, layers, instanceBytes, forwardsPerRequest, instances, threads, 1, 1);
-    }
-
     boolean heavy() {
       return parameters >= HEAVY_PARAMETERS || bytes >= HEAVY_BYTES;
     }

@@ -17,8 +17,14 @@ class SizingTest {
   private static final long MB = 1L << 20;
   private static final long GB = 1L << 30;
 
+  /** A model whose forwards read one token on one row, with the instances and threads asked for. */
+  private static Sizing.Facts facts(String name, long bytes, long parameters, int layers, long kvBytes, int forwards,
+      int instances, int threads) {
+    return new Sizing.Facts(name, bytes, parameters, layers, kvBytes, forwards, instances, threads, 1, 1);
+  }
+
   private static Sizing.Facts model(String name, long bytes, long parameters, int layers, long kvBytes, int forwards) {
-    return new Sizing.Facts(name, bytes, parameters, layers, kvBytes, forwards, ModelConfig.AUTO, ModelConfig.AUTO);
+    return facts(name, bytes, parameters, layers, kvBytes, forwards, ModelConfig.AUTO, ModelConfig.AUTO);
   }
 
   /** A generator of the seed's graph: 128 steps a request, each a token on one of the batch's 16 rows. */
@@ -129,9 +135,9 @@ class SizingTest {
     Sizing.Facts gpt2 = REAL.get(0);
     Sizing.Facts medium = REAL.get(2);
     List<Sizing.Facts> models = List.of(
-        new Sizing.Facts("pinned", gpt2.bytes(), gpt2.parameters(), gpt2.layers(), gpt2.instanceBytes(),
+        facts("pinned", gpt2.bytes(), gpt2.parameters(), gpt2.layers(), gpt2.instanceBytes(),
             gpt2.forwardsPerRequest(), 1, 1),
-        new Sizing.Facts("one", medium.bytes(), medium.parameters(), medium.layers(), medium.instanceBytes(),
+        facts("one", medium.bytes(), medium.parameters(), medium.layers(), medium.instanceBytes(),
             medium.forwardsPerRequest(), 1, ModelConfig.AUTO),
         REAL.get(1));
     // 3 cores, one taken by "pinned": 2 left for two models, so each real-sized one gets both
@@ -144,8 +150,8 @@ class SizingTest {
   @DisplayName("explicit numbers win and their cores are taken out of what the auto models share")
   void explicitWins() {
     List<Sizing.Facts> models = List.of(
-        new Sizing.Facts("gpt2", 5 * MB, 500_000, 3, 64 * MB, 128, 8, 1),
-        new Sizing.Facts("distilgpt2", MB, 200_000, 2, 32 * MB, 128, ModelConfig.AUTO, 2),
+        facts("gpt2", 5 * MB, 500_000, 3, 64 * MB, 128, 8, 1),
+        facts("distilgpt2", MB, 200_000, 2, 32 * MB, 128, ModelConfig.AUTO, 2),
         model("gpt2-medium", 3 * MB, 600_000, 4, 96 * MB, 128), model("bert", 4 * MB, 1_000_000, 2, 8 * MB, 3));
     List<Sizing.Choice> plan = Sizing.plan(new Sizing.Machine(16, 64 * GB), models);
     // 8 cores left for three models: shares 3, 4, 1 by work
@@ -183,12 +189,12 @@ class SizingTest {
   @Test
   @DisplayName("a fixed instance count leaves the rest of the share to threads, and a fixed thread count to instances")
   void halfFixed() {
-    List<Sizing.Facts> small = List.of(new Sizing.Facts("i", MB, 1000, 1, 0, 1, 3, ModelConfig.AUTO),
-        new Sizing.Facts("t", MB, 1000, 1, 0, 1, ModelConfig.AUTO, 2));
+    List<Sizing.Facts> small = List.of(facts("i", MB, 1000, 1, 0, 1, 3, ModelConfig.AUTO),
+        facts("t", MB, 1000, 1, 0, 1, ModelConfig.AUTO, 2));
     // 8 cores, equal work: 4 each; 3 instances get 2 threads, 2 threads get 3 instances
     assertThat(sizes(Sizing.plan(new Sizing.Machine(8, 64 * GB), small))).isEqualTo("i=3x2 t=3x2");
-    List<Sizing.Facts> heavy = List.of(new Sizing.Facts("i", GB, 300_000_000, 24, 0, 1, 2, ModelConfig.AUTO),
-        new Sizing.Facts("t", GB, 300_000_000, 24, 0, 1, ModelConfig.AUTO, 3));
+    List<Sizing.Facts> heavy = List.of(facts("i", GB, 300_000_000, 24, 0, 1, 2, ModelConfig.AUTO),
+        facts("t", GB, 300_000_000, 24, 0, 1, ModelConfig.AUTO, 3));
     assertThat(sizes(Sizing.plan(new Sizing.Machine(8, 64 * GB), heavy))).isEqualTo("i=2x3 t=1x3");
     assertThat(Sizing.plan(new Sizing.Machine(8, 64 * GB), List.of())).isEmpty();
     assertThat(Shares.apportion(4, new double[0])).isEmpty();

@@ -43,11 +43,6 @@ public final class CoreTurns {
       this.permits = permits;
     }
 
-    /** A turn that never waits: for sessions outside a serving node (tools, benchmarks of one model). */
-    public static Turn none() {
-      return new Turn(null, 1);
-    }
-
     public int permits() {
       return cores == null ? 0 : permits;
     }
