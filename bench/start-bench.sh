@@ -60,7 +60,7 @@ one_start() { # $1: label
 
 echo "| start | to ready s | RSS MiB | sessions (log) |"
 echo "| --- | ---: | ---: | --- |"
-if [[ "${CACHE:-on}" != off ]] && ! ls "$models"/*/onnx/.ort-cache/*.ort >/dev/null 2>&1; then
+if [[ "${CACHE:-on}" != off ]] && ! ls "$models"/*/onnx/.ort-cache/*.onnx.data >/dev/null 2>&1; then
   one_start "writes cache"
 fi
 rows="$(mktemp)"

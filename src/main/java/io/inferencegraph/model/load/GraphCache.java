@@ -1,112 +1,125 @@
 package io.inferencegraph.model.load;
 
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * Where a graph's optimised ONNX Runtime format copy lives: {@code .ort-cache/} beside the graph,
- * one file per (graph file name, size, modification time, runtime version, optimisation level), so a
- * changed graph or another runtime finds no file and writes its own. Loading that copy from a memory
- * map skips parsing the protobuf and copying every weight (6 s to 2 s for a gpt2-sized graph here).
+ * Where a graph's optimised copy lives: {@code .ort-cache/} beside the graph, one ONNX file and its
+ * external data per (graph file name, size, modification time, runtime version, optimisation level,
+ * CPU), so a changed graph, another runtime or another CPU finds no file and writes its own. The data
+ * file holds the weights and also ONNX Runtime's pre-packed copies of the MatMul weights in this CPU's
+ * kernel layout; a session opened from the copy maps that file and pre-packs nothing (gpt2-medium's
+ * session: about 7 s to 2 s here).
  */
 public final class GraphCache {
   static final String DIRECTORY = ".ort-cache";
-  /** The level the copy is saved at: EXTENDED has no hardware-specific layouts, so a copied directory still runs. */
+  /** The level the copy is saved at: EXTENDED has no fusions for other hardware. */
   static final String LEVEL = "extended";
-  /** The ORT format is a flatbuffer, which cannot exceed 2 GiB; larger graphs load the original. */
-  static final long MAX_BYTES = 1_900_000_000L;
-  /**
-   * ONNX Runtime reads weights straight from the mapped bytes for the session's whole life, so each
-   * mapping is kept for the life of the process; a file name changes with its content, so a reload
-   * of the same graph reuses its mapping.
-   */
-  private static final Map<Path, Mapping> MAPPED = new ConcurrentHashMap<>();
+  /** The pre-packed weights are laid out for this CPU's kernels, so the CPU is part of the key. */
+  static final String CPU = cpuIdentity();
+  private static final Pattern HEX_NAME = Pattern.compile("[0-9a-f]{16}\\.(onnx|onnx\\.data|ort)");
 
   private GraphCache() {}
 
   /** The cached copy's path for this graph and runtime, or empty when the graph cannot be cached. */
   public static Optional<Path> location(Path graph, String runtimeVersion) {
     try {
-      long size = Files.size(graph);
-      if (size > MAX_BYTES || hasExternalData(graph)) {
+      if (hasExternalData(graph)) {
         return Optional.empty();
       }
-      String key = graph.getFileName() + "|" + size + "|" + Files.getLastModifiedTime(graph).toMillis()
-          + "|" + runtimeVersion + "|" + LEVEL;
+      String key = graph.getFileName() + "|" + Files.size(graph) + "|" + Files.getLastModifiedTime(graph).toMillis()
+          + "|" + runtimeVersion + "|" + LEVEL + "|prepacked|" + CPU;
       return Optional.of(graph.toAbsolutePath().getParent().resolve(DIRECTORY)
-          .resolve(stem(graph) + "-" + digest(key) + ".ort"));
+          .resolve(stem(graph) + "-" + digest(key) + ".onnx"));
     } catch (IOException e) {
       return Optional.empty();
     }
   }
 
-  /**
-   * The cached copy mapped into memory (kept mapped, see {@link #MAPPED}). A file that is no longer
-   * the one mapped (another inode or size: replaced or truncated in place) is mapped afresh, so a
-   * stale mapping is never handed to ONNX Runtime, which would fault reading past its end.
-   */
-  static MappedByteBuffer map(Path cached) throws IOException {
-    Object identity = Files.readAttributes(cached, BasicFileAttributes.class).fileKey();
-    try (FileChannel channel = FileChannel.open(cached)) {
-      long size = channel.size();
-      Mapping known = MAPPED.get(cached);
-      if (known != null && known.size() == size && Objects.equals(known.identity(), identity)) {
-        return known.buffer();
-      }
-      Mapping mapped = new Mapping(identity, size, channel.map(FileChannel.MapMode.READ_ONLY, 0, size));
-      MAPPED.put(cached, mapped);
-      return mapped.buffer();
-    }
+  /** The copy's external data file, named in the copy by its file name. */
+  static Path data(Path cached) {
+    return cached.resolveSibling(cached.getFileName() + ".data");
   }
 
-  private record Mapping(Object identity, long size, MappedByteBuffer buffer) {}
-
-  /** Forgets a copy that failed to load: drops its mapping and deletes the file. */
+  /** Forgets a copy that failed to load: deletes the graph and its data. */
   static void discard(Path cached) {
-    MAPPED.remove(cached);
     try {
       Files.deleteIfExists(cached);
+      Files.deleteIfExists(data(cached));
     } catch (IOException ignored) {
       // the next start tries again
     }
   }
 
-  /** A fresh temporary name beside the copy, so a crash mid-write never leaves a file the loader trusts. */
-  static Path temporary(Path cached) throws IOException {
+  /**
+   * A fresh directory beside the copy to write it into, so a crash mid-write never leaves a file the
+   * loader trusts; the data keeps its final name there, since the graph names it.
+   */
+  static Path staging(Path cached) throws IOException {
     Files.createDirectories(cached.getParent());
-    return cached.resolveSibling(cached.getFileName() + ".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime());
+    return Files.createDirectory(cached.resolveSibling(".tmp-" + ProcessHandle.current().pid() + "-" + System.nanoTime()));
   }
 
-  /** Renames a finished copy into place and removes this graph's copies for other keys. */
-  static void publish(Path temporary, Path cached) throws IOException {
-    try {
-      Files.move(temporary, cached, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } catch (AtomicMoveNotSupportedException e) {
-      Files.move(temporary, cached, StandardCopyOption.REPLACE_EXISTING);
-    }
-    String prefix = cached.getFileName().toString().substring(0, cached.getFileName().toString().lastIndexOf('-') + 1);
-    try (DirectoryStream<Path> stale = Files.newDirectoryStream(cached.getParent(), prefix + "*.ort")) {
+  /**
+   * Moves a finished copy from {@code staging} into place, data first and the graph last (a graph is
+   * only ever there with its data), and removes this graph's copies for other keys.
+   */
+  static void publish(Path staging, Path cached) throws IOException {
+    move(staging.resolve(data(cached).getFileName()), data(cached));
+    move(staging.resolve(cached.getFileName()), cached);
+    String name = cached.getFileName().toString();
+    String prefix = name.substring(0, name.lastIndexOf('-') + 1);
+    try (DirectoryStream<Path> stale = Files.newDirectoryStream(cached.getParent(), prefix + "*")) {
       for (Path old : stale) {
-        if (!old.equals(cached) && old.getFileName().toString().matches(Pattern.quote(prefix) + "[0-9a-f]{16}\\.ort")) {
+        String oldName = old.getFileName().toString();
+        if (!old.equals(cached) && !old.equals(data(cached)) && oldName.startsWith(prefix)
+            && HEX_NAME.matcher(oldName.substring(prefix.length())).matches()) {
           Files.deleteIfExists(old);
         }
       }
+    }
+  }
+
+  /** Removes a staging directory and what is left in it. */
+  static void clean(Path staging) {
+    try (DirectoryStream<Path> left = Files.newDirectoryStream(staging)) {
+      for (Path file : left) {
+        Files.deleteIfExists(file);
+      }
+      Files.deleteIfExists(staging);
+    } catch (IOException ignored) {
+      // a stray staging directory is never read: only published names are
+    }
+  }
+
+  private static void move(Path from, Path to) throws IOException {
+    try {
+      Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** The CPU's model and feature flags (the first processor of /proc/cpuinfo), else the architecture. */
+  static String cpuIdentity() {
+    try (Stream<String> lines = Files.lines(Path.of("/proc/cpuinfo"))) {
+      String features = lines.filter(l -> l.startsWith("model name") || l.startsWith("flags") || l.startsWith("Features"))
+          .limit(2).collect(Collectors.joining("|"));
+      return features.isEmpty() ? System.getProperty("os.arch") : digest(features);
+    } catch (IOException | RuntimeException e) {
+      return System.getProperty("os.arch");
     }
   }
 

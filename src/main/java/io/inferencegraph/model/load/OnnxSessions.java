@@ -4,7 +4,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -79,14 +78,9 @@ public final class OnnxSessions {
 
   private static OrtSession fromCache(Path cached, ModelOptions model) throws OrtException {
     try (OrtSession.SessionOptions options = options(model, OrtSession.SessionOptions.OptLevel.NO_OPT)) {
-      // weights are read in place from the mapping, which GraphCache keeps for the process's life
-      options.addConfigEntry("session.use_ort_model_bytes_directly", "1");
-      options.addConfigEntry("session.use_ort_model_bytes_for_initializers", "1");
-      MappedByteBuffer mapping = GraphCache.map(cached);
-      OrtSession session = environment().createSession(mapping, options);
-      MappedPages.release(mapping); // the pre-packed weights are copies now; see MappedPages
-      return session;
-    } catch (OrtException | IOException | RuntimeException e) {
+      // ONNX Runtime maps the data file and takes the pre-packed weights from it as they are
+      return environment().createSession(cached.toString(), options);
+    } catch (OrtException | RuntimeException e) {
       LOG.warn("the cached graph {} cannot be loaded ({}); loading the original and writing it again", cached, e.getMessage());
       GraphCache.discard(cached);
       return null;
@@ -94,25 +88,28 @@ public final class OnnxSessions {
   }
 
   private static OrtSession writingCache(Path file, Path cached, ModelOptions model) throws OrtException {
-    Path temporary;
+    Path staging;
     try {
-      temporary = GraphCache.temporary(cached);
+      staging = GraphCache.staging(cached);
     } catch (IOException e) {
       LOG.info("no graph cache for {}: {}", file, e.toString());
       return null;
     }
     OrtSession session = null;
     try (OrtSession.SessionOptions options = options(model, OrtSession.SessionOptions.OptLevel.EXTENDED_OPT)) {
-      options.addConfigEntry("session.save_model_format", "ORT");
-      options.setOptimizedModelFilePath(temporary.toString());
+      options.setOptimizedModelFilePath(staging.resolve(cached.getFileName()).toString());
+      options.addConfigEntry("session.optimized_model_external_initializers_file_name",
+          GraphCache.data(cached).getFileName().toString());
+      options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
+      options.addConfigEntry("session.save_external_prepacked_constant_initializers", "1");
       session = environment().createSession(file.toString(), options);
-      GraphCache.publish(temporary, cached);
+      GraphCache.publish(staging, cached);
       return session;
     } catch (OrtException | IOException | RuntimeException e) {
       LOG.info("the optimised graph of {} was not cached: {}", file, e.getMessage());
       return session;
     } finally {
-      deleteQuietly(temporary);
+      GraphCache.clean(staging);
     }
   }
 
@@ -136,14 +133,6 @@ public final class OnnxSessions {
     } catch (OrtException e) {
       options.close();
       throw e;
-    }
-  }
-
-  private static void deleteQuietly(Path path) {
-    try {
-      Files.deleteIfExists(path);
-    } catch (IOException ignored) {
-      // a stray temporary file is never read: only published names are
     }
   }
 }

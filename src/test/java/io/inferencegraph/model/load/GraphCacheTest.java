@@ -82,7 +82,9 @@ class GraphCacheTest {
     assertThat(GraphCache.location(graph, VERSION + "-other").orElseThrow()).isNotEqualTo(otherRuntime);
     assertThat(sourceOf(model, graph, VERSION + "-other")).isEqualTo(OnnxSessions.Source.WRITTEN);
     assertThat(otherRuntime).doesNotExist();
-    assertThat(cachedFiles(graph)).hasSize(1);
+    assertThat(GraphCache.data(otherRuntime)).doesNotExist();
+    Path current = GraphCache.location(graph, VERSION + "-other").orElseThrow();
+    assertThat(cachedFiles(graph)).containsExactlyInAnyOrder(current, GraphCache.data(current));
   }
 
   @Test
@@ -101,11 +103,35 @@ class GraphCacheTest {
     Files.write(cached, java.util.Arrays.copyOf(good, good.length / 2));
     assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
     assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
-    assertThat(cachedFiles(graph)).hasSize(1);
+
+    // the weights' file cut short: ONNX Runtime refuses it rather than reading past its end
+    Path data = GraphCache.data(cached);
+    byte[] weights = Files.readAllBytes(data);
+    Files.write(data, java.util.Arrays.copyOf(weights, weights.length / 2));
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(data).hasSize(weights.length);
+    Files.delete(data);
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
+    assertThat(cachedFiles(graph)).containsExactlyInAnyOrder(cached, data);
   }
 
   @Test
-  @DisplayName("a graph with external data is not cached: its flatbuffer copy could pass 2 GiB")
+  @DisplayName("the copy's data holds the weights and their pre-packed copies; the key names the CPU, and nothing is left staged")
+  void prepackedBesideTheWeights() throws IOException {
+    Path model = Fixtures.copy(Fixtures.decoder("gpt2-tiny"), temp.resolve("gpt2-tiny"));
+    Path graph = model.resolve("onnx/model.onnx");
+    Path cached = GraphCache.location(graph, VERSION).orElseThrow();
+    assertThat(cached.getFileName().toString()).matches("model-[0-9a-f]{16}\\.onnx");
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(Files.size(GraphCache.data(cached))).as("weights + pre-packed copies").isGreaterThan(Files.size(graph));
+    assertThat(Files.size(cached)).as("the graph alone").isLessThan(Files.size(graph) / 2);
+    assertThat(cachedFiles(graph)).containsExactlyInAnyOrder(cached, GraphCache.data(cached));
+    assertThat(GraphCache.CPU).isEqualTo(GraphCache.cpuIdentity()).isNotBlank();
+  }
+
+  @Test
+  @DisplayName("a graph with external data is not cached")
   void externalDataNotCached() throws IOException {
     Path model = Fixtures.copy(Fixtures.decoder("gpt2-tiny"), temp.resolve("gpt2-tiny"));
     Path graph = model.resolve("onnx/model.onnx");
