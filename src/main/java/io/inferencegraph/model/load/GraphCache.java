@@ -10,6 +10,7 @@ import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -17,8 +18,9 @@ import java.util.stream.Stream;
 
 /**
  * Where a graph's optimised copy lives: {@code .ort-cache/} beside the graph, one ONNX file and its
- * external data per (graph file name, size, modification time, runtime version, optimisation level,
- * CPU), so a changed graph, another runtime or another CPU finds no file and writes its own. The data
+ * external data per (graph file name, size, modification time, the same of the graph's own external
+ * data file if it has one, runtime version, optimisation level, CPU), so a changed graph, another
+ * runtime or another CPU finds no file and writes its own. The data
  * file holds the weights and also ONNX Runtime's pre-packed copies of the MatMul weights in this CPU's
  * kernel layout; a session opened from the copy maps that file and pre-packs nothing (gpt2-medium's
  * session: about 7 s to 2 s here).
@@ -33,19 +35,27 @@ public final class GraphCache {
 
   private GraphCache() {}
 
-  /** The cached copy's path for this graph and runtime, or empty when the graph cannot be cached. */
+  /**
+   * The cached copy's path for this graph and runtime, or empty when the graph cannot be cached (its
+   * file cannot be read). A graph with external data in the usual single file ({@code model.onnx_data}
+   * or {@code model.onnx.data}) has that file's size and time in the key too.
+   */
   public static Optional<Path> location(Path graph, String runtimeVersion) {
     try {
-      if (hasExternalData(graph)) {
-        return Optional.empty();
+      StringBuilder key = new StringBuilder(stamp(graph));
+      for (Path data : externalData(graph)) {
+        key.append('|').append(stamp(data));
       }
-      String key = graph.getFileName() + "|" + Files.size(graph) + "|" + Files.getLastModifiedTime(graph).toMillis()
-          + "|" + runtimeVersion + "|" + LEVEL + "|prepacked|" + CPU;
+      key.append('|').append(runtimeVersion).append('|').append(LEVEL).append("|prepacked|").append(CPU);
       return Optional.of(graph.toAbsolutePath().getParent().resolve(DIRECTORY)
-          .resolve(stem(graph) + "-" + digest(key) + ".onnx"));
+          .resolve(stem(graph) + "-" + digest(key.toString()) + ".onnx"));
     } catch (IOException e) {
       return Optional.empty();
     }
+  }
+
+  private static String stamp(Path file) throws IOException {
+    return file.getFileName() + "|" + Files.size(file) + "|" + Files.getLastModifiedTime(file).toMillis();
   }
 
   /** The copy's external data file, named in the copy by its file name. */
@@ -123,9 +133,11 @@ public final class GraphCache {
     }
   }
 
-  private static boolean hasExternalData(Path graph) {
+  /** The graph's external data files that exist, under the two names exporters give them. */
+  static List<Path> externalData(Path graph) {
     String name = graph.getFileName().toString();
-    return Files.exists(graph.resolveSibling(name + "_data")) || Files.exists(graph.resolveSibling(name + ".data"));
+    return Stream.of(graph.resolveSibling(name + "_data"), graph.resolveSibling(name + ".data"))
+        .filter(Files::isRegularFile).toList();
   }
 
   private static String stem(Path graph) {

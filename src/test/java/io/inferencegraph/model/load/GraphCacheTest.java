@@ -131,13 +131,52 @@ class GraphCacheTest {
   }
 
   @Test
-  @DisplayName("a graph with external data is not cached")
-  void externalDataNotCached() throws IOException {
+  @DisplayName("a graph whose weights are in model.onnx_data is cached, answers as the reference, and a changed data file gets a new copy")
+  void externalDataCached() throws IOException, ai.onnxruntime.OrtException {
     Path model = Fixtures.copy(Fixtures.decoder("gpt2-tiny"), temp.resolve("gpt2-tiny"));
     Path graph = model.resolve("onnx/model.onnx");
-    Files.write(model.resolve("onnx/model.onnx_data"), new byte[0]);
-    assertThat(GraphCache.location(graph, VERSION)).isEmpty();
-    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.ORIGINAL);
+    Path weights = withExternalData(graph, "model.onnx_data");
+    assertThat(Files.size(graph)).as("the graph alone").isLessThan(Files.size(weights));
+    assertThat(GraphCache.externalData(graph)).containsExactly(weights);
+
+    Path cached = GraphCache.location(graph, VERSION).orElseThrow();
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
+    ModelOptions options = new ModelOptions("onnx/model.onnx", null, 1, true, SessionTuning.DEFAULT);
+    try (TextGenerator generator = TextGenerator.load(model, options)) {
+      Fixtures.Prompt prompt = Fixtures.prompts(model).get(0);
+      Generation generation = Decoding.generate(generator, List.of(prompt.text()),
+          Fixtures.greedy(Fixtures.referenceMaxNewTokens(model))).get(0).get(0);
+      assertThat(generation.tokenIds()).as(prompt.text()).isEqualTo(prompt.outputIds());
+    }
+
+    Files.setLastModifiedTime(weights, FileTime.fromMillis(Files.getLastModifiedTime(weights).toMillis() + 60_000));
+    Path changed = GraphCache.location(graph, VERSION).orElseThrow();
+    assertThat(changed).isNotEqualTo(cached);
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(cachedFiles(graph)).containsExactlyInAnyOrder(changed, GraphCache.data(changed));
+  }
+
+  @Test
+  @DisplayName("a graph that cannot be read has no cache location")
+  void unreadableGraphNotCached() {
+    assertThat(GraphCache.location(temp.resolve("missing.onnx"), VERSION)).isEmpty();
+    assertThat(GraphCache.externalData(temp.resolve("missing.onnx"))).isEmpty();
+  }
+
+  /** Rewrites {@code graph} as ONNX Runtime saves it with its weights in the file {@code dataName} beside it. */
+  private static Path withExternalData(Path graph, String dataName) throws IOException, ai.onnxruntime.OrtException {
+    Path original = graph.resolveSibling("original.onnx");
+    Files.move(graph, original);
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions()) {
+      options.setOptimizationLevel(OrtSession.SessionOptions.OptLevel.NO_OPT);
+      options.setOptimizedModelFilePath(graph.toString());
+      options.addConfigEntry("session.optimized_model_external_initializers_file_name", dataName);
+      options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
+      OnnxSessions.environment().createSession(original.toString(), options).close();
+    }
+    Files.delete(original);
+    return graph.resolveSibling(dataName);
   }
 
   private static OnnxSessions.Source sourceOf(Path model, Path graph, String version) {
