@@ -63,6 +63,12 @@ public final class GraphCache {
     return cached.resolveSibling(cached.getFileName() + ".data");
   }
 
+  /** Where the ORT-format copy goes for a graph whose ONNX copy does not load back: {@code model-<key>.ort}. */
+  static Path ortFormat(Path cached) {
+    String name = cached.getFileName().toString();
+    return cached.resolveSibling(name.substring(0, name.length() - ".onnx".length()) + ".ort");
+  }
+
   /** Forgets a copy that failed to load: deletes the graph and its data. */
   static void discard(Path cached) {
     try {
@@ -87,7 +93,9 @@ public final class GraphCache {
    * only ever there with its data), and removes this graph's copies for other keys.
    */
   static void publish(Path staging, Path cached) throws IOException {
-    move(staging.resolve(data(cached).getFileName()), data(cached));
+    if (Files.exists(staging.resolve(data(cached).getFileName()))) {
+      move(staging.resolve(data(cached).getFileName()), data(cached));
+    }
     move(staging.resolve(cached.getFileName()), cached);
     String name = cached.getFileName().toString();
     String prefix = name.substring(0, name.lastIndexOf('-') + 1);

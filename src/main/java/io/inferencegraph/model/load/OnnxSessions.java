@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,13 +57,13 @@ public final class OnnxSessions {
   private static Opened openSession(ModelDirectory dir, Path file, ModelOptions model, String runtimeVersion) {
     Optional<Path> cached = GraphCache.location(file, runtimeVersion);
     try {
-      if (cached.isPresent() && Files.isRegularFile(cached.get())) {
-        OrtSession session = fromCache(cached.get(), model);
-        if (session != null) {
-          return new Opened(session, Source.CACHED);
-        }
-      }
       if (cached.isPresent()) {
+        for (Path copy : List.of(cached.get(), GraphCache.ortFormat(cached.get()))) {
+          OrtSession session = Files.isRegularFile(copy) ? fromCache(copy, model) : null;
+          if (session != null) {
+            return new Opened(session, Source.CACHED);
+          }
+        }
         OrtSession session = writingCache(file, cached.get(), model);
         if (session != null) {
           return new Opened(session, Source.WRITTEN);
@@ -76,9 +77,9 @@ public final class OnnxSessions {
     }
   }
 
-  private static OrtSession fromCache(Path cached, ModelOptions model) throws OrtException {
+  private static OrtSession fromCache(Path cached, ModelOptions model) {
     try (OrtSession.SessionOptions options = options(model, OrtSession.SessionOptions.OptLevel.NO_OPT)) {
-      // ONNX Runtime maps the data file and takes the pre-packed weights from it as they are
+      // from the ONNX copy, ONNX Runtime maps the data file and takes the pre-packed weights as they are
       return environment().createSession(cached.toString(), options);
     } catch (OrtException | RuntimeException e) {
       LOG.warn("the cached graph {} cannot be loaded ({}); loading the original and writing it again", cached, e.getMessage());
@@ -87,6 +88,13 @@ public final class OnnxSessions {
     }
   }
 
+  /**
+   * Optimises {@code file} into a session and saves the optimised graph on the way: as ONNX with the
+   * pre-packed weights in its external data, opened once from the staging directory to prove that it
+   * loads; where it does not (ONNX Runtime 1.23 writes duplicate initializer names into graphs with
+   * {@code If} subgraphs, such as optimum's merged decoders), in the ORT format, whose weights are
+   * pre-packed again at each load. Returns null when nothing could be optimised or saved.
+   */
   private static OrtSession writingCache(Path file, Path cached, ModelOptions model) throws OrtException {
     Path staging;
     try {
@@ -96,20 +104,48 @@ public final class OnnxSessions {
       return null;
     }
     OrtSession session = null;
-    try (OrtSession.SessionOptions options = options(model, OrtSession.SessionOptions.OptLevel.EXTENDED_OPT)) {
-      options.setOptimizedModelFilePath(staging.resolve(cached.getFileName()).toString());
-      options.addConfigEntry("session.optimized_model_external_initializers_file_name",
-          GraphCache.data(cached).getFileName().toString());
-      options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
-      options.addConfigEntry("session.save_external_prepacked_constant_initializers", "1");
-      session = environment().createSession(file.toString(), options);
-      GraphCache.publish(staging, cached);
+    try {
+      session = optimised(file, staging.resolve(cached.getFileName()), model, true);
+      if (loads(staging.resolve(cached.getFileName()), model)) {
+        GraphCache.publish(staging, cached);
+        return session;
+      }
+      session.close();
+      session = null;
+      Path ort = GraphCache.ortFormat(cached);
+      session = optimised(file, staging.resolve(ort.getFileName()), model, false);
+      GraphCache.publish(staging, ort);
+      LOG.info("ONNX Runtime cannot read back its ONNX copy of {}; cached in the ORT format instead, pre-packed at each load", file);
       return session;
     } catch (OrtException | IOException | RuntimeException e) {
       LOG.info("the optimised graph of {} was not cached: {}", file, e.getMessage());
       return session;
     } finally {
       GraphCache.clean(staging);
+    }
+  }
+
+  private static OrtSession optimised(Path file, Path copy, ModelOptions model, boolean onnx) throws OrtException {
+    try (OrtSession.SessionOptions options = options(model, OrtSession.SessionOptions.OptLevel.EXTENDED_OPT)) {
+      options.setOptimizedModelFilePath(copy.toString());
+      if (onnx) {
+        options.addConfigEntry("session.optimized_model_external_initializers_file_name",
+            GraphCache.data(copy).getFileName().toString());
+        options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
+        options.addConfigEntry("session.save_external_prepacked_constant_initializers", "1");
+      } else {
+        options.addConfigEntry("session.save_model_format", "ORT");
+      }
+      return environment().createSession(file.toString(), options);
+    }
+  }
+
+  private static boolean loads(Path copy, ModelOptions model) {
+    try (OrtSession.SessionOptions options = options(model, OrtSession.SessionOptions.OptLevel.NO_OPT);
+        OrtSession ignored = environment().createSession(copy.toString(), options)) {
+      return true;
+    } catch (OrtException | RuntimeException e) {
+      return false;
     }
   }
 

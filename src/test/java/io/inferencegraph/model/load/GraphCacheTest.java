@@ -158,6 +158,31 @@ class GraphCacheTest {
   }
 
   @Test
+  @DisplayName("a merged decoder (If subgraphs), whose ONNX copy ONNX Runtime cannot read back, is cached in the ORT format and still gives the reference's tokens")
+  void mergedDecoderCachedInOrtFormat() throws IOException {
+    Path model = Fixtures.copy(Fixtures.decoder("gpt2-tiny-legacy"), temp.resolve("legacy"));
+    Path graph = model.resolve("onnx/decoder_model_merged.onnx");
+    Path cached = GraphCache.location(graph, VERSION).orElseThrow();
+    Path ort = GraphCache.ortFormat(cached);
+    assertThat(ort.getFileName().toString()).matches("decoder_model_merged-[0-9a-f]{16}\\.ort");
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(cachedFiles(graph)).containsExactly(ort);
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
+    assertThat(cachedFiles(graph)).containsExactly(ort);
+    ModelOptions options = new ModelOptions("onnx/decoder_model_merged.onnx", null, 1, true, SessionTuning.DEFAULT);
+    try (TextGenerator generator = TextGenerator.load(model, options)) {
+      Fixtures.Prompt prompt = Fixtures.prompts(model).get(0);
+      Generation generation = Decoding.generate(generator, List.of(prompt.text()),
+          Fixtures.greedy(Fixtures.referenceMaxNewTokens(model))).get(0).get(0);
+      assertThat(generation.tokenIds()).as(prompt.text()).isEqualTo(prompt.outputIds());
+    }
+
+    Files.write(ort, "not a graph".getBytes());
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
+    assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
+  }
+
+  @Test
   @DisplayName("a graph that cannot be read has no cache location")
   void unreadableGraphNotCached() {
     assertThat(GraphCache.location(temp.resolve("missing.onnx"), VERSION)).isEmpty();
