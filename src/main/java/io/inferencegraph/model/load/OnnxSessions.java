@@ -127,14 +127,13 @@ public final class OnnxSessions {
 
   private static OrtSession optimised(Path file, Path copy, ModelOptions model, boolean onnx) throws OrtException {
     try (OrtSession.SessionOptions options = options(model, OrtSession.SessionOptions.OptLevel.EXTENDED_OPT)) {
+      // the name picks the format (.ort or .onnx); initializers of 1 KiB and more (ONNX Runtime's default)
+      // go to the data file, pre-packed copies beside them
       options.setOptimizedModelFilePath(copy.toString());
       if (onnx) {
         options.addConfigEntry("session.optimized_model_external_initializers_file_name",
             GraphCache.data(copy).getFileName().toString());
-        options.addConfigEntry("session.optimized_model_external_initializers_min_size_in_bytes", "1024");
         options.addConfigEntry("session.save_external_prepacked_constant_initializers", "1");
-      } else {
-        options.addConfigEntry("session.save_model_format", "ORT");
       }
       return environment().createSession(file.toString(), options);
     }
