@@ -64,9 +64,9 @@ public final class OnnxSessions {
             return new Opened(session, Source.CACHED);
           }
         }
-        OrtSession session = writingCache(file, cached.get(), model);
-        if (session != null) {
-          return new Opened(session, Source.WRITTEN);
+        Opened written = writingCache(file, cached.get(), model);
+        if (written != null) {
+          return written;
         }
       }
       try (OrtSession.SessionOptions options = options(model, OrtSession.SessionOptions.OptLevel.ALL_OPT)) {
@@ -93,9 +93,10 @@ public final class OnnxSessions {
    * pre-packed weights in its external data, opened once from the staging directory to prove that it
    * loads; where it does not (ONNX Runtime 1.23 writes duplicate initializer names into graphs with
    * {@code If} subgraphs, such as optimum's merged decoders), in the ORT format, whose weights are
-   * pre-packed again at each load. Returns null when nothing could be optimised or saved.
+   * pre-packed again at each load. The session is {@code ORIGINAL} where no copy was kept; null when
+   * nothing could be optimised.
    */
-  private static OrtSession writingCache(Path file, Path cached, ModelOptions model) throws OrtException {
+  private static Opened writingCache(Path file, Path cached, ModelOptions model) throws OrtException {
     Path staging;
     try {
       staging = GraphCache.staging(cached);
@@ -108,7 +109,11 @@ public final class OnnxSessions {
       session = optimised(file, staging.resolve(cached.getFileName()), model, true);
       if (loads(staging.resolve(cached.getFileName()), model)) {
         GraphCache.publish(staging, cached);
-        return session;
+        return new Opened(session, Source.WRITTEN);
+      }
+      if (!GraphCache.externalData(file).isEmpty()) {
+        LOG.info("ONNX Runtime cannot read back its ONNX copy of {}, and the ORT format stops at 2 GiB: not cached", file);
+        return new Opened(session, Source.ORIGINAL);
       }
       session.close();
       session = null;
@@ -116,10 +121,10 @@ public final class OnnxSessions {
       session = optimised(file, staging.resolve(ort.getFileName()), model, false);
       GraphCache.publish(staging, ort);
       LOG.info("ONNX Runtime cannot read back its ONNX copy of {}; cached in the ORT format instead, pre-packed at each load", file);
-      return session;
+      return new Opened(session, Source.WRITTEN);
     } catch (OrtException | IOException | RuntimeException e) {
       LOG.info("the optimised graph of {} was not cached: {}", file, e.getMessage());
-      return session;
+      return session == null ? null : new Opened(session, Source.ORIGINAL);
     } finally {
       GraphCache.clean(staging);
     }
