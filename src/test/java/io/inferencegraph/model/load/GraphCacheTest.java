@@ -36,14 +36,7 @@ class GraphCacheTest {
     assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
     assertThat(GraphCache.location(graph, VERSION).orElseThrow()).isRegularFile();
     assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
-    ModelOptions options = new ModelOptions("onnx/model.onnx", null, 1, true, SessionTuning.DEFAULT);
-    try (TextGenerator generator = TextGenerator.load(model, options)) {
-      for (Fixtures.Prompt prompt : Fixtures.prompts(model)) {
-        Generation generation = Decoding.generate(generator, List.of(prompt.text()),
-            Fixtures.greedy(Fixtures.referenceMaxNewTokens(model))).get(0).get(0);
-        assertThat(generation.tokenIds()).as(prompt.text()).isEqualTo(prompt.outputIds());
-      }
-    }
+    assertGreedyAsReference(model, "onnx/model.onnx");
   }
 
   @Test
@@ -142,13 +135,7 @@ class GraphCacheTest {
     Path cached = GraphCache.location(graph, VERSION).orElseThrow();
     assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
     assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
-    ModelOptions options = new ModelOptions("onnx/model.onnx", null, 1, true, SessionTuning.DEFAULT);
-    try (TextGenerator generator = TextGenerator.load(model, options)) {
-      Fixtures.Prompt prompt = Fixtures.prompts(model).get(0);
-      Generation generation = Decoding.generate(generator, List.of(prompt.text()),
-          Fixtures.greedy(Fixtures.referenceMaxNewTokens(model))).get(0).get(0);
-      assertThat(generation.tokenIds()).as(prompt.text()).isEqualTo(prompt.outputIds());
-    }
+    assertGreedyAsReference(model, "onnx/model.onnx");
 
     Files.setLastModifiedTime(weights, FileTime.fromMillis(Files.getLastModifiedTime(weights).toMillis() + 60_000));
     Path changed = GraphCache.location(graph, VERSION).orElseThrow();
@@ -169,13 +156,7 @@ class GraphCacheTest {
     assertThat(cachedFiles(graph)).containsExactly(ort);
     assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.CACHED);
     assertThat(cachedFiles(graph)).containsExactly(ort);
-    ModelOptions options = new ModelOptions("onnx/decoder_model_merged.onnx", null, 1, true, SessionTuning.DEFAULT);
-    try (TextGenerator generator = TextGenerator.load(model, options)) {
-      Fixtures.Prompt prompt = Fixtures.prompts(model).get(0);
-      Generation generation = Decoding.generate(generator, List.of(prompt.text()),
-          Fixtures.greedy(Fixtures.referenceMaxNewTokens(model))).get(0).get(0);
-      assertThat(generation.tokenIds()).as(prompt.text()).isEqualTo(prompt.outputIds());
-    }
+    assertGreedyAsReference(model, "onnx/decoder_model_merged.onnx");
 
     Files.write(ort, "not a graph".getBytes());
     assertThat(sourceOf(model, graph, VERSION)).isEqualTo(OnnxSessions.Source.WRITTEN);
@@ -202,6 +183,18 @@ class GraphCacheTest {
     }
     Files.delete(original);
     return graph.resolveSibling(dataName);
+  }
+
+  /** Loads {@code onnxFile} of {@code model} as the service does and checks every reference prompt's greedy tokens. */
+  private static void assertGreedyAsReference(Path model, String onnxFile) {
+    ModelOptions options = new ModelOptions(onnxFile, null, 1, true, SessionTuning.DEFAULT);
+    try (TextGenerator generator = TextGenerator.load(model, options)) {
+      for (Fixtures.Prompt prompt : Fixtures.prompts(model)) {
+        Generation generation = Decoding.generate(generator, List.of(prompt.text()),
+            Fixtures.greedy(Fixtures.referenceMaxNewTokens(model))).get(0).get(0);
+        assertThat(generation.tokenIds()).as(prompt.text()).isEqualTo(prompt.outputIds());
+      }
+    }
   }
 
   private static OnnxSessions.Source sourceOf(Path model, Path graph, String version) {
